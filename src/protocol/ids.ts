@@ -15,7 +15,10 @@ import { FrameError } from "./errors.ts";
 
 export function encodeSerial(serial: string): Uint8Array {
   if (!/^\d{12}$/.test(serial)) {
-    throw new FrameError("serial", `inverter serial must be 12 digits as printed on the label, got '${serial}'`);
+    throw new FrameError(
+      "serial",
+      `inverter serial must be 12 digits as printed on the label, got '${serial}'`,
+    );
   }
   return fromHex(serial);
 }

@@ -78,7 +78,10 @@ const QS1_DATASHEET: Datasheet = {
   source: "QS1-EU installation manual, section 8 (technical data)",
 };
 
-const POLL: ControlInfo = { status: "confirmed", evidence: "polled by ESP-ECU and captured replies (frames.json)" };
+const POLL: ControlInfo = {
+  status: "confirmed",
+  evidence: "polled by ESP-ECU and captured replies (frames.json)",
+};
 const ON_OFF: ControlInfo = {
   status: "unverified",
   evidence: "openaps encoder only (C1/C2); never seen on air",
@@ -104,7 +107,8 @@ export const MODELS: readonly ModelInfo[] = [
       poll: POLL,
       maxPower: {
         status: "confirmed",
-        evidence: "frame confirmed on air from a vendor ECU-C to a YC600 (same 1C/8C command); QS1A live-tested by openaps",
+        evidence:
+          "frame confirmed on air from a vendor ECU-C to a YC600 (same 1C/8C command); QS1A live-tested by openaps",
       },
       limitQuery: QUERY,
       onOff: ON_OFF,
@@ -125,7 +129,8 @@ export const MODELS: readonly ModelInfo[] = [
       poll: POLL,
       maxPower: {
         status: "confirmed",
-        evidence: "frame confirmed on air from a vendor ECU-C to a YC600 (same 1C/8C command); QS1A live-tested by openaps",
+        evidence:
+          "frame confirmed on air from a vendor ECU-C to a YC600 (same 1C/8C command); QS1A live-tested by openaps",
       },
       limitQuery: QUERY,
       onOff: ON_OFF,
@@ -177,7 +182,10 @@ export const MODELS: readonly ModelInfo[] = [
     limitPer: "inverter",
     controls: {
       poll: POLL,
-      maxPower: { status: "unverified", evidence: "openaps (live-tested by its author) and ESP-ECU source; no capture" },
+      maxPower: {
+        status: "unverified",
+        evidence: "openaps (live-tested by its author) and ESP-ECU source; no capture",
+      },
       limitQuery: QUERY,
       onOff: ON_OFF,
       info: INFO,
