@@ -1,0 +1,207 @@
+/**
+ * The typed, resolved site configuration: camelCase, defaults filled in, references resolved.
+ * Every object that came from the file carries `path` (e.g. `inverters[2]`) so later checks and
+ * error messages can point back at the YAML.
+ */
+import type { ModelInfo, ModelName } from "../protocol/models.ts";
+import type { Input } from "../protocol/types.ts";
+
+export type { Input };
+
+/** Where a secret comes from. `value` (inline) is non-enumerable so loggers never serialise it. */
+export interface SecretRef {
+  file?: string;
+  env?: string;
+  value?: string;
+}
+
+export interface StickConfig {
+  /** As written: a serial device path or tcp://host:port. */
+  port: string;
+  transport: "serial" | "tcp";
+  /** Set when transport is tcp. */
+  host?: string;
+  tcpPort?: number;
+  baudRate: number;
+  /** 12 upper-case hex digits, when configured. */
+  ecuId?: string;
+}
+
+export interface MqttConfig {
+  /** External broker; when absent `embedded` is set and localecu runs its own broker. */
+  url?: string;
+  embedded?: { port: number; host: string };
+  username?: string;
+  password?: SecretRef;
+  clientId?: string;
+  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
+  baseTopic: string;
+  discoveryPrefix: string;
+}
+
+export interface HomeAssistantConfig {
+  url: string;
+  token: SecretRef;
+}
+
+export interface SiteInfo {
+  name: string;
+  timezone: string;
+  latitude?: number;
+  longitude?: number;
+  /** Lowest expected air temperature (°C) for the cold-morning Voc check; unset = check assumes a default. */
+  minTemperatureC?: number;
+  energyCalibration: number;
+  /** Absolute path (relative values are resolved against the folder of site.yaml). */
+  dataDir: string;
+  historyDays: number;
+}
+
+export interface Orientation {
+  tiltDeg: number;
+  azimuthDeg: number;
+}
+
+/** A PV module type, datasheet values at STC. */
+export interface ModuleType {
+  id: string;
+  path: string;
+  make?: string;
+  model?: string;
+  wp: number;
+  vocV: number;
+  vmpV: number;
+  impA?: number;
+  iscA: number;
+  tempCoeffVocPctPerC?: number;
+  cells?: number;
+}
+
+export interface Panel {
+  /** Stable id: the key under `panels`, an inline `id`, or `<serial>-<input>` for anonymous inline panels. */
+  id: string;
+  path: string;
+  name?: string;
+  module: ModuleType;
+  /** Map array: explicit, else the array of the map cell that holds its input. */
+  array?: string;
+  /** Explicit, else the array's orientation. */
+  orientation?: Orientation;
+  /** The inverter input it is wired to, when connected. */
+  inverter?: string;
+  input?: Input;
+}
+
+export interface MapPosition {
+  array: string;
+  row?: number;
+  column?: number;
+  x?: number;
+  y?: number;
+  /** Inputs of the inverter whose panels are at this position (all mapped inputs for a whole-inverter cell). */
+  inputs: Input[];
+  path: string;
+}
+
+export interface InverterConfig {
+  serial: string;
+  path: string;
+  /** As configured; `label` always has a value for display. */
+  name?: string;
+  label: string;
+  /** From `model:` if given, else from the serial prefix; undefined for an unknown prefix. */
+  model?: ModelInfo;
+  modelOverride?: ModelName;
+  /** Input → panel id (from the inverter entry and from its map cells). */
+  channels: Partial<Record<Input, string>>;
+  positions: MapPosition[];
+  /** Name of the branch circuit that feeds it, if any. */
+  branch?: string;
+}
+
+export interface BranchConfig {
+  name: string;
+  path: string;
+  breakerA: number;
+  inverters: string[];
+}
+
+export interface MapCell {
+  inverter: string;
+  row?: number;
+  column?: number;
+  x?: number;
+  y?: number;
+  /** Inputs shown in this cell; empty means "the whole inverter". */
+  inputs: Input[];
+  path: string;
+}
+
+export interface MapArray {
+  name: string;
+  path: string;
+  label: string;
+  orientation?: Orientation;
+  /** Grid arrays have both; free arrays have neither and their cells use x/y. */
+  rows?: number;
+  columns?: number;
+  cells: MapCell[];
+}
+
+export interface ExportLimitSettings {
+  targetW?: number;
+  meter?: { entity?: string; topic?: string; valueKey?: string; invert?: boolean };
+  intervalS?: number;
+  minLimitW?: number;
+  maxLimitW?: number;
+  hysteresisW?: number;
+  maxWritesPerHour?: number;
+  meterTimeoutS?: number;
+  fallback?: "hold" | "full" | "min";
+}
+
+export interface FaultSettings {
+  notify?: string[];
+  noDataMinutes?: number;
+  lowOutputPct?: number;
+  minArrayPowerW?: number;
+  repeatHours?: number;
+}
+
+export interface ScheduleRule {
+  name?: string;
+  at: string;
+  days?: string[];
+  action: "off" | "on" | "limit";
+  limitW?: number;
+  inverters?: string[];
+}
+
+export interface ScheduleSettings {
+  rules?: ScheduleRule[];
+  price?: { entity: string; below?: number; action?: "off" | "limit"; limitW?: number };
+}
+
+/** An automation is present only when its section is non-empty and not `enabled: false`. */
+export interface AutomationsConfig {
+  exportLimit?: ExportLimitSettings;
+  faults?: FaultSettings;
+  schedule?: ScheduleSettings;
+}
+
+export interface SiteConfig {
+  /** The file name as given to parseConfig/loadConfig. */
+  file: string;
+  stick?: StickConfig;
+  mqtt: MqttConfig;
+  homeassistant?: HomeAssistantConfig;
+  site: SiteInfo;
+  modules: ModuleType[];
+  /** Every panel: named ones and inline ones, in file order. */
+  panels: Panel[];
+  inverters: InverterConfig[];
+  branches: BranchConfig[];
+  map: { arrays: MapArray[] };
+  automations: AutomationsConfig;
+  poll: { intervalS: number };
+}
