@@ -1,0 +1,36 @@
+import { Command, Option } from "commander";
+import { fromHex } from "../protocol/bytes.ts";
+import { decodeDump } from "../protocol/dump.ts";
+import { resolveModel } from "../protocol/models.ts";
+import { CliError, guard } from "./errors.ts";
+import { formatMessage } from "./format.ts";
+
+export function decodeCommand(): Command {
+  return new Command("decode")
+    .description(
+      "decode a capture: a ZNP UART dump (several frames, stray bytes allowed), an AF payload (serial + L2) or a bare L2",
+    )
+    .argument("<hex...>", "hex bytes; spaces, colons and 0x prefixes are ignored")
+    .addOption(
+      new Option("--model <model>", "inverter model when the input has no serial").choices([
+        "qs1",
+        "qs1a",
+        "yc600",
+        "ds3",
+      ]),
+    )
+    .action((hexParts: string[], opts: { model?: string }) =>
+      guard(() => {
+        const bytes = fromHex(hexParts.join(" "));
+        const model = opts.model === undefined ? undefined : resolveModel(opts.model);
+        const result = decodeDump(bytes, { model });
+        if (result.messages.length === 0) {
+          const why = result.noRoute
+            ? "the stick answered AF_DATA_CONFIRM 0xCD (no route): the inverter is not paired, out of range or the short address is wrong"
+            : "no inverter message in the input (only stick frames such as SRSP / AF_DATA_CONFIRM)";
+          throw new CliError(why);
+        }
+        for (const m of result.messages) process.stdout.write(`${JSON.stringify(formatMessage(m))}\n`);
+      }),
+    );
+}

@@ -1,0 +1,25 @@
+/** Command-line failures: one line on stderr, a chosen exit code, never a stack trace. */
+import { FrameError } from "../protocol/errors.ts";
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+  }
+}
+
+/** Runs a command body, turning expected errors into `localecu: <message>` and an exit code. */
+export async function guard(body: () => Promise<void> | void): Promise<void> {
+  try {
+    await body();
+  } catch (e) {
+    if (e instanceof CliError || e instanceof FrameError) {
+      process.stderr.write(`localecu: ${e.message}\n`);
+      process.exitCode = e instanceof CliError ? e.exitCode : 2;
+      return;
+    }
+    throw e;
+  }
+}

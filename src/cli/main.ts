@@ -1,0 +1,50 @@
+/**
+ * `localecu` — one entry for the product and the installer's tools. Each command lives in its own file and
+ * is only imported when it runs, so `decode` does not load serial ports, SQLite or MQTT.
+ */
+import { Command } from "commander";
+
+type Loader = () => Promise<Command>;
+
+const COMMANDS: Record<string, { summary: string; load: Loader }> = {
+  decode: {
+    summary: "decode a captured frame",
+    load: async () => (await import("./decode.ts")).decodeCommand(),
+  },
+  encode: {
+    summary: "print the bytes of a command",
+    load: async () => (await import("./encode.ts")).encodeCommand(),
+  },
+  demo: { summary: "run the demo (npm start)", load: async () => (await import("./demo.ts")).demoCommand() },
+};
+
+/** Adds a command implemented elsewhere (kept in one table so `--help` lists everything). */
+export function addCommand(name: string, summary: string, load: Loader): void {
+  COMMANDS[name] = { summary, load };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command("localecu")
+    .description("Cloud-free monitoring and control of APsystems QS1 / YC600 / DS3 microinverters")
+    .version(process.env.npm_package_version ?? "0.1.0")
+    .showHelpAfterError();
+  const name = argv[2];
+  const entry = name === undefined ? undefined : COMMANDS[name];
+  if (entry) {
+    program.addCommand(await entry.load());
+  } else {
+    for (const [n, c] of Object.entries(COMMANDS)) program.command(n).description(c.summary);
+  }
+  program.exitOverride((err) => {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+    throw err;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if ((e as { code?: string }).code?.startsWith("commander.")) return;
+    throw e;
+  }
+}
+
+await main(process.argv);

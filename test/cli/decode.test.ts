@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { captures, frames } from "../fixtures/captures.ts";
+import { runCli } from "../helpers/cli.ts";
+
+describe("localecu decode", () => {
+  it("prints one JSON object for a captured QS1 UART dump, channel 1 = input A", async () => {
+    const r = await runCli(["decode", captures.qs1Johan.hex]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const j = JSON.parse(lines[0]!);
+    expect(j).toMatchObject({ serial: "801000085070", model: "QS1", kind: "telemetry", uptime_s: 26848 });
+    expect(j.channels.map((c: { channel: number; input: string }) => [c.channel, c.input])).toEqual([
+      [1, "A"],
+      [2, "B"],
+      [3, "C"],
+      [4, "D"],
+    ]);
+    // Channel 1 from bytes 25–27 (C1 20 68 → V 0x682, I 0x0C1), computed here from the formula.
+    expect(j.channels[0].voltage_v).toBeCloseTo((0x682 * 82.5) / 4096, 2);
+    expect(j.channels[0].current_a).toBeCloseTo((0x0c1 * 27.5) / 4096, 3);
+    for (const k of ["temperature_c", "frequency_hz", "ac_voltage_v", "ac_power_w", "status"])
+      expect(j).toHaveProperty(k);
+  });
+
+  it("decodes an AF payload and a bare L2 with --model, and a limit reply", async () => {
+    const ds3 = await runCli(["decode", captures.ds3Telemetry.hex]);
+    expect(JSON.parse(ds3.stdout)).toMatchObject({
+      model: "DS3",
+      ac_power_w: 36,
+      ac_power_source: "reported",
+    });
+    const l2 = captures.ds3Telemetry.hex.slice(12);
+    const bare = await runCli(["decode", "--model", "ds3", l2]);
+    expect(JSON.parse(bare.stdout)).toMatchObject({ serial: null, model: "DS3", kind: "telemetry" });
+    const lim = await runCli(["decode", captures.yc600Limit300.hex]);
+    expect(JSON.parse(lim.stdout)).toMatchObject({ kind: "limit", limit_w_per_panel: 300 });
+  });
+
+  it.each([
+    ["not hex", ["decode", "FE01zz"], /'z' at character 5 is not a hex digit/],
+    [
+      "truncated",
+      ["decode", captures.qs1Johan.hex.slice(0, 120)],
+      /no inverter message|no complete ZNP frame/,
+    ],
+    ["bad FCS", ["decode", "FE0164010065"], /no complete ZNP frame .*bad FCS/],
+    ["bare L2 without model", ["decode", frames.command_vectors_source_only.poll], /pass --model/],
+  ])("%s → exit 2 with one line and no stack trace", async (_n, args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
+
+describe("localecu encode", () => {
+  it("prints the L2 of a limit that matches the vendor sniff, and a full UART poll frame", async () => {
+    const lim = await runCli(["encode", "limit", "--model", "yc600", "--watts", "400"]);
+    expect(lim.stdout.trim()).toBe(frames.set_power_sniffs.l2_by_watts["400"]);
+    const poll = await runCli(["encode", "poll", "--short", "0xD5E1", "--ecu-id", "D6B3011B9780"]);
+    expect(poll.code).toBe(0);
+    expect(poll.stdout.trim()).toMatch(
+      /^FE1D2401E1D5141406000100 ?0F1380971B01B3D6FBFB06BB000000000000C1FEFE03$/,
+    );
+  });
+
+  it("refuses an out-of-range limit with exit 2", async () => {
+    const r = await runCli(["encode", "limit", "--watts", "5000"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/outside 20–500 W/);
+  });
+});
