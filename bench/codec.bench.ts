@@ -18,7 +18,12 @@ const dumps: Uint8Array[] = frames.telemetry_and_replies
 const REPEAT = 4000;
 const stream = new Uint8Array(dumps.reduce((n, d) => n + d.length, 0) * REPEAT);
 let off = 0;
-for (let r = 0; r < REPEAT; r++) for (const d of dumps) stream.set(d, (off += d.length) - d.length);
+for (let r = 0; r < REPEAT; r++) {
+  for (const d of dumps) {
+    stream.set(d, off);
+    off += d.length;
+  }
+}
 const chunks: Uint8Array[] = [];
 for (let i = 0; i < stream.length; i += 64) chunks.push(stream.subarray(i, i + 64));
 
