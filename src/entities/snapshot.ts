@@ -1,0 +1,52 @@
+/**
+ * What the sinks know about one inverter at a moment: the last decoded reading, the accounted energy,
+ * the link and the controls. Built by the site layer; read by the entity catalog.
+ */
+import type { ModelInfo } from "../protocol/models.ts";
+import type { StatusFlags, Telemetry } from "../protocol/types.ts";
+
+/** producing: replying with output; sleeping: silent at night / no DC; the rest need attention. */
+export type InverterStatus =
+  | "producing"
+  | "idle"
+  | "sleeping"
+  | "off"
+  | "fault"
+  | "unreachable"
+  | "encrypted"
+  | "unpaired";
+
+export interface ChannelEnergy {
+  lifetimeWh: number;
+  todayWh: number;
+}
+
+export interface InverterSnapshot {
+  serial: string;
+  name: string;
+  model: ModelInfo;
+  status: InverterStatus;
+  /** Last reading; at night it stays, but power entities read 0 (see catalog). */
+  telemetry?: Telemetry;
+  /** AC power from energy-counter deltas when available, else the telemetry estimate. */
+  acPowerW?: number;
+  lifetimeWh: number;
+  todayWh: number;
+  channels: ChannelEnergy[];
+  linkQuality?: number;
+  lastSeenMs?: number;
+  /** Verified max power (read back), W per panel or per inverter as the model says. */
+  maxPowerW?: number;
+  on?: boolean;
+}
+
+export interface SiteSnapshot {
+  name: string;
+  powerW: number;
+  lifetimeWh: number;
+  todayWh: number;
+  producing: number;
+  inverters: number;
+}
+
+export type FaultKey = keyof StatusFlags;
