@@ -96,6 +96,11 @@ export class EnergyAccountant {
         `replace ${oldSerial} → ${newSerial}: no energy recorded for ${oldSerial}; nothing to carry over`,
       );
     }
+    if (old.retiredBy !== null) {
+      throw new Error(
+        `replace ${oldSerial} → ${newSerial}: ${oldSerial} was already replaced by ${old.retiredBy}`,
+      );
+    }
     const existing = this.states.get(newSerial);
     if (existing !== undefined && totalsOf(existing).inverterWh > 0) {
       throw new Error(

@@ -162,7 +162,7 @@ describe("EnergyAccountant scenarios", () => {
       if (sessions[k] !== undefined) expect(r.session, `session of step ${k}`).toBe(sessions[k]);
     });
     const got = acc.lifetime(QS1_SERIAL)!;
-    got.channelsWh.forEach((wh, i) => expect(wh).toBeCloseTo(expectWh[i]!, 3));
+    for (const [i, wh] of got.channelsWh.entries()) expect(wh).toBeCloseTo(expectWh[i]!, 3);
     expect(got.inverterWh).toBeCloseTo(
       expectWh.reduce((a, b) => a + b, 0),
       3,
@@ -179,7 +179,7 @@ describe("EnergyAccountant details", () => {
     const acc = new EnergyAccountant({ timeZone: TZ, calibration: 0.934 });
     for (const p of day1) acc.record(telemetry(p), p.atMs);
     const got = acc.lifetime(QS1_SERIAL)!;
-    got.channelsWh.forEach((wh, i) => expect(wh).toBeCloseTo(0.934 * last(day1)[i]!, 3));
+    for (const [i, wh] of got.channelsWh.entries()) expect(wh).toBeCloseTo(0.934 * last(day1)[i]!, 3);
   });
 
   it("rejects a bad calibration or time zone with the setting's name", () => {
@@ -269,8 +269,9 @@ describe("carry-over on replacement", () => {
     const fresh = session(swapAt, swapAt + 120_000, 3, W);
     for (const p of fresh) acc.record(telemetry({ ...p, serial: NEW }), p.atMs);
     const expected = add(day1[11]!.counters, last(fresh));
-    acc.lifetime(NEW)!.channelsWh.forEach((wh, i) => expect(wh).toBeCloseTo(expected[i]!, 3));
-    acc.today(NEW, swapAt + hour)!.channelsWh.forEach((wh, i) => expect(wh).toBeCloseTo(expected[i]!, 3));
+    for (const [i, wh] of acc.lifetime(NEW)!.channelsWh.entries()) expect(wh).toBeCloseTo(expected[i]!, 3);
+    for (const [i, wh] of acc.today(NEW, swapAt + hour)!.channelsWh.entries())
+      expect(wh).toBeCloseTo(expected[i]!, 3);
   });
 
   it("refuses unknown old units and new units that already have energy", () => {
