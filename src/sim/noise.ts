@@ -7,22 +7,28 @@ export interface OuOptions {
   knotMs: number;
 }
 
-/** Weight below which older innovations are dropped from a knot's sum. */
+/** Weight below which older innovations are dropped from a block's starting value. */
 const TRUNCATION = 1e-4;
-const CACHE_LIMIT = 8192;
+/** Knots per block: each block is computed as a whole and cached. */
+const BLOCK = 64;
+const CACHE_BLOCKS = 256;
 
 /**
  * Unit-variance Ornstein–Uhlenbeck process, evaluated as a pure function of time.
  *
- * Why not step it: the simulator must answer for any t in any order with the same value. The AR(1)
- * recurrence x[k] = a·x[k−1] + √(1−a²)·z[k] unrolls to x[k] = √(1−a²)·Σ a^m z[k−m]; we keep the terms
- * until a^m < 1e-4 and rescale so the truncated sum still has unit variance. z[j] comes from a hash of
- * (seed, stream, j), so knot k is reproducible on its own. Between knots: Catmull–Rom, which keeps
- * the curve smooth (no kinks at knots) for the cloud and temperature signals built on it.
+ * Why not simply step it: the simulator must answer for any t in any order with the same value.
+ * Knots are grouped in blocks of 64. A block's first knot is the unrolled AR(1) sum
+ * x = √(1−a²)·Σ a^m z[k−m], kept until a^m < 1e-4 and rescaled to unit variance; the rest of the
+ * block follows the recurrence x[k] = a·x[k−1] + √(1−a²)·z[k]. z[j] comes from a hash of
+ * (seed, stream, j), so each block is reproducible on its own, and neighbouring blocks agree at
+ * their seam to within the truncation (1e-4). Between knots: Catmull–Rom, which keeps the curve
+ * smooth (no kinks at knots) for the cloud and temperature signals built on it.
  */
 export class OuNoise {
-  private readonly weights: Float64Array;
-  private readonly cache = new Map<number, number>();
+  private readonly a: number;
+  private readonly innovation: number;
+  private readonly startWeights: Float64Array;
+  private readonly blocks = new Map<number, Float64Array>();
 
   constructor(
     private readonly seed: number,
@@ -32,23 +38,37 @@ export class OuNoise {
     if (!(opts.tauMs > 0 && opts.knotMs > 0)) {
       throw new RangeError(`OuNoise: tauMs and knotMs must be > 0, got ${opts.tauMs} and ${opts.knotMs}`);
     }
-    const a = Math.exp(-opts.knotMs / opts.tauMs);
-    const terms = Math.max(1, Math.ceil(Math.log(TRUNCATION) / Math.log(a)));
-    const norm = Math.sqrt((1 - a * a) / (1 - a ** (2 * terms)));
-    this.weights = new Float64Array(terms);
-    for (let m = 0; m < terms; m++) this.weights[m] = norm * a ** m;
+    this.a = Math.exp(-opts.knotMs / opts.tauMs);
+    this.innovation = Math.sqrt(1 - this.a * this.a);
+    const terms = Math.max(1, Math.ceil(Math.log(TRUNCATION) / Math.log(this.a)));
+    const norm = Math.sqrt((1 - this.a * this.a) / (1 - this.a ** (2 * terms)));
+    this.startWeights = new Float64Array(terms);
+    for (let m = 0; m < terms; m++) this.startWeights[m] = norm * this.a ** m;
   }
 
   /** Process value at knot `k` (time k·knotMs). */
   knot(k: number): number {
-    const hit = this.cache.get(k);
-    if (hit !== undefined) return hit;
+    const b = Math.floor(k / BLOCK);
+    return this.block(b)[k - b * BLOCK]!;
+  }
+
+  private block(b: number): Float64Array {
+    const hit = this.blocks.get(b);
+    if (hit) return hit;
+    const k0 = b * BLOCK;
+    const out = new Float64Array(BLOCK);
     let x = 0;
-    for (let m = 0; m < this.weights.length; m++)
-      x += this.weights[m]! * gaussianAt(this.seed, this.stream, k - m);
-    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(k, x);
-    return x;
+    for (let m = 0; m < this.startWeights.length; m++) {
+      x += this.startWeights[m]! * gaussianAt(this.seed, this.stream, k0 - m);
+    }
+    out[0] = x;
+    for (let i = 1; i < BLOCK; i++) {
+      x = this.a * x + this.innovation * gaussianAt(this.seed, this.stream, k0 + i);
+      out[i] = x;
+    }
+    if (this.blocks.size >= CACHE_BLOCKS) this.blocks.clear();
+    this.blocks.set(b, out);
+    return out;
   }
 
   at(tMs: number): number {

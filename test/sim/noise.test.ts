@@ -23,7 +23,7 @@ describe("OuNoise", () => {
 
   it("has unit variance and decorrelates over its time constant", () => {
     const n = new OuNoise(3, 1, OPTS);
-    const k = 6_000;
+    const k = 20_000;
     let sq = 0;
     let lag1 = 0;
     let lag10 = 0;
@@ -38,6 +38,19 @@ describe("OuNoise", () => {
     // a = exp(-knot/tau): 0.905 one knot apart, 0.368 ten knots apart.
     expect(lag1 / sq).toBeCloseTo(Math.exp(-0.1), 1);
     expect(lag10 / sq).toBeCloseTo(Math.exp(-1), 1);
+  });
+
+  it("steps across its 64-knot block seams like anywhere else", () => {
+    const n = new OuNoise(5, 1, OPTS);
+    const meanSq = (ks: number[]) => ks.reduce((s, k) => s + (n.knot(k) - n.knot(k - 1)) ** 2, 0) / ks.length;
+    const seams = Array.from({ length: 400 }, (_, j) => 64 * (j + 1));
+    const inside = seams.map((k) => k + 17);
+    // For an AR(1) with unit variance E[(x[k] − x[k−1])²] = 2(1 − a), a = exp(−0.1).
+    const expected = 2 * (1 - Math.exp(-0.1));
+    expect(meanSq(seams) / expected).toBeGreaterThan(0.75);
+    expect(meanSq(seams) / expected).toBeLessThan(1.25);
+    expect(meanSq(inside) / expected).toBeGreaterThan(0.75);
+    expect(meanSq(inside) / expected).toBeLessThan(1.25);
   });
 
   it("moves smoothly between knots", () => {
