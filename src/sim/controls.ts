@@ -7,6 +7,8 @@ import { LIMIT_RAMP_SHARE_PER_S, START_RAMP_SHARE_PER_S } from "./inverter-model
 import type { OutputCaps } from "./output.ts";
 import { Ramp } from "./ramp.ts";
 
+const WIRE_SLACK_W = 1;
+
 export class InverterControls {
   private stored: number;
   private readonly ramp: Ramp;
@@ -36,15 +38,19 @@ export class InverterControls {
     return this.switchedOn;
   }
 
-  /** Throws unless `w` is a limit this model accepts. */
+  /**
+   * The limit the inverter stores for a commanded `w`. Wire values decode to fractions of a watt
+   * (20 W → 0x0241 → 19.97 W; DS3 0x474C → 1100.05 W), so up to 1 W past an end counts as that end;
+   * anything further is a caller's mistake and throws.
+   */
   check(w: number): number {
     const [lo, hi] = this.model.limitRangeW;
-    if (!(Number.isFinite(w) && w >= lo && w <= hi)) {
+    if (!(Number.isFinite(w) && w >= lo - WIRE_SLACK_W && w <= hi + WIRE_SLACK_W)) {
       throw new RangeError(
         `InverterSim ${this.serial}: ${this.model.model} accepts a limit of ${lo}–${hi} W per ${this.model.limitPer}, got ${w}`,
       );
     }
-    return w;
+    return Math.min(hi, Math.max(lo, w));
   }
 
   /** A newer command replaces one still waiting, as the last write wins on the inverter. */

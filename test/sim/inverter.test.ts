@@ -216,7 +216,17 @@ describe("InverterSim max-power limit", () => {
     const inv = oneInverterSite(QS1, [MODULE_400]).inverter(QS1)!;
     expect(inv.setMaxPower(200, JUNE_21 + HOUR)).toBe(false);
     expect(inv.limitW(JUNE_21 + 2 * HOUR)).toBe(500);
-    expect(() => inv.setMaxPower(501, JUNE_21 + 3 * HOUR)).toThrow(/accepts a limit of 20–500 W per panel/);
+    expect(() => inv.setMaxPower(502, JUNE_21 + 3 * HOUR)).toThrow(/accepts a limit of 20–500 W per panel/);
+  });
+
+  it.each([
+    ["QS1 20 W as decoded from the wire", QS1, 19.97, 20],
+    ["QS1 500 W as decoded from the wire", QS1, 499.99, 499.99],
+    ["DS3 raw 0x474C", "703000000001", 0x474c * 0.06027, 1100],
+  ])("stores %s within the model's range", (_name, serial, w, stored) => {
+    const inv = oneInverterSite(serial, [MODULE_400]).inverter(serial)!;
+    expect(inv.setMaxPower(w, NOON)).toBe(true);
+    expect(inv.limitW(NOON + 10_000)).toBeCloseTo(stored, 9);
   });
 
   it("keeps the stored limit across a night", () => {
