@@ -1,0 +1,270 @@
+/**
+ * Poll scheduler: each inverter every `intervalMs` (default 300 s, as ESP-ECU), one poll at a time
+ * through the air queue (which also applies the airtime budget), decoded by src/protocol.
+ *
+ * Night back-off: inverters run on their panels and go silent at dusk. An inverter whose poll was
+ * delivered but not answered, or that has no route, is "sleeping" (polled every `sleepingIntervalMs`)
+ * when it is outside daylight (if a daylight test is given) or when every other inverter is silent too.
+ * Only an inverter silent while others answer counts towards "unreachable". When any inverter answers
+ * again, sleeping ones are polled at once so the morning is picked up promptly.
+ */
+import { encodePoll, formatShort, isEncryptedPayload } from "../protocol/index.ts";
+import { type AirQueue, replyCommand } from "./air.ts";
+import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
+import { decodeForEntry } from "./decode.ts";
+import { RadioError } from "./errors.ts";
+import type { InverterState, RadioEvents, ReadingEvent } from "./events.ts";
+import type { InverterEntry, InverterTable } from "./inverters.ts";
+import { errorMessage, type RadioLogger, silentLogger } from "./log.ts";
+
+export interface PollSchedulerOptions {
+  clock?: Clock;
+  logger?: RadioLogger;
+  intervalMs?: number;
+  sleepingIntervalMs?: number;
+  /** Consecutive silent polls, while others answer, before "unreachable". */
+  unreachableAfter?: number;
+  /** Next try after a stick-side failure (link down, stick timeout). */
+  retryMs?: number;
+  /** When given, a silent inverter outside daylight is sleeping, whatever the others do. */
+  isDaylight?: (at: number) => boolean;
+}
+
+export interface InverterStatus {
+  serial: string;
+  shortAddress: number;
+  state: InverterState;
+  polls: number;
+  replies: number;
+  /** Delivered (AF_DATA_CONFIRM 00) but not answered. */
+  noReply: number;
+  /** AF_DATA_CONFIRM with a failure status (0xCD = no route). */
+  noRoute: number;
+  /** Undecodable replies and stick-side failures. */
+  errors: number;
+  consecutiveFailures: number;
+  lastReplyAt?: number;
+  lastLinkQuality?: number;
+  lastError?: string;
+  nextPollAt: number;
+}
+
+export type PollOutcome =
+  | { kind: "reading"; reading: ReadingEvent }
+  | { kind: "no-reply" | "no-route"; state: InverterState; status?: number }
+  | { kind: "error"; error: Error };
+
+export const DEFAULT_POLL_INTERVAL_MS = 300_000;
+/** Failures of the link, not of the inverter: they do not count against it. */
+const LINK_CODES = new Set(["not-ready", "link-down", "stopped"]);
+
+type Track = InverterStatus & { busy?: Promise<PollOutcome> };
+
+export class PollScheduler {
+  private readonly clock: Clock;
+  private readonly logger: RadioLogger;
+  private readonly tracks = new Map<string, Track>();
+  private timer: TimerHandle | undefined;
+  private running = false;
+  private looping = false;
+
+  constructor(
+    private readonly air: AirQueue,
+    private readonly table: InverterTable,
+    private readonly events: RadioEvents,
+    private readonly opts: PollSchedulerOptions = {},
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  start(): void {
+    this.running = true;
+    this.arm();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Call after inverters were added or removed. */
+  refresh(): void {
+    const serials = new Set(this.table.list().map((e) => e.serial));
+    for (const s of this.tracks.keys()) if (!serials.has(s)) this.tracks.delete(s);
+    this.arm();
+  }
+
+  status(): InverterStatus[] {
+    return this.table.list().map((e) => {
+      const { busy: _busy, ...s } = this.track(e);
+      return { ...s };
+    });
+  }
+
+  /** Polls one inverter now (outside its schedule); joins a poll of it already on the way. */
+  pollNow(serial: string): Promise<PollOutcome> {
+    const entry = this.table.require(serial);
+    const t = this.track(entry);
+    if (!t.busy) {
+      t.busy = this.poll(entry, t).finally(() => {
+        t.busy = undefined;
+        this.arm();
+      });
+    }
+    return t.busy;
+  }
+
+  private track(e: InverterEntry): Track {
+    let t = this.tracks.get(e.serial);
+    if (!t) {
+      t = {
+        serial: e.serial,
+        shortAddress: e.shortAddress,
+        state: "unknown",
+        polls: 0,
+        replies: 0,
+        noReply: 0,
+        noRoute: 0,
+        errors: 0,
+        consecutiveFailures: 0,
+        nextPollAt: this.clock.now(),
+      };
+      this.tracks.set(e.serial, t);
+    }
+    t.shortAddress = e.shortAddress;
+    return t;
+  }
+
+  private arm(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.running || this.looping) return;
+    const entries = this.table.list();
+    if (entries.length === 0) return;
+    const next = Math.min(...entries.map((e) => this.track(e).nextPollAt));
+    this.timer = this.clock.setTimeout(() => this.tick(), Math.max(0, next - this.clock.now()));
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = undefined;
+    if (!this.running) return;
+    const now = this.clock.now();
+    const due = this.table
+      .list()
+      .map((e) => ({ e, t: this.track(e) }))
+      .filter(({ t }) => t.nextPollAt <= now && !t.busy)
+      .sort((a, b) => a.t.nextPollAt - b.t.nextPollAt)[0];
+    if (!due) return this.arm();
+    if (!this.air.ready) {
+      // The stick is down: try again later without charging the inverter.
+      due.t.nextPollAt = now + (this.opts.retryMs ?? 30_000);
+      return this.arm();
+    }
+    this.looping = true;
+    try {
+      await this.pollNow(due.e.serial);
+    } finally {
+      this.looping = false;
+      this.arm();
+    }
+  }
+
+  private interval(e: InverterEntry): number {
+    return e.pollIntervalMs ?? this.opts.intervalMs ?? DEFAULT_POLL_INTERVAL_MS;
+  }
+
+  private async poll(e: InverterEntry, t: Track): Promise<PollOutcome> {
+    t.polls++;
+    const telemetryCmd = e.model.telemetryCmd;
+    try {
+      const res = await this.air.exchange(
+        {
+          shortAddress: e.shortAddress,
+          l2: encodePoll(),
+          accept: (p) => isEncryptedPayload(p) || replyCommand(p) === telemetryCmd,
+        },
+        "poll",
+      );
+      const now = this.clock.now();
+      if (res.kind === "reply") {
+        const reply = decodeForEntry(res.payload, e);
+        t.nextPollAt = now + this.interval(e);
+        t.replies++;
+        t.consecutiveFailures = 0;
+        t.lastReplyAt = res.at;
+        t.lastLinkQuality = res.linkQuality;
+        this.setState(t, reply.kind === "encrypted" ? "encrypted" : "awake", "answered a poll");
+        const reading: ReadingEvent = {
+          serial: e.serial,
+          shortAddress: e.shortAddress,
+          reply,
+          linkQuality: res.linkQuality,
+          at: res.at,
+        };
+        this.events.emit("reading", reading);
+        this.wakeSleepers(now);
+        return { kind: "reading", reading };
+      }
+      if (res.kind === "no-route") {
+        t.noRoute++;
+        const why = `no route (AF_DATA_CONFIRM status 0x${res.status.toString(16).toUpperCase()})`;
+        return { kind: "no-route", status: res.status, state: this.silent(e, t, why) };
+      }
+      t.noReply++;
+      return { kind: "no-reply", state: this.silent(e, t, "delivered but no reply") };
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const linkIssue = error instanceof RadioError && LINK_CODES.has(error.code);
+      if (!linkIssue) t.errors++;
+      t.lastError = error.message;
+      const stickSide = error instanceof RadioError;
+      t.nextPollAt = this.clock.now() + (stickSide ? (this.opts.retryMs ?? 30_000) : this.interval(e));
+      this.logger.warn(`poll ${e.serial} (${formatShort(e.shortAddress)}): ${errorMessage(error)}`);
+      return { kind: "error", error };
+    }
+  }
+
+  private silent(e: InverterEntry, t: Track, why: string): InverterState {
+    const now = this.clock.now();
+    t.consecutiveFailures++;
+    const dark = this.opts.isDaylight ? !this.opts.isDaylight(now) : false;
+    const window = 2 * (this.opts.intervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+    const othersSilent = [...this.tracks.values()].every(
+      (o) => o === t || o.lastReplyAt === undefined || now - o.lastReplyAt > window,
+    );
+    const slow = this.opts.sleepingIntervalMs ?? 15 * 60_000;
+    if (dark || othersSilent) {
+      t.nextPollAt = now + slow;
+      this.setState(t, "sleeping", `${why}; ${dark ? "outside daylight" : "all inverters are silent"}`);
+    } else if (t.consecutiveFailures >= (this.opts.unreachableAfter ?? 3)) {
+      t.nextPollAt = now + slow;
+      this.setState(t, "unreachable", `${why} ${t.consecutiveFailures} times while others answer`);
+    } else {
+      t.nextPollAt = now + this.interval(e);
+    }
+    return t.state;
+  }
+
+  private wakeSleepers(now: number): void {
+    for (const e of this.table.list()) {
+      const t = this.track(e);
+      if (t.state === "sleeping" && t.nextPollAt > now + this.interval(e)) t.nextPollAt = now;
+    }
+  }
+
+  private setState(t: Track, state: InverterState, reason: string): void {
+    if (t.state === state) return;
+    const previous = t.state;
+    t.state = state;
+    this.events.emit("inverterState", {
+      serial: t.serial,
+      shortAddress: t.shortAddress,
+      state,
+      previous,
+      reason,
+      at: this.clock.now(),
+    });
+  }
+}
