@@ -6,7 +6,7 @@
 import { modelByName, modelForSerial } from "../protocol/models.ts";
 import { formatPath, type IssueList, type PathSegment } from "./config-issues.ts";
 import type { RawBranch, RawChannels, RawConfig, RawModule, RawOrientation, RawPanel } from "./config-raw.ts";
-import { suggestHint } from "./config-suggest.ts";
+import { closest, suggestHint } from "./config-suggest.ts";
 import type { BranchConfig, Input, InverterConfig, ModuleType, Orientation, Panel } from "./config-types.ts";
 
 export const INPUTS: readonly Input[] = ["A", "B", "C", "D"];
@@ -31,7 +31,7 @@ export class Hardware {
   readonly inverters = new Map<string, InverterConfig>();
   readonly branches: BranchConfig[] = [];
   /** `serial:input` → path where that input was wired, to catch an input wired twice. */
-  private readonly wired = new Map<string, string>();
+  readonly wired = new Map<string, string>();
   /** panel id → path where it was connected, to catch a panel on two inputs. */
   private readonly connected = new Map<string, string>();
 
@@ -155,10 +155,8 @@ export class Hardware {
   }
 
   serialHint(serial: string): string {
-    return suggestHint(serial, [...this.inverters.keys()], "known inverters").replace(
-      /^known inverters: .*/,
-      "add it under inverters: first",
-    );
+    const near = closest(serial, [...this.inverters.keys()]);
+    return near === undefined ? "add it under inverters: first" : `did you mean ${near}?`;
   }
 
   private namedPanel(id: string, at: PathSegment[]): Panel | undefined {

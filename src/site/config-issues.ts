@@ -30,7 +30,7 @@ export class ConfigError extends Error {
 
 export type PathSegment = string | number;
 
-const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** ["inverters", 2, "serial"] → `inverters[2].serial`; odd keys are quoted: `panels["S-1"]`. */
 export function formatPath(segments: readonly PathSegment[]): string {
@@ -66,4 +66,16 @@ export class IssueList {
         : { file: this.file, path: p, message, hint },
     );
   }
+}
+
+/** Inverse of formatPath: `inverters[2].serial` → ["inverters", 2, "serial"]. */
+export function parsePath(path: string): PathSegment[] {
+  const out: PathSegment[] = [];
+  const re = /([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
+  for (const m of path.matchAll(re)) {
+    if (m[1] !== undefined) out.push(m[1]);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else if (m[3] !== undefined) out.push(JSON.parse(m[3]) as string);
+  }
+  return out;
 }

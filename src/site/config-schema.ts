@@ -38,7 +38,18 @@ export function validateSchema(data: unknown): SchemaProblem[] {
     seen.add(id);
     out.push(p);
   }
-  return out;
+  return dropRequiredForTypos(out);
+}
+
+/** `serail:` gives "unknown key, did you mean serial" — the "serial: missing" beside it is noise. */
+function dropRequiredForTypos(problems: SchemaProblem[]): SchemaProblem[] {
+  const typoFor = new Set(
+    problems.flatMap((p) => {
+      const m = p.atKey ? /^did you mean "(.+)"\?$/.exec(p.hint ?? "") : null;
+      return m ? [formatPath([...p.segments.slice(0, -1), m[1]!])] : [];
+    }),
+  );
+  return problems.filter((p) => !(p.message === "missing (required)" && typoFor.has(formatPath(p.segments))));
 }
 
 function translate(err: ErrorObject, root: unknown): SchemaProblem | undefined {
