@@ -1,0 +1,118 @@
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { checkCommand } from "../../src/cli/check.ts";
+import { EXAMPLE_PATH, FIXTURES } from "../site/config-fixtures.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Runs `localecu check …args` through the Command object, capturing output and the exit code. */
+async function check(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((s) => {
+    stdout += String(s);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((s) => {
+    stderr += String(s);
+    return true;
+  });
+  try {
+    await checkCommand().parseAsync(args, { from: "user" });
+  } finally {
+    vi.restoreAllMocks();
+  }
+  const code = process.exitCode;
+  process.exitCode = undefined;
+  return { code, stdout, stderr };
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+describe("localecu check", () => {
+  it("exits 0 on the demo site and prints each finding with its datasheet line", async () => {
+    const r = await check(EXAMPLE_PATH);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("4 inverters (4 × QS1), 16 panels, 2 map arrays, 2 branch circuits");
+    expect(r.stdout).toContain(
+      "warning  modules.trina-400.isc_a: Isc 12.28 A is above the 12 A input rating",
+    );
+    expect(r.stdout).toContain(
+      "source: QS1-EU installation manual, section 8 (technical data): max input current 12 A per input",
+    );
+    expect(r.stdout.trim().split("\n").at(-1)).toBe("0 errors, 1 warning, 1 info — OK");
+  });
+
+  it("exits 1 when the design breaks the datasheet", async () => {
+    const r = await check(join(FIXTURES, "design-errors.yaml"));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(
+      "error    branches[0].inverters: 4 QS1 units on a 20 A breaker; at most 3 allowed — split the branch",
+    );
+    expect(r.stdout).toContain(
+      "error    modules.big-72.voc_v: Voc at -20 °C is 60.2 V, above the 60 V maximum",
+    );
+    expect(r.stdout.trim().split("\n").at(-1)).toBe(
+      "2 errors, 1 warning, 1 info — fix the errors before installing",
+    );
+  });
+
+  it.each([
+    [
+      "schema-errors.yaml",
+      'schema-errors.yaml: inverters[1].serial: expected 12 digits, got "80100008507" — copy the serial from the inverter label',
+    ],
+    [
+      "bad-references.yaml",
+      "bad-references.yaml: map.arrays[0].cells[0].inverter: unknown inverter 801000012346 — did you mean 801000012345?",
+    ],
+    [
+      "syntax-error.yaml.txt",
+      "syntax-error.yaml.txt:7:1: YAML syntax: Flow sequence in block collection must be sufficiently indented",
+    ],
+    ["missing.yaml", "missing.yaml: cannot read the file (no such file) — check the path"],
+  ])("exits 2 when %s cannot be used, saying what and where", async (name, line) => {
+    const r = await check(join(FIXTURES, name));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain(line);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/); // no stack trace
+  });
+
+  it("--json prints findings and the exit code as JSON", async () => {
+    const ok = await check(EXAMPLE_PATH, "--json");
+    const j = JSON.parse(ok.stdout);
+    expect(j).toMatchObject({ ok: true, exit_code: 0, summary: { errors: 0, warnings: 1, info: 1 } });
+    expect(j.findings[0]).toMatchObject({
+      severity: "warning",
+      rule: "isc",
+      path: "modules.trina-400.isc_a",
+    });
+    const bad = await check(join(FIXTURES, "schema-errors.yaml"), "--json");
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout).config_errors[0]).toMatchObject({ path: "site.history_days", line: 4 });
+  });
+
+  it.each([
+    [EXAMPLE_PATH, 0],
+    [join(FIXTURES, "design-errors.yaml"), 1],
+    [join(FIXTURES, "schema-errors.yaml"), 2],
+  ])("a real process exits with the same code (%s → %i)", async (file, expected) => {
+    const script = `const { checkCommand } = await import("./src/cli/check.ts");
+await checkCommand().parseAsync(process.argv.slice(1), { from: "user" });`;
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script, file], {
+        cwd: ROOT,
+        stdio: "ignore",
+      });
+      child.on("error", reject);
+      child.on("close", resolve);
+    });
+    expect(code).toBe(expected);
+  });
+});
