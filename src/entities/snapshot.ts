@@ -38,6 +38,10 @@ export interface InverterSnapshot {
   /** Verified max power (read back), W per panel or per inverter as the model says. */
   maxPowerW?: number;
   on?: boolean;
+  /** Firmware version from the info reply, when known (HA's sw_version). */
+  firmware?: string;
+  /** ZigBee short address from pairing, when known (z2m's network_address). */
+  shortAddress?: number;
 }
 
 export interface SiteSnapshot {
@@ -47,6 +51,11 @@ export interface SiteSnapshot {
   todayWh: number;
   producing: number;
   inverters: number;
+}
+
+/** The controller itself, as Home Assistant's bridge device shows it. */
+export interface BridgeSnapshot {
+  state: "online" | "offline";
 }
 
 export type FaultKey = keyof StatusFlags;

@@ -1,0 +1,130 @@
+/**
+ * Per-panel (channel), site and bridge entities. See catalog.ts for the contract on `key`.
+ */
+import {
+  awake,
+  type ChannelContext,
+  type EntityDescription,
+  kWh,
+  maybe,
+  round,
+  tel,
+} from "./catalog-types.ts";
+import type { BridgeSnapshot, SiteSnapshot } from "./snapshot.ts";
+
+export const CHANNEL_ENTITIES: readonly EntityDescription<ChannelContext>[] = [
+  {
+    key: "dc_voltage",
+    name: "DC voltage",
+    platform: "sensor",
+    unit: "V",
+    deviceClass: "voltage",
+    stateClass: "measurement",
+    precision: 1,
+    description: "Panel voltage",
+    value: ({ snapshot, index }) => maybe(tel(snapshot)?.channels[index]?.voltageV, 2),
+  },
+  {
+    key: "dc_current",
+    name: "DC current",
+    platform: "sensor",
+    unit: "A",
+    deviceClass: "current",
+    stateClass: "measurement",
+    precision: 2,
+    description: "Panel current",
+    value: ({ snapshot, index }) => maybe(tel(snapshot)?.channels[index]?.currentA, 3),
+  },
+  {
+    key: "dc_power",
+    name: "DC power",
+    platform: "sensor",
+    unit: "W",
+    deviceClass: "power",
+    stateClass: "measurement",
+    precision: 0,
+    description: "Panel power (0 W while sleeping)",
+    value: ({ snapshot, index }) =>
+      awake(snapshot) ? maybe(snapshot.telemetry?.channels[index]?.powerW ?? 0, 1) : 0,
+  },
+  {
+    key: "energy",
+    name: "Lifetime energy",
+    platform: "sensor",
+    unit: "kWh",
+    deviceClass: "energy",
+    stateClass: "total_increasing",
+    precision: 2,
+    description: "Panel energy since it was added; never decreases",
+    value: ({ snapshot, index }) => kWh(snapshot.channels[index]?.lifetimeWh),
+  },
+  {
+    key: "energy_today",
+    name: "Energy today",
+    platform: "sensor",
+    unit: "kWh",
+    deviceClass: "energy",
+    stateClass: "total_increasing",
+    precision: 2,
+    description: "Panel energy since local midnight",
+    value: ({ snapshot, index }) => kWh(snapshot.channels[index]?.todayWh),
+  },
+];
+
+export const SITE_ENTITIES: readonly EntityDescription<SiteSnapshot>[] = [
+  {
+    key: "power",
+    name: "Power",
+    platform: "sensor",
+    unit: "W",
+    deviceClass: "power",
+    stateClass: "measurement",
+    precision: 0,
+    description: "Total AC power of the site",
+    value: (s) => round(s.powerW, 1),
+  },
+  {
+    key: "energy",
+    name: "Lifetime energy",
+    platform: "sensor",
+    unit: "kWh",
+    deviceClass: "energy",
+    stateClass: "total_increasing",
+    precision: 2,
+    description: "Total energy of the site; never decreases",
+    value: (s) => kWh(s.lifetimeWh),
+  },
+  {
+    key: "energy_today",
+    name: "Energy today",
+    platform: "sensor",
+    unit: "kWh",
+    deviceClass: "energy",
+    stateClass: "total_increasing",
+    precision: 2,
+    description: "Site energy since local midnight",
+    value: (s) => kWh(s.todayWh),
+  },
+  {
+    key: "inverters_producing",
+    name: "Inverters producing",
+    platform: "sensor",
+    stateClass: "measurement",
+    icon: "mdi:solar-panel",
+    description: "How many inverters are producing",
+    value: (s) => s.producing,
+  },
+];
+
+/** The controller's own device. Its state payload is `<base>/bridge/state` itself. */
+export const BRIDGE_ENTITIES: readonly EntityDescription<BridgeSnapshot>[] = [
+  {
+    key: "state",
+    name: "Connection state",
+    platform: "binary_sensor",
+    deviceClass: "connectivity",
+    entityCategory: "diagnostic",
+    description: "Whether the localecu controller is running and connected to the broker (its MQTT will)",
+    value: (s) => s.state,
+  },
+];

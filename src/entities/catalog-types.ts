@@ -1,0 +1,67 @@
+/**
+ * Types and small value helpers shared by the catalog tables (catalog-inverter.ts, catalog-site.ts).
+ * Import the tables through catalog.ts.
+ */
+import type { ControlInfo, ControlStatus, ModelInfo } from "../protocol/models.ts";
+import type { FaultKey, InverterSnapshot } from "./snapshot.ts";
+
+export type Platform = "sensor" | "binary_sensor" | "number" | "switch" | "button" | "event";
+export type StateClass = "measurement" | "total" | "total_increasing";
+/** The radio command a control entity sends. */
+export type ControlCommand = "max_power" | "on_off" | "poll";
+
+export interface EntityDescription<S> {
+  key: string;
+  name: string;
+  platform: Platform;
+  unit?: string;
+  deviceClass?: string;
+  stateClass?: StateClass;
+  entityCategory?: "diagnostic" | "config";
+  icon?: string;
+  /** suggested_display_precision */
+  precision?: number;
+  enabledByDefault?: boolean;
+  description: string;
+  /** sensor device_class enum */
+  options?: readonly string[];
+  /** Value for the state payload; undefined = unknown (published as null). */
+  value?: (s: S) => number | string | boolean | null | undefined;
+  /** Controls: which radio command and how sure we are it works on hardware. */
+  control?: { command: ControlCommand; status: (s: S) => ControlStatus };
+  number?: { min: (s: S) => number; max: (s: S) => number; step: number; mode: "box" | "slider" };
+  /** event entities */
+  eventTypes?: readonly string[];
+}
+
+export interface ChannelContext {
+  snapshot: InverterSnapshot;
+  /** 0-based channel index */
+  index: number;
+}
+
+/** The model's claim (status + evidence) behind a control command: shown next to the control everywhere. */
+export function controlInfo(model: ModelInfo, command: ControlCommand): ControlInfo {
+  switch (command) {
+    case "max_power":
+      return model.controls.maxPower;
+    case "on_off":
+      return model.controls.onOff;
+    case "poll":
+      return model.controls.poll;
+  }
+}
+
+export const round = (v: number, d: number) => Number(v.toFixed(d));
+export const kWh = (wh: number | undefined) => (wh === undefined ? undefined : round(wh / 1000, 4));
+export const maybe = (v: number | undefined, digits: number) =>
+  v === undefined ? undefined : round(v, digits);
+
+/** Awake = the last reading is current; sleeping/off/unreachable inverters read 0 W, not stale power. */
+export const awake = (s: InverterSnapshot) =>
+  s.status === "producing" || s.status === "idle" || s.status === "fault";
+export const tel = (s: InverterSnapshot) => (awake(s) ? s.telemetry : undefined);
+export const fault =
+  (...keys: FaultKey[]) =>
+  (s: InverterSnapshot) =>
+    s.telemetry === undefined ? undefined : keys.some((k) => s.telemetry!.status[k]);
