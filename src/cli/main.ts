@@ -15,6 +15,14 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "print the bytes of a command",
     load: async () => (await import("./encode.ts")).encodeCommand(),
   },
+  check: {
+    summary: "check site.yaml against the schema and the inverter datasheet",
+    load: async () => (await import("./check.ts")).checkCommand(),
+  },
+  replace: {
+    summary: "swap a failed inverter for a new one in site.yaml (manual section 7)",
+    load: async () => (await import("./replace.ts")).replaceCommand(),
+  },
   demo: { summary: "run the demo (npm start)", load: async () => (await import("./demo.ts")).demoCommand() },
 };
 

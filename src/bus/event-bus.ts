@@ -1,0 +1,62 @@
+/**
+ * The controller's typed event bus (zigbee2mqtt's eventBus pattern): modules subscribe with themselves as the
+ * owner key and drop everything with removeListeners(this) in stop(). A throwing handler is logged as
+ * '<Owner>/<event>' and never reaches the emitter or the process.
+ */
+import type { InverterSnapshot, SiteSnapshot } from "../entities/snapshot.ts";
+import type { Telemetry } from "../protocol/types.ts";
+
+export interface BusEvents {
+  /** A decoded telemetry reply, before accounting. */
+  inverterReported: { serial: string; telemetry: Telemetry; atMs: number; linkQuality?: number };
+  /** The accounted state of one inverter changed (reading, status, control). */
+  inverterSnapshot: { snapshot: InverterSnapshot };
+  siteSnapshot: { snapshot: SiteSnapshot };
+  faultChanged: { serial: string; key: string; active: boolean; check: string; atMs: number };
+  linkState: { state: "connecting" | "up" | "down"; detail?: string };
+  commandResult: { serial: string; command: string; ok: boolean; detail: string };
+}
+
+export type BusEvent = keyof BusEvents;
+type Handler<E extends BusEvent> = (payload: BusEvents[E]) => void | Promise<void>;
+
+export interface BusLogger {
+  error(obj: object, msg: string): void;
+}
+
+export class EventBus {
+  private readonly listeners = new Map<BusEvent, { owner: object; handler: Handler<BusEvent> }[]>();
+
+  constructor(private readonly log: BusLogger = { error: () => {} }) {}
+
+  on<E extends BusEvent>(event: E, owner: object, handler: Handler<E>): void {
+    const list = this.listeners.get(event) ?? [];
+    list.push({ owner, handler: handler as Handler<BusEvent> });
+    this.listeners.set(event, list);
+  }
+
+  emit<E extends BusEvent>(event: E, payload: BusEvents[E]): void {
+    for (const { owner, handler } of [...(this.listeners.get(event) ?? [])]) {
+      const where = `${owner.constructor.name}/${event}`;
+      try {
+        const r = handler(payload);
+        if (r instanceof Promise) r.catch((err: unknown) => this.log.error({ err }, where));
+      } catch (err) {
+        this.log.error({ err }, where);
+      }
+    }
+  }
+
+  removeListeners(owner: object): void {
+    for (const [event, list] of this.listeners) {
+      this.listeners.set(
+        event,
+        list.filter((l) => l.owner !== owner),
+      );
+    }
+  }
+
+  listenerCount(event: BusEvent): number {
+    return this.listeners.get(event)?.length ?? 0;
+  }
+}
