@@ -39,9 +39,8 @@ CREATE TABLE poll_history (
   lifetime_wh REAL    NOT NULL,
   today_wh    REAL    NOT NULL,
   rejected    TEXT,              -- why this poll's energy was not added
-  PRIMARY KEY (serial, channel, at_ms)
+  PRIMARY KEY (at_ms, serial, channel)  -- time first: each poll appends at the right edge
 ) WITHOUT ROWID;
-CREATE INDEX poll_history_at ON poll_history (at_ms);
 
 -- One row per inverter per poll: session verdict and AC power, kept as long as poll_history.
 CREATE TABLE inverter_history (
@@ -52,9 +51,8 @@ CREATE TABLE inverter_history (
   ac_power_w      REAL    NOT NULL,
   ac_power_source TEXT    NOT NULL,
   lifetime_wh     REAL    NOT NULL,
-  PRIMARY KEY (serial, at_ms)
+  PRIMARY KEY (at_ms, serial)
 ) WITHOUT ROWID;
-CREATE INDEX inverter_history_at ON inverter_history (at_ms);
 
 -- Daily energy per panel, kept forever (16 panels × 365 days ≈ 6 000 small rows a year).
 CREATE TABLE daily_energy (

@@ -44,7 +44,7 @@ export function prepareStatements(db: Database.Database) {
     selectHistory: db.prepare(
       `SELECT serial, channel, at_ms AS atMs, voltage_v AS voltageV, current_a AS currentA, power_w AS powerW,
          delta_wh AS deltaWh, lifetime_wh AS lifetimeWh, today_wh AS todayWh, rejected
-       FROM poll_history WHERE serial = ? AND at_ms >= ? ORDER BY at_ms, channel`,
+       FROM poll_history WHERE at_ms >= ? AND serial = ? ORDER BY at_ms, channel`,
     ),
     pruneHistory: db.prepare("DELETE FROM poll_history WHERE at_ms < ?"),
     pruneInverterHistory: db.prepare("DELETE FROM inverter_history WHERE at_ms < ?"),

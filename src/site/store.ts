@@ -193,7 +193,7 @@ export class EnergyStore {
 
   /** Per-panel poll rows since `sinceMs`, across replacements, oldest first. */
   history(serial: string, sinceMs: number): HistoryRow[] {
-    const rows = this.lineage(serial).flatMap((s) => this.sql.selectHistory.all(s, sinceMs) as HistoryRow[]);
+    const rows = this.lineage(serial).flatMap((s) => this.sql.selectHistory.all(sinceMs, s) as HistoryRow[]);
     return rows.sort((a, b) => a.atMs - b.atMs || a.channel - b.channel);
   }
 
