@@ -1,0 +1,141 @@
+/**
+ * `localecu emulate`: an emulated APS-firmware stick on TCP, with simulated inverters behind it, for the
+ * driver, the demo and anyone without hardware. The first stdout line is the URL actually bound (so a
+ * script can start it on port 0 and read where to connect); everything else goes to stderr.
+ */
+import { createWriteStream, type WriteStream } from "node:fs";
+import { Command } from "commander";
+import { isSerial } from "../protocol/ids.ts";
+import { SimClock } from "../sim/clock.ts";
+import { type EmulatorServer, serveEmulator } from "../sim/emulator-server.ts";
+import { emulatorSite, truthLine } from "../sim/emulator-site.ts";
+import { DEFAULT_ECU_ID } from "../sim/stick-emulator.ts";
+import { CliError, guard } from "./errors.ts";
+
+interface RawOptions {
+  listen?: string;
+  inverters?: string;
+  seed: string;
+  speed: string;
+  start?: string;
+  truth?: string;
+  ecuId: string;
+}
+
+export interface EmulateConfig {
+  host: string;
+  port: number;
+  serials: string[] | undefined;
+  seed: number;
+  speed: number;
+  startMs: number;
+  truthFile: string | undefined;
+  ecuId: string;
+}
+
+export function emulateCommand(): Command {
+  return new Command("emulate")
+    .description(
+      "run an emulated APS ZNP stick with simulated inverters on TCP (like a stick behind ser2net)",
+    )
+    .option("--listen <url>", "where to listen, tcp://HOST:PORT (port 0 picks a free one)")
+    .option("--inverters <serials>", "comma-separated inverter serials (default: the demo site's four QS1)")
+    .option("--seed <n>", "seed for weather, short addresses and radio noise", "1")
+    .option("--speed <x>", "simulated seconds per real second", "1")
+    .option("--start <iso-time>", "simulated time at start (default: now)")
+    .option("--truth <file>", "append one JSON line per telemetry reply with the exact values encoded")
+    .option(
+      "--ecu-id <hex>",
+      "ECU id in the stick's factory NV (the host's bring-up overrides it)",
+      DEFAULT_ECU_ID,
+    )
+    .action((raw: RawOptions) => guard(() => run(parseEmulateOptions(raw))));
+}
+
+/** Validates the options; every problem is one CliError line (exit 2). */
+export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): EmulateConfig {
+  if (!raw.listen) throw new CliError("--listen is required, e.g. --listen tcp://127.0.0.1:0");
+  const m = /^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+):(\d{1,5})$/.exec(raw.listen);
+  const port = m ? Number(m[2]) : Number.NaN;
+  if (!m || port > 65_535) {
+    throw new CliError(`--listen '${raw.listen}' is not tcp://HOST:PORT with a port 0–65535`);
+  }
+  const serials = raw.inverters?.split(",").map((s) => s.trim());
+  const bad = serials?.find((s) => !isSerial(s));
+  if (bad !== undefined) throw new CliError(`--inverters: '${bad}' is not a 12-digit inverter serial`);
+  const seed = Number(raw.seed);
+  if (!Number.isSafeInteger(seed)) throw new CliError(`--seed must be an integer, got '${raw.seed}'`);
+  const speed = Number(raw.speed);
+  if (!(Number.isFinite(speed) && speed > 0)) {
+    throw new CliError(`--speed must be a positive number (1 = real time), got '${raw.speed}'`);
+  }
+  const startMs = raw.start === undefined ? nowMs : Date.parse(raw.start);
+  if (!Number.isFinite(startMs)) {
+    throw new CliError(`--start must be an ISO time such as 2024-06-21T10:00:00Z, got '${raw.start}'`);
+  }
+  if (!/^[0-9a-fA-F]{12}$/.test(raw.ecuId)) {
+    throw new CliError(`--ecu-id must be 12 hex digits (e.g. ${DEFAULT_ECU_ID}), got '${raw.ecuId}'`);
+  }
+  return {
+    host: m[1]!.replace(/^\[|\]$/g, ""),
+    port,
+    serials,
+    seed,
+    speed,
+    startMs,
+    truthFile: raw.truth,
+    ecuId: raw.ecuId.toUpperCase(),
+  };
+}
+
+async function run(cfg: EmulateConfig): Promise<void> {
+  let site: ReturnType<typeof emulatorSite>;
+  try {
+    site = emulatorSite(cfg.serials, cfg.seed);
+  } catch (e) {
+    throw new CliError(`--inverters: ${(e as Error).message}`);
+  }
+  const clock = new SimClock({ startMs: cfg.startMs, speed: cfg.speed });
+  const truth = cfg.truthFile ? await openTruth(cfg.truthFile) : undefined;
+  let server: EmulatorServer;
+  try {
+    server = await serveEmulator({
+      host: cfg.host,
+      port: cfg.port,
+      inverters: site.inverters,
+      seed: cfg.seed,
+      ecuId: cfg.ecuId,
+      now: () => clock.now(),
+      onTelemetry: truth ? (e) => truth.write(`${JSON.stringify(truthLine(e))}\n`) : undefined,
+      log: (msg) => process.stderr.write(`emulate: ${msg}\n`),
+    });
+  } catch (e) {
+    truth?.end();
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === "EADDRINUSE" ? "the port is in use (use another, or port 0)" : err.message;
+    throw new CliError(`cannot listen on tcp://${cfg.host}:${cfg.port}: ${why}`);
+  }
+  process.stdout.write(`${server.url}\n`);
+  process.stderr.write(
+    `emulate: stick on ${server.url}, inverters ${site.serials().join(", ")}, ` +
+      `simulated time ${new Date(cfg.startMs).toISOString()} ×${cfg.speed}; Ctrl-C stops\n`,
+  );
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  process.stderr.write(`emulate: ${signal}, shutting down\n`);
+  await server.close();
+  if (truth) await new Promise<void>((resolve) => truth.end(resolve));
+}
+
+async function openTruth(file: string): Promise<WriteStream> {
+  const stream = createWriteStream(file, { flags: "a" });
+  await new Promise<void>((resolve, reject) => {
+    stream.once("open", () => resolve());
+    stream.once("error", (e) => reject(new CliError(`--truth: cannot write ${file}: ${e.message}`)));
+  });
+  // Later write failures (disk full) must not kill the stick the driver is talking to: say so and go on.
+  stream.on("error", (e) => process.stderr.write(`emulate: --truth ${file}: ${e.message}\n`));
+  return stream;
+}

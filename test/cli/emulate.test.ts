@@ -1,0 +1,191 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { connect, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseEmulateOptions } from "../../src/cli/emulate.ts";
+import { CliError } from "../../src/cli/errors.ts";
+import { bringUpSequence, buildInverterRequest, pairingSequence } from "../../src/protocol/aps-link.ts";
+import { fromHex } from "../../src/protocol/bytes.ts";
+import { encodePoll } from "../../src/protocol/commands.ts";
+import { decodeDump } from "../../src/protocol/dump.ts";
+import type { Telemetry } from "../../src/protocol/types.ts";
+import {
+  buildGetDeviceInfo,
+  is,
+  parseAfIncomingMsg,
+  parseDeviceInfo,
+} from "../../src/protocol/znp-commands.ts";
+import { encodeZnpFrame, type ZnpFrame } from "../../src/protocol/znp-frame.ts";
+import { ZnpStreamParser } from "../../src/protocol/znp-parser.ts";
+
+const ENTRY = new URL("./emulate-entry.ts", import.meta.url).pathname;
+const ECU = "D8A3011B9780";
+const QS1 = "801000085070";
+const defaults = { seed: "1", speed: "1", ecuId: "D8A3011B9780" };
+
+describe("parseEmulateOptions", () => {
+  it("reads a full command line", () => {
+    const cfg = parseEmulateOptions({
+      ...defaults,
+      listen: "tcp://127.0.0.1:0",
+      inverters: "801000085070, 408000158215",
+      seed: "42",
+      speed: "60",
+      start: "2024-06-21T10:00:00Z",
+      truth: "/tmp/t.jsonl",
+      ecuId: "d8a3011b9780",
+    });
+    expect(cfg).toEqual({
+      host: "127.0.0.1",
+      port: 0,
+      serials: ["801000085070", "408000158215"],
+      seed: 42,
+      speed: 60,
+      startMs: Date.parse("2024-06-21T10:00:00Z"),
+      truthFile: "/tmp/t.jsonl",
+      ecuId: "D8A3011B9780",
+    });
+  });
+
+  it("defaults the start to now and accepts an IPv6 host", () => {
+    const cfg = parseEmulateOptions({ ...defaults, listen: "tcp://[::1]:5000" }, 1234);
+    expect([cfg.host, cfg.port, cfg.startMs, cfg.serials]).toEqual(["::1", 5000, 1234, undefined]);
+  });
+
+  it.each([
+    [{}, /--listen is required/],
+    [{ listen: "serial:///dev/ttyUSB0" }, /not tcp:\/\/HOST:PORT/],
+    [{ listen: "tcp://127.0.0.1:70000" }, /port 0–65535/],
+    [{ listen: "tcp://h:1", inverters: "801000085070,80100008507" }, /'80100008507' is not a 12-digit/],
+    [{ listen: "tcp://h:1", seed: "x" }, /--seed must be an integer/],
+    [{ listen: "tcp://h:1", speed: "0" }, /--speed must be a positive number/],
+    [{ listen: "tcp://h:1", start: "yesterday" }, /--start must be an ISO time/],
+    [{ listen: "tcp://h:1", ecuId: "D8A3" }, /--ecu-id must be 12 hex digits/],
+  ])("rejects %o", (raw, message) => {
+    expect(() => parseEmulateOptions({ ...defaults, ...raw })).toThrow(CliError);
+    expect(() => parseEmulateOptions({ ...defaults, ...raw })).toThrow(message);
+  });
+});
+
+let child: ChildProcess | undefined;
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill("SIGKILL");
+  child = undefined;
+});
+
+function runCli(args: string[]) {
+  child = spawn(process.execPath, ["--import", "tsx", ENTRY, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const exit = new Promise<number | null>((r) => child!.once("exit", (code) => r(code)));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child!.stdout! }).once("line", resolve);
+    exit.then(() => reject(new Error(`emulate exited before printing its URL: ${stderr}`)));
+  });
+  firstLine.catch(() => undefined); // tests that expect an early exit never read the URL
+  return { child, firstLine, exit, stderr: () => stderr };
+}
+
+/** Sends frames over TCP and waits for a number of answers. */
+async function tcpHost(url: string) {
+  const { hostname, port } = new URL(url.replace("tcp:", "http:"));
+  const socket: Socket = connect(Number(port), hostname);
+  await new Promise<void>((r, j) => socket.once("connect", r).once("error", j));
+  const parser = new ZnpStreamParser();
+  let got: ZnpFrame[] = [];
+  let raw: number[] = [];
+  let wake = () => {};
+  socket.on("data", (c: Buffer) => {
+    raw.push(...c);
+    for (const e of parser.push(new Uint8Array(c))) if (e.kind === "frame") got.push(e.frame);
+    wake();
+  });
+  const send = async (frame: ZnpFrame, until: (fs: ZnpFrame[]) => boolean) => {
+    got = [];
+    raw = [];
+    socket.write(encodeZnpFrame(frame));
+    while (!until(got)) await new Promise<void>((r) => (wake = r));
+    return { frames: got, raw: Uint8Array.from(raw) };
+  };
+  return { socket, send };
+}
+
+describe("localecu emulate", () => {
+  it("starts on port 0, prints its URL first, answers bring-up, pairing and a poll, writes the truth", async () => {
+    const truthFile = join(mkdtempSync(join(tmpdir(), "emulate-")), "truth.jsonl");
+    const cli = runCli([
+      "--listen",
+      "tcp://127.0.0.1:0",
+      "--inverters",
+      QS1,
+      "--start",
+      "2024-06-21T10:00:00Z",
+      "--truth",
+      truthFile,
+      "--seed",
+      "5",
+    ]);
+    const url = await cli.firstLine;
+    expect(url).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
+    const host = await tcpHost(url);
+    for (const step of bringUpSequence(fromHex(ECU))) {
+      const isStart = step.frame.cmd0 === 0x26 && step.frame.cmd1 === 0x00;
+      await host.send(step.frame, (fs) =>
+        fs.some((f) => (isStart ? f.cmd0 === 0x45 && f.data[0] === 9 : true)),
+      );
+    }
+    const info = await host.send(buildGetDeviceInfo(), (fs) => fs.length > 0);
+    expect(parseDeviceInfo(info.frames[0]!)).toMatchObject({ deviceState: 9, ieee: "0xd8a3011b9780ffff" });
+    let short = -1;
+    const incomingOn = (fs: ZnpFrame[], cluster: number) =>
+      fs.find((x) => is(x, "AF_INCOMING_MSG") && parseAfIncomingMsg(x).cluster === cluster);
+    for (const [i, f] of pairingSequence(QS1, fromHex(ECU)).entries()) {
+      // 0x010F is relayed back, 0x0101 is answered; the others get SRSP + confirm.
+      const cluster = [undefined, undefined, 0x010f, 0x0101][i];
+      const { frames } = await host.send(f, (fs) =>
+        cluster === undefined ? fs.length >= 2 : incomingOn(fs, cluster) !== undefined,
+      );
+      const reply = incomingOn(frames, 0x0101);
+      if (reply) short = parseAfIncomingMsg(reply).srcAddr;
+    }
+    expect(short).toBeGreaterThan(0);
+    const poll = await host.send(buildInverterRequest(short, fromHex(ECU), encodePoll()), (fs) =>
+      fs.some((f) => is(f, "AF_INCOMING_MSG")),
+    );
+    const t = decodeDump(poll.raw).messages[0]!.reply as Telemetry;
+    expect(t).toMatchObject({ kind: "telemetry", serial: QS1 });
+    host.socket.destroy();
+    cli.child.kill("SIGTERM");
+    expect(await cli.exit).toBe(0);
+    const lines = readFileSync(truthFile, "utf8").trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const truth = JSON.parse(lines[0]!) as {
+      serial: string;
+      uptime_s: number;
+      channels: { voltage_v: number; current_a: number; energy_counter: number }[];
+    };
+    expect(truth.serial).toBe(QS1);
+    expect(truth.uptime_s).toBe(t.uptimeS);
+    truth.channels.forEach((c, i) => {
+      expect(Math.abs(t.channels[i]!.voltageV - c.voltage_v)).toBeLessThanOrEqual(82.5 / 4096 / 2 + 1e-9);
+      expect(Math.abs(t.channels[i]!.currentA - c.current_a)).toBeLessThanOrEqual(27.5 / 4096 / 2 + 1e-9);
+      expect(t.channels[i]!.energyCounter).toBe(c.energy_counter);
+    });
+  });
+
+  it.each([
+    [["--listen", "tcp://127.0.0.1:0", "--inverters", "501000000001"], /cannot simulate 501000000001/],
+    [["--listen", "udp://x:1"], /--listen 'udp:\/\/x:1' is not/],
+  ])("exits 2 with one clear line for %o", async (args, message) => {
+    const cli = runCli(args);
+    expect(await cli.exit).toBe(2);
+    const err = cli.stderr().trim();
+    expect(err.split("\n")).toHaveLength(1);
+    expect(err).toMatch(message);
+  });
+});
