@@ -4,7 +4,8 @@
  *
  * Night back-off: inverters run on their panels and go silent at dusk. An inverter whose poll was
  * delivered but not answered, or that has no route, is "sleeping" (polled every `sleepingIntervalMs`)
- * when it is outside daylight (if a daylight test is given) or when every other inverter is silent too.
+ * when it is outside daylight (if a daylight test is given) or when the last poll of every other inverter
+ * went unanswered too.
  * Only an inverter silent while others answer counts towards "unreachable". When any inverter answers
  * again, sleeping ones are polled at once so the morning is picked up promptly.
  */
@@ -230,9 +231,9 @@ export class PollScheduler {
     const now = this.clock.now();
     t.consecutiveFailures++;
     const dark = this.opts.isDaylight ? !this.opts.isDaylight(now) : false;
-    const window = 2 * (this.opts.intervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+    // "Silent" = the last poll of every other inverter went unanswered (or none ever answered).
     const othersSilent = [...this.tracks.values()].every(
-      (o) => o === t || o.lastReplyAt === undefined || now - o.lastReplyAt > window,
+      (o) => o === t || o.lastReplyAt === undefined || o.consecutiveFailures > 0,
     );
     const slow = this.opts.sleepingIntervalMs ?? 15 * 60_000;
     if (dark || othersSilent) {
