@@ -33,6 +33,8 @@ export interface Outcome {
 
 export interface CommandContext {
   rng: Rng;
+  /** Answer unicast controls with the DE ack seen on air (see controlAckPayload). */
+  controlAck: boolean;
   log: (message: string) => void;
 }
 
@@ -109,5 +111,7 @@ function control(inv: EmulatedInverter, unicast: boolean, ctx: CommandContext, r
     return { heard: true };
   }
   if (!heard) return { heard: false };
-  return unicast ? { heard: true, payload: controlAckPayload(inv.serial) } : { heard: true };
+  return unicast && ctx.controlAck
+    ? { heard: true, payload: controlAckPayload(inv.serial) }
+    : { heard: true };
 }

@@ -41,6 +41,12 @@ export interface StickOptions {
   timers?: EmulatorTimers;
   /** Emit ZDO_SRC_RTG_IND before replies (the captured stick does). Default true. */
   sourceRouteInd?: boolean;
+  /**
+   * After a unicast set-power / on / off the inverter answers `FB FB 06 DE 00…00 FE FE` (the YC600 did so to
+   * the vendor ECU-C: frames.json set_power_sniffs). Default true; a host that opens its DE-query window
+   * right after the confirm will see this short DE first, as it would on air.
+   */
+  controlAck?: boolean;
   onTelemetry?: (e: TelemetryEmitted) => void;
   /** Notes on requests the stick or an inverter ignored (why nothing came back). */
   log?: (message: string) => void;
@@ -78,6 +84,7 @@ export class StickCore {
       now: opts.now ?? Date.now,
       onTelemetry: opts.onTelemetry,
       rng: new Rng(deriveSeed(seed, "stick")),
+      controlAck: opts.controlAck ?? true,
       log: (m) => this.logFn(m),
     };
   }

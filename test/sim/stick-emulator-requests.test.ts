@@ -24,9 +24,14 @@ const QS1 = "801000085070";
 const YC600 = "408000158215";
 const DS3 = "703000021300";
 
-async function site(inverters: FakeInverter[]) {
+async function site(inverters: FakeInverter[], controlAck = true) {
   const emitted: TelemetryEmitted[] = [];
-  const stick = new StickEmulator({ delays: ZERO_DELAYS, inverters, onTelemetry: (e) => emitted.push(e) });
+  const stick = new StickEmulator({
+    delays: ZERO_DELAYS,
+    inverters,
+    controlAck,
+    onTelemetry: (e) => emitted.push(e),
+  });
   const host = new TestHost(stick);
   await bringUp(host, ECU);
   for (const inv of inverters) for (const f of pairingSequence(inv.serial, fromHex(ECU))) await host.send(f);
@@ -131,6 +136,18 @@ describe("StickEmulator runs commands on the inverters", () => {
       expect(Math.abs((await limitOf(request, short(serial))) - w)).toBeLessThanOrEqual(lsb);
     },
   );
+
+  it("leaves out the control ack when told to", async () => {
+    const inv = new FakeInverter(QS1);
+    const { request, short } = await site([inv], false);
+    const out = await request(short(QS1), encodeOnOff(false));
+    expect(heads(out)).toEqual([
+      "640100",
+      "4480001401",
+      toHex(Uint8Array.of(0x45, 0xc4, short(QS1) & 0xff, short(QS1) >> 8, 0)),
+    ]);
+    expect(inv.commands).toEqual(["off"]);
+  });
 
   it("applies broadcast limits to the matching family only and answers nothing", async () => {
     const invs = [new FakeInverter(QS1), new FakeInverter(YC600, "YC600"), new FakeInverter(DS3, "DS3")];
