@@ -1,0 +1,47 @@
+/**
+ * APsystems modern extends, zhc style: each returns `{fromZigbee, exposes, meta, onEvent, isModernExtend}`
+ * pieces that zhc's processExtensions merges. Arguments are spread over defaults, so each can be overridden.
+ *
+ * There is deliberately no controls extend: max power, on/off and poll need raw APS frames sent to the
+ * inverter, which zigbee2mqtt cannot do (exposes.ts READ_ONLY_REASON); localecu's controller drives them.
+ */
+import type { ModernExtend } from "zigbee-herdsman-converters/lib/types";
+import type { ModelName } from "../../src/protocol/models.ts";
+import { channelExposes, inverterExposes, READ_ONLY_REASON } from "./exposes.ts";
+import { modelInfo } from "./fingerprint.ts";
+import { forgetDevice, fzApsReply } from "./fz.ts";
+import { applyCatalogToHaPayload } from "./ha.ts";
+
+export { fingerprintsFor as fingerprint } from "./fingerprint.ts";
+
+/** Decodes the inverter's replies (cluster 0x0106) and fixes Home Assistant discovery names and classes. */
+export function telemetry(): ModernExtend {
+  return {
+    fromZigbee: [fzApsReply],
+    meta: { overrideHaDiscoveryPayload: (payload) => applyCatalogToHaPayload(payload) },
+    onEvent: [
+      (event) => {
+        // Removed, left or zigbee2mqtt stopping: drop the memory; a restart re-seeds from the state cache.
+        if (event.type === "stop") forgetDevice(event.data.ieeeAddr);
+      },
+    ],
+    isModernExtend: true,
+  };
+}
+
+/** Inverter-level sensors: AC power, voltage, frequency, temperature, energies, status, faults. */
+export function acOutput(args: { model: ModelName }): ModernExtend {
+  return { exposes: inverterExposes(modelInfo(args.model)), isModernExtend: true };
+}
+
+/** Per-panel sensors on endpoints ch1…chN (channel 1 = input A); count defaults to the model's inputs. */
+export function panels(args: { model: ModelName; count?: number }): ModernExtend {
+  const model = modelInfo(args.model);
+  const { count } = { count: model.channels, ...args };
+  return { exposes: channelExposes(model, count), isModernExtend: true };
+}
+
+/** The model's description from models.ts, plus why it is read-only here. */
+export function description(model: ModelName): string {
+  return `${modelInfo(model).description} — ${READ_ONLY_REASON}`;
+}
