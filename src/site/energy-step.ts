@@ -31,6 +31,9 @@ export interface StepConfig {
   maxChannelW: (serial: string, model: ModelName) => number;
 }
 
+/** A wrap of the uptime within a poll gap this long reads as a restart when a restart also fits. */
+const BLIND_WRAP_MS = 3_600_000;
+
 /** Counter resolution and rounding: below this a "too much energy" verdict is noise. */
 const SLACK_WH = 0.01;
 
@@ -100,9 +103,12 @@ export function stepReading(
     restartSpanS = v.restartSpanS;
     uptimeDeltaS = v.uptimeDeltaS;
     if (v.continued && v.restart) {
-      // Both fit (the previous reading was just after power-up, or a long gap lines up modulo
-      // 65536): a counter that went down, and not across its wrap, means restart. Otherwise
-      // "continued", whose failure mode is under-counting, never a spike.
+      // Both fit: the previous reading came just after power-up, or the uptimes line up modulo
+      // 65536. A counter that went down (not across its wrap) means restart. So does an uptime
+      // wrap we did not watch happen over an hour or more: sessions of 18 h+ are rare, a power-up
+      // in an unobserved hour (a night) is not, and a wrong "continued" would drop a whole day.
+      // Otherwise "continued": its failure mode is under-counting, never a spike.
+      const blindWrap = v.uptimeWrapped && atMs - prev.atMs >= BLIND_WRAP_MS;
       const down = t.channels.some((r) => {
         const a = prev.channels[r.channel - 1]?.counter;
         return (
@@ -112,7 +118,7 @@ export function stepReading(
           !fits(r.energyCounter + spec.modulus - a, continuedSpanS)
         );
       });
-      session = down ? "restart" : "continued";
+      session = down || blindWrap ? "restart" : "continued";
     } else if (v.continued) session = "continued";
     else if (v.restart) session = "restart";
     else {
@@ -131,8 +137,9 @@ export function stepReading(
       next.channels.forEach((c, i) => {
         if (!present.has(i + 1)) c.counter = null;
       });
-    } else if (v.uptimeWrapped)
+    } else if (v.uptimeWrapped) {
       note("debug", "uptime-wrap", `uptime wrapped (${prev.uptimeS} → ${t.uptimeS} s)`);
+    }
   }
 
   const channels: ChannelResult[] = [];
@@ -147,18 +154,17 @@ export function stepReading(
     };
     const counter = r.energyCounter;
     if (!uptimeOk) rejected = "invalid uptime";
-    else if (!validCounter(r))
+    else if (!validCounter(r)) {
       rejected = reject("invalid", `counter ${counter} outside 0…${spec.modulus - 1}: ignored`);
-    else if (session !== "continued" || c.counter === null) {
+    } else if (session !== "continued" || c.counter === null) {
       // Energy since power-up. A continued session with no anchor (channel seen for the first
       // time) may have powered up long ago: only its uptime bounds it.
       const span = session === "restart" ? restartSpanS : t.uptimeS + cfg.tolerance.fixedS;
       if (fits(counter, span)) lsb = counter;
-      else
-        rejected = reject(
-          "implausible",
-          `${whText(counter, spec.whPerLsb)} since power-up exceeds ${maxW} W × ${span.toFixed(0)} s`,
-        );
+      else {
+        const why = `${whText(counter, spec.whPerLsb)} since power-up exceeds ${maxW} W × ${span.toFixed(0)} s`;
+        rejected = reject("implausible", why);
+      }
       c.counter = counter;
       c.fallbackCounter = null;
       c.fallbackAtMs = null;
@@ -169,20 +175,26 @@ export function stepReading(
         candidate = fits(counter + spec.modulus - anchor, continuedSpanS)
           ? counter + spec.modulus - anchor
           : null;
-        if (candidate !== null)
+        if (candidate !== null) {
           note("debug", "counter-wrap", `channel ${r.channel}: counter wrapped`, r.channel);
+        }
       }
       if (candidate !== null && fits(candidate, continuedSpanS)) lsb = candidate;
       else if (c.fallbackCounter !== null && c.fallbackAtMs !== null && recoverable(counter, c, atMs)) {
         lsb = counter - c.fallbackCounter;
-        note("warn", "recovered", `channel ${r.channel}: back in line with the last good counter`, r.channel);
+        note(
+          "warn",
+          "recovered",
+          `channel ${r.channel}: back in line with the last good counter; nothing lost`,
+          r.channel,
+        );
       } else {
-        if (candidate === null)
+        if (candidate === null) {
           rejected = reject(
             "counter-down",
             `counter went down in a running session (${anchor} → ${counter})`,
           );
-        else {
+        } else {
           const dt = ((atMs - (prev?.atMs ?? atMs)) / 1000).toFixed(0);
           rejected = reject(
             "implausible",

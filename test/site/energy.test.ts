@@ -103,6 +103,17 @@ const scenarios: Scenario[] = [
     noEvents: ["restart", "implausible"],
   },
   {
+    name: "41 h without polls whose uptimes line up modulo 65536 reads as a restart",
+    steps: [
+      { atMs: at("2024-06-01T19:00+02:00"), uptimeS: 50_000, counters: [100] },
+      // 3000 − 50 000 + 3 × 65 536 = 149 608 s later the new session's uptime is 3000 s.
+      { atMs: at("2024-06-01T19:00+02:00") + 149_608_000, uptimeS: 3000, counters: [150] },
+    ],
+    expectWh: [250],
+    events: ["restart"],
+    sessions: { 1: "restart" },
+  },
+  {
     name: "5-byte counter wrap",
     initial: wrapStart,
     steps: [1, 2, 3].map((k) => ({
