@@ -1,7 +1,6 @@
 /**
  * What the stick emulator needs from the rest of the simulation, kept as small interfaces so the
- * emulator can be tested with a trivial fake and wired to the real inverter physics (src/sim/inverter.ts)
- * through an adapter.
+ * emulator can be tested with a trivial fake; the real inverter physics (src/sim/inverter.ts) fits as is.
  */
 import type { ZnpFrame } from "../protocol/znp-frame.ts";
 import type { TelemetryTruth } from "./truth.ts";
