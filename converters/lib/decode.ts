@@ -12,7 +12,7 @@ import { decodeReply } from "../../src/protocol/replies.ts";
 import type { Reply, Telemetry } from "../../src/protocol/types.ts";
 import type { EnergyEvent, InverterState } from "../../src/site/energy-state.ts";
 import { accountReading, type EnergyContext, energyTotals } from "./energy.ts";
-import { exposedKeys } from "./exposes.ts";
+import { exposedKeys } from "./keys.ts";
 import { statusOf } from "./status.ts";
 
 /** What a host keeps per device between messages (zigbee2mqtt has no store: the converter keeps it). */

@@ -5,43 +5,19 @@
  */
 import zhcExposes from "zigbee-herdsman-converters/lib/exposes";
 import type { Expose } from "zigbee-herdsman-converters/lib/types";
-import {
-  CHANNEL_ENTITIES,
-  channelKey,
-  type EntityDescription,
-  INVERTER_ENTITIES,
-} from "../../src/entities/catalog.ts";
+import type { EntityDescription } from "../../src/entities/catalog.ts";
 import type { ModelInfo } from "../../src/protocol/models.ts";
+import { EXPOSED_CHANNEL_ENTITIES, EXPOSED_INVERTER_ENTITIES } from "./keys.ts";
+
+export {
+  EXPOSED_CHANNEL_ENTITIES,
+  EXPOSED_INVERTER_ENTITIES,
+  exposedKeys,
+  notExposedReason,
+  READ_ONLY_REASON,
+} from "./keys.ts";
 
 const { access, Binary, Enum, Numeric } = zhcExposes;
-
-export const READ_ONLY_REASON =
-  "read-only in zigbee2mqtt: it has no API to send the raw (non-ZCL) APS frames that poll or control these inverters";
-
-/** State keys zigbee2mqtt adds to every device itself. */
-const Z2M_OWNED: Readonly<Record<string, string>> = {
-  linkquality: "zigbee2mqtt publishes linkquality for every device itself",
-  last_seen: "zigbee2mqtt publishes last_seen itself (advanced.last_seen)",
-};
-
-/** Why a catalog entity has no zigbee2mqtt expose, or undefined when it has one. */
-export function notExposedReason<S>(d: EntityDescription<S>): string | undefined {
-  if (d.control) return `${d.key} is a control, ${READ_ONLY_REASON}`;
-  if (d.platform === "event")
-    return `${d.key} is an event entity; zigbee2mqtt exposes have no event type (the fault_* binary sensors carry the same facts)`;
-  return Z2M_OWNED[d.key];
-}
-
-export const EXPOSED_INVERTER_ENTITIES = INVERTER_ENTITIES.filter((d) => notExposedReason(d) === undefined);
-export const EXPOSED_CHANNEL_ENTITIES = CHANNEL_ENTITIES.filter((d) => notExposedReason(d) === undefined);
-
-/** Every state key the converter publishes for an inverter with `channels` inputs. */
-export function exposedKeys(channels: number): string[] {
-  const keys = EXPOSED_INVERTER_ENTITIES.map((d) => d.key);
-  for (let i = 0; i < channels; i++)
-    for (const d of EXPOSED_CHANNEL_ENTITIES) keys.push(channelKey(d.key, i));
-  return keys;
-}
 
 /** Units whose readings cannot be negative (power is output only; energies only grow). */
 const NON_NEGATIVE_UNITS = new Set(["W", "kWh", "V", "A", "Hz"]);

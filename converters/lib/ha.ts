@@ -5,7 +5,7 @@
  * would all read "Power" (ecosystem notes §2). The hook runs on each entity payload just before it is published.
  */
 import type { EntityDescription } from "../../src/entities/catalog.ts";
-import { EXPOSED_CHANNEL_ENTITIES, EXPOSED_INVERTER_ENTITIES } from "./exposes.ts";
+import { EXPOSED_CHANNEL_ENTITIES, EXPOSED_INVERTER_ENTITIES } from "./keys.ts";
 
 /** `{{ value_json.power_ch1 }}`, `{{ value_json["power_ch1"] }}` or `{{ value_json['power_ch1'] }}`. */
 const VALUE_TEMPLATE = /value_json(?:\.(\w+)|\[\s*["'](\w+)["']\s*\])/;
