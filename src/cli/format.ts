@@ -64,6 +64,8 @@ export function formatReply(reply: Reply | PairingReply): Record<string, unknown
         model: reply.modelName ?? null,
         raw: reply.raw,
       };
+    case "ack":
+      return { serial, kind: reply.kind, ok: reply.ok };
     case "encrypted":
       return { serial, kind: reply.kind, message: reply.reason };
     case "unknown":

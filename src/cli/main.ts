@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "swap a failed inverter for a new one in site.yaml (manual section 7)",
     load: async () => (await import("./replace.ts")).replaceCommand(),
   },
+  emulate: {
+    summary: "run an emulated APS stick with simulated inverters on TCP",
+    load: async () => (await import("./emulate.ts")).emulateCommand(),
+  },
   demo: { summary: "run the demo (npm start)", load: async () => (await import("./demo.ts")).demoCommand() },
 };
 

@@ -23,6 +23,7 @@ export const L2_CMD = {
   INFO: 0xdc, // openaps only
   QUERY_DE: 0xde, // confirmed: vendor ECU-C sends it after every set; replies carry the limit
   PAGE_DD: 0xdd, // DS3 answers DE queries with cmd DD, body[0] DE
+  ACK_FAILED: 0xdf, // openaps only; the success ack is a short DE frame
 } as const;
 
 const ZERO5 = [0, 0, 0, 0, 0];

@@ -17,6 +17,8 @@ import { decodeQs1Telemetry } from "./telemetry-qs1.ts";
 import type { Reply } from "./types.ts";
 
 export const AES_GATE = 0xf0;
+/** Acks carry innerlen 6: five zero body bytes. */
+const ACK_BODY_MAX = 5;
 
 export interface DecodeOptions {
   /** Overrides the model derived from the serial prefix. */
@@ -55,6 +57,10 @@ export function decodeL2Reply(l2bytes: Uint8Array, serial: string, model: ModelI
     if (e instanceof FrameError && e.offset !== undefined)
       throw new FrameError(e.code, stripOffset(e), e.offset + offsetBase);
     throw e;
+  }
+  // A 13-byte DE/DF frame is the ack after a set, not a limit reply (frames.json set_power_sniffs).
+  if ((l2.cmd === L2_CMD.QUERY_DE || l2.cmd === L2_CMD.ACK_FAILED) && l2.body.length <= ACK_BODY_MAX) {
+    return { kind: "ack", serial, ok: l2.cmd === L2_CMD.QUERY_DE };
   }
   if (isLimitReply(l2)) return decodeLimitReply(l2, serial, model);
   if (l2.cmd === L2_CMD.INFO || (l2.cmd === L2_CMD.PAGE_DD && l2.body[0] === L2_CMD.INFO))

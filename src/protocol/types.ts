@@ -85,6 +85,17 @@ export interface EncryptedReply {
   reason: string;
 }
 
+/**
+ * The inverter's short acknowledgement after a set command: `<serial> FB FB 06 DE 00 00 00 00 00 00 00 FE FE`
+ * (captured after every ECU-C set-power in frames.json set_power_sniffs). Same command byte as the limit reply,
+ * 13 bytes instead of 84. openaps names DE "ack success" and DF "ack failed".
+ */
+export interface AckReply {
+  kind: "ack";
+  serial: string;
+  ok: boolean;
+}
+
 /** An L2 reply we recognise by envelope but whose command we do not decode. */
 export interface UnknownReply {
   kind: "unknown";
@@ -93,4 +104,4 @@ export interface UnknownReply {
   l2: string;
 }
 
-export type Reply = Telemetry | LimitReply | InfoReply | EncryptedReply | UnknownReply;
+export type Reply = Telemetry | LimitReply | InfoReply | AckReply | EncryptedReply | UnknownReply;

@@ -45,7 +45,7 @@ describe("localecu decode", () => {
       /no inverter message|no complete ZNP frame/,
     ],
     ["bad FCS", ["decode", "FE0164010065"], /no complete ZNP frame .*bad FCS/],
-    ["bare L2 without model", ["decode", frames.command_vectors_source_only.poll], /pass --model/],
+    ["bare L2 without model", ["decode", frames.command_vectors_source_only.poll!], /pass --model/],
   ])("%s → exit 2 with one line and no stack trace", async (_n, args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

@@ -148,6 +148,16 @@ describe("limit read-back", () => {
   });
 });
 
+describe("acknowledgements", () => {
+  it("the YC600's 13-byte DE after each sniffed set is an ack, not a limit reply", () => {
+    for (const f of frames.set_power_sniffs.mac_frames) {
+      const mac = f.ecu_to_inverter_mac_frames[1]!;
+      const payload = fromHex(mac.slice(mac.indexOf("408000158215fbfb")));
+      expect(decodeReply(payload)).toEqual({ kind: "ack", serial: "408000158215", ok: true });
+    }
+  });
+});
+
 describe("pairing replies", () => {
   it.each(frames.pairing_replies.map((h, i) => [i, h] as const))(
     "capture %i yields short 0x103A",

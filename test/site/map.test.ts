@@ -95,7 +95,7 @@ describe("installation map", () => {
     ]);
   });
 
-  it.each([
+  it.each<[string, { panels?: Record<string, string>; inverters: unknown[]; cells: unknown[] }, string]>([
     [
       "an input wired on the inverter and on its card",
       {
