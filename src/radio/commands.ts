@@ -8,8 +8,13 @@
  * verified by DE read-back — read again with backoff before ever writing again, because an inverter
  * may report the new limit late. The vendor ECU-C does the same: every set is followed by a DE query
  * (frames.json set_power_sniffs). On/off has no read-back (and is unverified on air): "sent".
+ *
+ * In those sniffs the YC600 acknowledges a set with a short `FB FB 06 DE 00 00 00 00 00 00 00 FE FE`
+ * (the codec's "ack"; DF = ack failed). We wait briefly for it inside the write's exchange, so it is not
+ * mistaken for the read-back, and the read-back only accepts a reply that decodes to a limit.
  */
 import {
+  type AckReply,
   type ControlInfo,
   ds3LimitRaw,
   encodeLimitQuery,
@@ -21,7 +26,7 @@ import {
   qs1LimitRaw,
 } from "../protocol/index.ts";
 import { DS3_LIMIT_MAX_RAW } from "../protocol/scales.ts";
-import { type AirQueue, replyCommand } from "./air.ts";
+import { type AirQueue, type AirRequest, replyCommand } from "./air.ts";
 import { type Clock, sleep, systemClock } from "./clock.ts";
 import { decodeForEntry } from "./decode.ts";
 import type { CommandResult, RadioCommand, RadioEvents } from "./events.ts";
@@ -42,6 +47,8 @@ export interface CommandQueueOptions {
   retry?: Partial<BackoffOptions>;
   /** How long a read-back value counts as "verified current". */
   verifiedTtlMs?: number;
+  /** How long a write waits for the inverter's short DE acknowledgement. */
+  ackTimeoutMs?: number;
 }
 
 export const DEFAULT_WRITES_PER_HOUR = 6;
@@ -172,12 +179,13 @@ export class CommandQueue {
       if (attempt > 1) await this.backoff(attempt - 1);
       budget.record(this.clock.now());
       writes++;
-      const out = await this.air.exchange(
-        { shortAddress: e.shortAddress, l2, expectReply: false },
-        "command",
-      );
+      const out = await this.air.exchange(this.control(e, l2), "command");
       if (out.kind === "no-route") {
         why = `not delivered (AF_DATA_CONFIRM 0x${out.status.toString(16).toUpperCase()})`;
+        continue;
+      }
+      if (out.kind === "reply" && ackOf(out.payload, e)?.ok === false) {
+        why = "the inverter answered DF (ack failed)";
         continue;
       }
       last = await this.readBack(e, raw);
@@ -215,15 +223,13 @@ export class CommandQueue {
     let why = "";
     for (let attempt = 1; attempt <= maxWrites; attempt++) {
       if (attempt > 1) await this.backoff(attempt - 1);
-      const out = await this.air.exchange(
-        { shortAddress: e.shortAddress, l2: encodeOnOff(on), expectReply: false },
-        "command",
-      );
+      const out = await this.air.exchange(this.control(e, encodeOnOff(on)), "command");
       if (out.kind !== "no-route") {
+        const heard = out.kind === "reply" ? "delivered and acknowledged" : "delivered";
         return {
           outcome: "sent",
           writes: attempt,
-          message: `turn ${on ? "on" : "off"} delivered; the inverter gives no read-back for on/off`,
+          message: `turn ${on ? "on" : "off"} ${heard}; the inverter gives no read-back for on/off`,
         };
       }
       why = `not delivered (AF_DATA_CONFIRM 0x${out.status.toString(16).toUpperCase()})`;
@@ -244,13 +250,19 @@ export class CommandQueue {
     return last;
   }
 
+  /** A control write: the exchange ends at the short DE acknowledgement, or after ackTimeoutMs without it. */
+  private control(e: InverterEntry, l2: Uint8Array): AirRequest {
+    return {
+      shortAddress: e.shortAddress,
+      l2,
+      accept: (p) => ackOf(p, e) !== undefined,
+      replyTimeoutMs: this.opts.ackTimeoutMs ?? 1500,
+    };
+  }
+
   private async readLimit(e: InverterEntry): Promise<LimitReply | undefined> {
     const out = await this.air.exchange(
-      {
-        shortAddress: e.shortAddress,
-        l2: encodeLimitQuery(),
-        accept: (p) => replyCommand(p) === L2_CMD.QUERY_DE || replyCommand(p) === L2_CMD.PAGE_DD,
-      },
+      { shortAddress: e.shortAddress, l2: encodeLimitQuery(), accept: (p) => carriesLimit(p, e) },
       "command",
     );
     if (out.kind !== "reply") return undefined;
@@ -278,6 +290,29 @@ export class CommandQueue {
 /** The wire value encodeSetMaxPower puts in the frame, to compare with the DE read-back. */
 export function limitRaw(model: ModelInfo, watts: number): number {
   return model.family === "ds3" ? Math.min(ds3LimitRaw(watts), DS3_LIMIT_MAX_RAW) : qs1LimitRaw(watts);
+}
+
+/** A DE/DD reply that holds the stored limit (not the short acknowledgement of a write). */
+function carriesLimit(payload: Uint8Array, e: InverterEntry): boolean {
+  const cmd = replyCommand(payload);
+  if (cmd !== L2_CMD.QUERY_DE && cmd !== L2_CMD.PAGE_DD) return false;
+  try {
+    return decodeForEntry(payload, e).kind === "limit";
+  } catch {
+    return false;
+  }
+}
+
+/** The short DE (ack) / DF (ack failed) an inverter sends after a control write. */
+function ackOf(payload: Uint8Array, e: InverterEntry): AckReply | undefined {
+  const cmd = replyCommand(payload);
+  if (cmd !== L2_CMD.QUERY_DE && cmd !== L2_CMD.ACK_FAILED) return undefined;
+  try {
+    const r = decodeForEntry(payload, e);
+    return r.kind === "ack" ? r : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function controlFor(model: ModelInfo, c: RadioCommand): ControlInfo {

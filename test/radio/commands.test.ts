@@ -32,6 +32,12 @@ async function setup(commands: Record<string, unknown> = {}) {
   return { ...h, results };
 }
 
+async function startedAckLate() {
+  const h = await startedStick({ fake: { controlAck: "late" }, inverters: [[YC600, 0x103a]] });
+  h.stick.addInverter({ serial: YC600, shortAddress: 0x103a });
+  return h;
+}
+
 /** Runs a command while fake time passes (read-back backoffs are real delays on the clock). */
 async function settle<T>(p: Promise<T>): Promise<T> {
   await vi.advanceTimersByTimeAsync(120_000);
@@ -63,6 +69,20 @@ describe("set max power", () => {
     const queries = fake.sent("AF_DATA_REQUEST").length;
     await settle(stick.setMaxPower(YC600, 300));
     expect(fake.sent("AF_DATA_REQUEST").length).toBe(queries);
+  });
+
+  it("does not take the inverter's short DE acknowledgement for the read-back", async () => {
+    const { fake, stick } = await startedAckLate();
+    const r = await settle(stick.setMaxPower(YC600, 350));
+    expect(r).toMatchObject({ outcome: "applied", limit: { limitRaw: qs1LimitRaw(350) } });
+  });
+
+  it("retries a write the inverter refuses with DF, then fails saying so", async () => {
+    const { fake, stick } = await setup({ maxWrites: 2 });
+    fake.inverter(YC600).refuseSets = true;
+    const r = await settle(stick.setMaxPower(YC600, 200));
+    expect(r).toMatchObject({ outcome: "failed", writes: 2 });
+    expect(r.message).toMatch(/DF \(ack failed\) after 2 write/);
   });
 
   it("waits for a slow inverter's read-back instead of writing again", async () => {
@@ -138,6 +158,7 @@ describe("on/off and query", () => {
     const { fake, stick } = await setup();
     const r = await settle(stick.setOnOff(QS1, false));
     expect(r).toMatchObject({ outcome: "sent", control: "unverified", writes: 1 });
+    expect(r.message).toMatch(/delivered and acknowledged/);
     expect(fake.inverter(QS1).onOff).toEqual([false]);
   });
 

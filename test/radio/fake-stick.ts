@@ -41,6 +41,8 @@ export interface FakeInverter {
   lagQueries: number;
   /** Sets that are ignored (the inverter keeps its old limit). */
   ignoreSets: number;
+  /** Answer sets with DF (ack failed) and keep the old limit. */
+  refuseSets: boolean;
   linkQuality: number;
   telemetry: TelemetryValues;
   model: ModelInfo;
@@ -56,7 +58,15 @@ export interface FakeStickOptions {
   noise?: boolean;
   /** Deliver every frame one byte at a time. */
   split?: boolean;
+  /**
+   * Inverters acknowledge set/on/off with a short DE (as the sniffed YC600 does). Default true;
+   * "late": the ack only arrives during the next exchange, just before that exchange's own reply.
+   */
+  controlAck?: boolean | "late";
 }
+
+/** The YC600's acknowledgement of a set, from frames.json set_power_sniffs (checksum slot 00 00). */
+const CONTROL_ACK_L2 = [0xfb, 0xfb, 0x06, 0xde, 0, 0, 0, 0, 0, 0, 0, 0xfe, 0xfe];
 
 export class FakeStick {
   /** Every frame the host sent, in order. */
@@ -68,6 +78,7 @@ export class FakeStick {
   private started = false;
   private pairingSerial: string | undefined;
   private seq = 0;
+  private lateAck: ZnpFrame | undefined;
 
   constructor(readonly opts: FakeStickOptions = {}) {}
 
@@ -80,6 +91,7 @@ export class FakeStick {
       limitRaw: model.family === "ds3" ? 9954 : 0x21db,
       lagQueries: 0,
       ignoreSets: 0,
+      refuseSets: false,
       linkQuality: 180,
       telemetry: defaultTelemetry(serial, model),
       model,
@@ -193,17 +205,25 @@ export class FakeStick {
       return;
     }
     this.emit(znp(...CMD.AF_DATA_CONFIRM, [0x00, APS_ENDPOINT, transId]));
+    if (this.lateAck) this.emit(this.lateAck);
+    this.lateAck = undefined;
     const cmd = l2[3];
     if (cmd === 0x1c || cmd === 0xaa) {
       const raw = cmd === 0x1c ? (l2[6]! << 8) | l2[7]! : (l2[7]! << 8) | l2[8]!;
       this.sets.push({ shortAddress: dst, raw });
+      if (inv.refuseSets) {
+        this.ack(inv, 0xdf);
+        return;
+      }
       if (inv.ignoreSets > 0) inv.ignoreSets--;
       else if (inv.lagQueries > 0) setLater(inv, raw);
       else inv.limitRaw = raw;
+      this.ack(inv);
       return;
     }
     if (cmd === 0xc1 || cmd === 0xc2) {
       inv.onOff.push(cmd === 0xc1);
+      this.ack(inv);
       return;
     }
     if (inv.mode === "silent") return;
@@ -216,6 +236,16 @@ export class FakeStick {
       payload = Uint8Array.from([...serial, ...encodeLimitReplyL2(inv.model, readLimit(inv))]);
     else return;
     this.emit(this.incoming(inv.shortAddress, CLUSTER_REPLY, payload, false, inv.linkQuality));
+  }
+
+  private ack(inv: FakeInverter, cmd = 0xde): void {
+    if (this.opts.controlAck === false || inv.mode !== "awake") return;
+    const l2 = [...CONTROL_ACK_L2];
+    l2[3] = cmd;
+    const payload = [...encodeSerial(inv.serial), ...l2];
+    const frame = this.incoming(inv.shortAddress, CLUSTER_REPLY, payload, false, inv.linkQuality);
+    if (this.opts.controlAck === "late") this.lateAck = frame;
+    else this.emit(frame);
   }
 
   incoming(src: number, cluster: number, data: ArrayLike<number>, broadcast = false, lqi = 200): ZnpFrame {
