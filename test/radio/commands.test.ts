@@ -75,6 +75,7 @@ describe("set max power", () => {
     const { fake, stick } = await startedAckLate();
     const r = await settle(stick.setMaxPower(YC600, 350));
     expect(r).toMatchObject({ outcome: "applied", limit: { limitRaw: qs1LimitRaw(350) } });
+    expect(fake.sets).toHaveLength(1);
   });
 
   it("retries a write the inverter refuses with DF, then fails saying so", async () => {
