@@ -182,7 +182,7 @@ export const INVERTER_ENTITIES: readonly EntityDescription<InverterSnapshot>[] =
     description: "Output limit (per panel on QS1/YC600, per inverter on DS3), verified by reading it back",
     value: (s) => maybe(s.maxPowerW, 0),
     control: { command: "max_power", status: (s) => s.model.controls.maxPower.status },
-    number: { min: (s) => s.model.limitRangeW[0], max: (s) => s.model.limitRangeW[1], step: 1, mode: "box" },
+    number: { min: (m) => m.limitRangeW[0], max: (m) => m.limitRangeW[1], step: 1, mode: "box" },
   },
   {
     key: "state",

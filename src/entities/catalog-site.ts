@@ -125,6 +125,7 @@ export const BRIDGE_ENTITIES: readonly EntityDescription<BridgeSnapshot>[] = [
     deviceClass: "connectivity",
     entityCategory: "diagnostic",
     description: "Whether the localecu controller is running and connected to the broker (its MQTT will)",
+    binaryStates: { on: "online", off: "offline" },
     value: (s) => s.state,
   },
 ];

@@ -29,9 +29,20 @@ export interface EntityDescription<S> {
   value?: (s: S) => number | string | boolean | null | undefined;
   /** Controls: which radio command and how sure we are it works on hardware. */
   control?: { command: ControlCommand; status: (s: S) => ControlStatus };
-  number?: { min: (s: S) => number; max: (s: S) => number; step: number; mode: "box" | "slider" };
+  /** Number entities: the range depends on the model only (discovery and exposes know no snapshot). */
+  number?: {
+    min: (m: ModelInfo) => number;
+    max: (m: ModelInfo) => number;
+    step: number;
+    mode: "box" | "slider";
+  };
   /** event entities */
   eventTypes?: readonly string[];
+  /**
+   * Binary sensors whose state value is a string (the bridge's "online"/"offline"). Without it the value is
+   * a JSON boolean, which HA's template renders as "True"/"False".
+   */
+  binaryStates?: { on: string; off: string };
 }
 
 export interface ChannelContext {

@@ -1,0 +1,288 @@
+/**
+ * Home Assistant MQTT device discovery, built from the catalog: one payload per device on
+ * `<prefix>/device/<id>/config` with `dev`, `o` and `cmps` (HA docs, integrations/mqtt "Device discovery
+ * payload"). Devices: one per inverter (`localecu_<serial>`), the site and the bridge (this controller);
+ * inverters and the site hang off the bridge through `via_device`.
+ *
+ * Keys use HA's documented abbreviations. Every entity reads the device's JSON state with
+ * `{{ value_json.<key> }}`; controls also carry `json_attributes_topic` = `<base>/<name>/controls`, which
+ * says whether each control is confirmed on air or unverified (see state.ts).
+ * Pure builders: no I/O here; EntityPublisher sends what they return.
+ */
+import { readFileSync } from "node:fs";
+import {
+  BRIDGE_ENTITIES,
+  CHANNEL_ENTITIES,
+  channelKey,
+  channelName,
+  type EntityDescription,
+  INVERTER_ENTITIES,
+  SITE_ENTITIES,
+} from "./catalog.ts";
+import type { InverterSnapshot } from "./snapshot.ts";
+import {
+  bridgeTopics,
+  clearInverterTopics,
+  discoveryTopic,
+  inverterTopics,
+  type OutMessage,
+  siteTopic,
+} from "./topics.ts";
+
+export interface Origin {
+  name: string;
+  sw?: string;
+  url?: string;
+}
+
+export interface DiscoveryContext {
+  baseTopic: string;
+  discoveryPrefix: string;
+  /** Stable id of this controller (e.g. the ECU id): the bridge and site device ids derive from it. */
+  bridgeId: string;
+  origin: Origin;
+  /** zigbee-herdsman-style IEEE of the coordinator (ids.ts coordinatorIeee), shown as a connection. */
+  coordinatorIeee?: string;
+}
+
+export type Component = Record<string, unknown>;
+
+export interface DeviceConfig {
+  dev: Record<string, unknown>;
+  o: Origin;
+  cmps: Record<string, Component>;
+  avty?: { t: string; val_tpl: string }[];
+  avty_mode?: "all";
+  qos: 1;
+}
+
+export interface DeviceDiscovery {
+  id: string;
+  topic: string;
+  config: DeviceConfig;
+}
+
+/** name "localecu", version and (when package.json has one) homepage as the support URL. */
+export function defaultOrigin(): Origin {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    version?: string;
+    homepage?: string;
+  };
+  return {
+    name: "localecu",
+    ...(pkg.version ? { sw: pkg.version } : {}),
+    ...(pkg.homepage ? { url: pkg.homepage } : {}),
+  };
+}
+
+/** Lower-case [a-z0-9_] form for entity ids (HA's slugify keeps only these). */
+export function slug(text: string): string {
+  return text
+    .normalize("NFKD")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+}
+
+export const inverterDeviceId = (serial: string) => `localecu_${serial}`;
+export const bridgeDeviceId = (ctx: DiscoveryContext) => `localecu_bridge_${slug(ctx.bridgeId)}`;
+export const siteDeviceId = (ctx: DiscoveryContext) => `localecu_site_${slug(ctx.bridgeId)}`;
+
+const valueTemplate = (key: string) => `{{ value_json.${key} }}`;
+
+interface Wiring {
+  uniquePrefix: string;
+  /** slug that entity ids start with (the device name) */
+  entityPrefix: string;
+  stateTopic: string;
+  setTopic?: string;
+  controlsTopic?: string;
+  eventTopic?: (key: string) => string;
+}
+
+/** One `cmps` entry from a catalog description. */
+export function component<S>(d: EntityDescription<S>, key: string, name: string, w: Wiring): Component {
+  const c: Component = {
+    p: d.platform,
+    uniq_id: `${w.uniquePrefix}_${key}`,
+    def_ent_id: `${d.platform}.${w.entityPrefix}_${key}`,
+    name,
+  };
+  if (d.deviceClass) c.dev_cla = d.deviceClass;
+  if (d.entityCategory) c.ent_cat = d.entityCategory;
+  if (d.icon) c.ic = d.icon;
+  if (d.enabledByDefault === false) c.en = false;
+  if (d.platform === "sensor" || d.platform === "number") if (d.unit) c.unit_of_meas = d.unit;
+  if (d.control && w.controlsTopic) {
+    c.json_attr_t = w.controlsTopic;
+    c.json_attr_tpl = `{{ value_json.${key} | tojson }}`;
+  }
+  switch (d.platform) {
+    case "sensor":
+      Object.assign(c, { stat_t: w.stateTopic, val_tpl: valueTemplate(key) });
+      if (d.stateClass) c.stat_cla = d.stateClass;
+      if (d.precision !== undefined) c.sug_dsp_prc = d.precision;
+      if (d.options) c.ops = [...d.options];
+      break;
+    case "binary_sensor":
+      Object.assign(c, {
+        stat_t: w.stateTopic,
+        val_tpl: valueTemplate(key),
+        // JSON true/false render as Python's True/False in HA's template.
+        pl_on: d.binaryStates?.on ?? "True",
+        pl_off: d.binaryStates?.off ?? "False",
+      });
+      break;
+    case "number":
+      Object.assign(c, {
+        stat_t: w.stateTopic,
+        val_tpl: valueTemplate(key),
+        cmd_t: w.setTopic,
+        cmd_tpl: `{"${key}": {{ value }}}`,
+        step: d.number?.step ?? 1,
+        mode: d.number?.mode ?? "box",
+      });
+      break;
+    case "switch":
+      Object.assign(c, {
+        stat_t: w.stateTopic,
+        val_tpl: valueTemplate(key),
+        cmd_t: w.setTopic,
+        pl_on: JSON.stringify({ [key]: "ON" }),
+        pl_off: JSON.stringify({ [key]: "OFF" }),
+        stat_on: "ON",
+        stat_off: "OFF",
+      });
+      break;
+    case "button":
+      Object.assign(c, { cmd_t: w.setTopic, pl_prs: JSON.stringify({ [key]: true }) });
+      break;
+    case "event":
+      Object.assign(c, { stat_t: w.eventTopic?.(key), event_types: [...(d.eventTypes ?? [])] });
+      break;
+  }
+  return c;
+}
+
+function bridgeAvailability(ctx: DiscoveryContext) {
+  return { t: bridgeTopics(ctx.baseTopic).state, val_tpl: "{{ value_json.state }}" };
+}
+
+export function inverterDiscovery(ctx: DiscoveryContext, s: InverterSnapshot): DeviceDiscovery {
+  const id = inverterDeviceId(s.serial);
+  const topics = inverterTopics(ctx.baseTopic, s.name);
+  const w: Wiring = {
+    uniquePrefix: id,
+    entityPrefix: slug(s.name) || s.serial,
+    stateTopic: topics.state,
+    setTopic: topics.set,
+    controlsTopic: topics.controls,
+    eventTopic: topics.event,
+  };
+  const cmps: Record<string, Component> = {};
+  for (const d of INVERTER_ENTITIES) {
+    const c = component(d, d.key, d.name, w);
+    if (d.number) Object.assign(c, { min: d.number.min(s.model), max: d.number.max(s.model) });
+    cmps[d.key] = c;
+  }
+  for (let i = 0; i < s.model.channels; i++) {
+    for (const d of CHANNEL_ENTITIES) {
+      const key = channelKey(d.key, i);
+      cmps[key] = component(d, key, channelName(d.name, i), w);
+    }
+  }
+  const dev: Record<string, unknown> = {
+    ids: [id],
+    name: s.name,
+    mf: "APsystems",
+    mdl: s.model.model,
+    sn: s.serial,
+    via_device: bridgeDeviceId(ctx),
+  };
+  if (s.firmware) dev.sw = s.firmware;
+  return {
+    id,
+    topic: discoveryTopic(ctx.discoveryPrefix, id),
+    config: {
+      dev,
+      o: ctx.origin,
+      cmps,
+      // Both must say online: the controller runs, and this inverter is not written off as unreachable.
+      avty: [bridgeAvailability(ctx), { t: topics.availability, val_tpl: "{{ value_json.state }}" }],
+      avty_mode: "all",
+      qos: 1,
+    },
+  };
+}
+
+export function siteDiscovery(ctx: DiscoveryContext, site: { name: string }): DeviceDiscovery {
+  const id = siteDeviceId(ctx);
+  const w: Wiring = {
+    uniquePrefix: id,
+    entityPrefix: slug(site.name) || "site",
+    stateTopic: siteTopic(ctx.baseTopic),
+  };
+  const cmps = Object.fromEntries(SITE_ENTITIES.map((d) => [d.key, component(d, d.key, d.name, w)]));
+  return {
+    id,
+    topic: discoveryTopic(ctx.discoveryPrefix, id),
+    config: {
+      dev: { ids: [id], name: site.name, mf: "localecu", mdl: "Solar site", via_device: bridgeDeviceId(ctx) },
+      o: ctx.origin,
+      cmps,
+      avty: [bridgeAvailability(ctx)],
+      qos: 1,
+    },
+  };
+}
+
+/** The controller's own device; its connection entity reads bridge/state, so it has no availability. */
+export function bridgeDiscovery(ctx: DiscoveryContext): DeviceDiscovery {
+  const id = bridgeDeviceId(ctx);
+  const w: Wiring = {
+    uniquePrefix: id,
+    entityPrefix: "localecu_bridge",
+    stateTopic: bridgeTopics(ctx.baseTopic).state,
+  };
+  const cmps = Object.fromEntries(BRIDGE_ENTITIES.map((d) => [d.key, component(d, d.key, d.name, w)]));
+  const dev: Record<string, unknown> = { ids: [id], name: "localecu bridge", mf: "localecu", mdl: "Bridge" };
+  if (ctx.origin.sw) dev.sw = ctx.origin.sw;
+  if (ctx.coordinatorIeee) dev.cns = [["zigbee", ctx.coordinatorIeee]];
+  return { id, topic: discoveryTopic(ctx.discoveryPrefix, id), config: { dev, o: ctx.origin, cmps, qos: 1 } };
+}
+
+export function discoveryMessage(d: DeviceDiscovery): OutMessage {
+  return { topic: d.topic, payload: JSON.stringify(d.config), retain: true, qos: 1 };
+}
+
+/** The empty retained payload that makes HA delete a device and all its entities. */
+export function removeDeviceMessage(ctx: DiscoveryContext, id: string): OutMessage {
+  return { topic: discoveryTopic(ctx.discoveryPrefix, id), payload: "", retain: true, qos: 1 };
+}
+
+/**
+ * `next` plus HA's removal stub (`{"p": <platform>}` alone) for every component `prev` had and `next`
+ * lacks — e.g. the ch3/ch4 entities when site.yaml corrects an inverter's model from QS1 to a 2-panel model.
+ */
+export function withRemovedComponents(
+  next: DeviceDiscovery,
+  prev: DeviceConfig | undefined,
+): DeviceDiscovery {
+  if (!prev) return next;
+  const cmps = { ...next.config.cmps };
+  for (const [key, c] of Object.entries(prev.cmps)) if (!(key in cmps)) cmps[key] = { p: c.p };
+  return { ...next, config: { ...next.config, cmps } };
+}
+
+/**
+ * Everything to publish when an inverter leaves the site: its discovery removal, and (unless its name now
+ * belongs to a replacement unit) empty retained payloads that clear its state, availability and controls.
+ */
+export function retireInverterMessages(
+  ctx: DiscoveryContext,
+  old: { serial: string; name: string },
+  opts: { keepTopics: boolean },
+): OutMessage[] {
+  const removal = removeDeviceMessage(ctx, inverterDeviceId(old.serial));
+  return opts.keepTopics ? [removal] : [removal, ...clearInverterTopics(ctx.baseTopic, old.name)];
+}

@@ -1,0 +1,315 @@
+/**
+ * EntityPublisher: the MQTT sink, shaped like a zigbee2mqtt extension (constructor wires, start() subscribes
+ * and publishes, stop() undoes it). It publishes Home Assistant discovery for the bridge, the site and every
+ * inverter, then their state; re-publishes discovery (then state) when `<prefix>/status` says `online`;
+ * removes retired inverters; and turns `<base>/<name>/set[/<key>]` messages into validated commands for
+ * `onCommand`, answering on `<base>/<name>/set/result`. No broker inside: the client is injected.
+ */
+
+import { bridgeDevices } from "./bridge.ts";
+import { type Command, validateCommand } from "./commands.ts";
+import {
+  bridgeDiscovery,
+  type DeviceConfig,
+  type DeviceDiscovery,
+  type DiscoveryContext,
+  defaultOrigin,
+  discoveryMessage,
+  inverterDiscovery,
+  type Origin,
+  retireInverterMessages,
+  siteDiscovery,
+  withRemovedComponents,
+} from "./discovery.ts";
+import type { InverterSnapshot, SiteSnapshot } from "./snapshot.ts";
+import {
+  controlsPayload,
+  type FaultEvent,
+  faultEventMessage,
+  inverterMessages,
+  siteMessage,
+} from "./state.ts";
+import {
+  bridgeTopics,
+  clearInverterTopics,
+  haStatusTopic,
+  OFFLINE,
+  ONLINE,
+  type OutMessage,
+  parseSetTopic,
+  setSubscriptions,
+  topicName,
+  topicNameProblems,
+} from "./topics.ts";
+
+export type MessageListener = (topic: string, payload: Uint8Array, packet: { retain?: boolean }) => void;
+
+/** The part of an mqtt.js client we use (mqtt.MqttClient satisfies it). */
+export interface EntityMqttClient {
+  publish(topic: string, payload: string, opts: { retain: boolean; qos: 0 | 1 }): unknown;
+  subscribe(topics: string[], opts: { qos: 0 | 1 }): unknown;
+  unsubscribe(topics: string[]): unknown;
+  on(event: "message", listener: MessageListener): unknown;
+  removeListener(event: "message", listener: MessageListener): unknown;
+}
+
+export interface EntityLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export type CommandOutcome = { ok: true; detail?: Record<string, unknown> } | { ok: false; error: string };
+
+export interface EntityPublisherOptions {
+  client: EntityMqttClient;
+  baseTopic: string;
+  discoveryPrefix: string;
+  /** Stable controller id (e.g. the ECU id): bridge and site device ids derive from it. */
+  bridgeId: string;
+  origin?: Origin;
+  coordinatorIeee?: string;
+  /** Runs a validated command; its outcome is published on `<base>/<name>/set/result`. */
+  onCommand: (serial: string, command: Command) => Promise<CommandOutcome> | CommandOutcome;
+  log?: EntityLog;
+}
+
+interface InverterEntry {
+  snapshot: InverterSnapshot;
+  /** Discovery as last sent (to detect changes and removed components). */
+  sent?: DeviceConfig;
+  sentAvailability?: string;
+  sentControls?: string;
+}
+
+const SILENT: EntityLog = { info() {}, warn() {}, error() {} };
+
+export class EntityPublisher {
+  private readonly ctx: DiscoveryContext;
+  private readonly log: EntityLog;
+  private readonly inverters = new Map<string, InverterEntry>();
+  private site?: SiteSnapshot;
+  private siteSent?: string;
+  private started = false;
+  private readonly listener: MessageListener = (topic, payload, packet) => {
+    this.handleMessage(topic, payload, packet).catch((e: unknown) =>
+      this.log.error(`entities: handling ${topic} failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  };
+
+  constructor(private readonly opts: EntityPublisherOptions) {
+    this.ctx = {
+      baseTopic: opts.baseTopic,
+      discoveryPrefix: opts.discoveryPrefix,
+      bridgeId: opts.bridgeId,
+      origin: opts.origin ?? defaultOrigin(),
+      ...(opts.coordinatorIeee ? { coordinatorIeee: opts.coordinatorIeee } : {}),
+    };
+    this.log = opts.log ?? SILENT;
+  }
+
+  start(): void {
+    const { client } = this.opts;
+    client.on("message", this.listener);
+    client.subscribe([haStatusTopic(this.ctx.discoveryPrefix), ...setSubscriptions(this.ctx.baseTopic)], {
+      qos: 1,
+    });
+    this.started = true;
+    this.send({ topic: bridgeTopics(this.ctx.baseTopic).state, payload: ONLINE, retain: true, qos: 1 });
+    this.publishAll();
+  }
+
+  /** Says offline (as the will would) and stops listening; snapshots are kept for a later start(). */
+  stop(): void {
+    if (!this.started) return;
+    this.send({ topic: bridgeTopics(this.ctx.baseTopic).state, payload: OFFLINE, retain: true, qos: 1 });
+    this.started = false;
+    this.opts.client.unsubscribe([
+      haStatusTopic(this.ctx.discoveryPrefix),
+      ...setSubscriptions(this.ctx.baseTopic),
+    ]);
+    this.opts.client.removeListener("message", this.listener);
+  }
+
+  /** Discovery (when new or changed), then state, availability and controls of one inverter. */
+  updateInverter(s: InverterSnapshot): void {
+    const others = [...this.inverters.values()].filter((e) => e.snapshot.serial !== s.serial);
+    const problems = topicNameProblems([...others.map((e) => e.snapshot), s]);
+    if (problems.length > 0) throw new Error(problems.join("; "));
+    const entry = this.inverters.get(s.serial);
+    if (
+      entry &&
+      this.started &&
+      topicName(entry.snapshot.name, entry.snapshot.serial) !== topicName(s.name, s.serial)
+    ) {
+      // Renamed: clear the old retained topics so nothing stale is left under the old name.
+      for (const m of clearInverterTopics(this.ctx.baseTopic, entry.snapshot.name)) this.send(m);
+      entry.sentAvailability = undefined;
+      entry.sentControls = undefined;
+    }
+    const next: InverterEntry = entry ? { ...entry, snapshot: s } : { snapshot: s };
+    this.inverters.set(s.serial, next);
+    if (this.started) this.publishInverter(next, false);
+  }
+
+  updateSite(s: SiteSnapshot): void {
+    this.site = s;
+    if (this.started) this.publishSite(false);
+  }
+
+  /**
+   * Removes an inverter from HA (empty retained discovery) and from bridge/devices. `keepTopics` when a
+   * replacement unit took over its name (site.yaml replace), so its state topic is not cleared under it.
+   */
+  retireInverter(serial: string, opts: { keepTopics?: boolean } = {}): void {
+    const entry = this.inverters.get(serial);
+    const old = entry?.snapshot ?? { serial, name: serial };
+    this.inverters.delete(serial);
+    if (!this.started) return;
+    for (const m of retireInverterMessages(this.ctx, old, { keepTopics: opts.keepTopics ?? false }))
+      this.send(m);
+    this.send({
+      topic: bridgeTopics(this.ctx.baseTopic).event,
+      payload: JSON.stringify({
+        type: "device_removed",
+        data: { serial, friendly_name: topicName(old.name, serial) },
+      }),
+      retain: false,
+      qos: 1,
+    });
+    this.publishBridgeDevices();
+  }
+
+  publishFaultEvent(serial: string, event: FaultEvent): void {
+    const entry = this.inverters.get(serial);
+    if (!entry) throw new Error(`fault event for inverter ${serial}, which the publisher does not know`);
+    if (this.started) this.send(faultEventMessage(this.ctx.baseTopic, entry.snapshot.name, event));
+  }
+
+  /** Everything again: discovery first, then state (what HA asks for when it comes back online). */
+  publishAll(): void {
+    if (!this.started) return;
+    this.sendDiscovery(bridgeDiscovery(this.ctx), undefined);
+    this.publishSite(true);
+    for (const entry of this.inverters.values()) this.publishInverter(entry, true);
+    this.publishBridgeDevices();
+  }
+
+  /** Handles one incoming message; public so tests and callers can await it. */
+  async handleMessage(
+    topic: string,
+    payload: Uint8Array | string,
+    packet: { retain?: boolean },
+  ): Promise<void> {
+    const text = typeof payload === "string" ? payload : new TextDecoder().decode(payload);
+    if (topic === haStatusTopic(this.ctx.discoveryPrefix)) {
+      if (text.trim() === "online") {
+        this.log.info("entities: Home Assistant is online, sending discovery again");
+        this.publishAll();
+      }
+      return;
+    }
+    const set = parseSetTopic(this.ctx.baseTopic, topic);
+    if (!set) return;
+    const resultTopic = `${this.ctx.baseTopic}/${set.name}/set/result`;
+    const entry = [...this.inverters.values()].find(
+      (e) => topicName(e.snapshot.name, e.snapshot.serial) === set.name,
+    );
+    if (!entry) {
+      const known = [...this.inverters.values()].map((e) => topicName(e.snapshot.name, e.snapshot.serial));
+      const error = `${topic}: no inverter is named "${set.name}" — known names: ${known.join(", ") || "(none yet)"}`;
+      this.log.warn(`entities: ${error}`);
+      this.sendResult(resultTopic, { ok: false, error });
+      this.send({
+        topic: bridgeTopics(this.ctx.baseTopic).logging,
+        payload: JSON.stringify({ level: "warning", message: error }),
+        retain: false,
+        qos: 0,
+      });
+      return;
+    }
+    const s = entry.snapshot;
+    const r = validateCommand({
+      topic,
+      payload: text,
+      retained: packet.retain === true,
+      model: s.model,
+      ...(set.key !== undefined ? { key: set.key } : {}),
+      ...(s.on !== undefined ? { on: s.on } : {}),
+    });
+    const tx = r.transaction !== undefined ? { transaction: r.transaction } : {};
+    if (!r.ok) {
+      this.log.warn(`entities: refused ${r.error}`);
+      this.sendResult(resultTopic, { ok: false, error: r.error, ...tx });
+      return;
+    }
+    try {
+      const outcome = await this.opts.onCommand(s.serial, r.command);
+      this.sendResult(
+        resultTopic,
+        outcome.ok
+          ? { ok: true, command: r.command, ...(outcome.detail ?? {}), ...tx }
+          : { ok: false, command: r.command, error: outcome.error, ...tx },
+      );
+    } catch (e) {
+      const error = `${topic}: the controller could not run ${r.command.kind}: ${e instanceof Error ? e.message : String(e)}`;
+      this.log.error(`entities: ${error}`);
+      this.sendResult(resultTopic, { ok: false, command: r.command, error, ...tx });
+    }
+  }
+
+  private publishInverter(entry: InverterEntry, force: boolean): void {
+    const s = entry.snapshot;
+    const discovery = inverterDiscovery(this.ctx, s);
+    if (force || JSON.stringify(discovery.config) !== JSON.stringify(entry.sent)) {
+      this.sendDiscovery(discovery, entry.sent);
+      entry.sent = discovery.config;
+      if (!force) this.publishBridgeDevices();
+    }
+    const [state, availability, controls] = inverterMessages(this.ctx.baseTopic, s);
+    this.send(state!);
+    if (force || availability!.payload !== entry.sentAvailability) this.send(availability!);
+    entry.sentAvailability = availability!.payload;
+    const controlsText = JSON.stringify(controlsPayload(s));
+    if (force || controlsText !== entry.sentControls) this.send(controls!);
+    entry.sentControls = controlsText;
+  }
+
+  private publishSite(force: boolean): void {
+    if (!this.site) return;
+    if (force || this.site.name !== this.siteSent) {
+      this.sendDiscovery(siteDiscovery(this.ctx, this.site), undefined);
+      this.siteSent = this.site.name;
+    }
+    this.send(siteMessage(this.ctx.baseTopic, this.site));
+  }
+
+  private publishBridgeDevices(): void {
+    const inverters = [...this.inverters.values()].map((e) => e.snapshot);
+    this.send({
+      topic: bridgeTopics(this.ctx.baseTopic).devices,
+      payload: JSON.stringify(bridgeDevices(inverters, this.ctx.coordinatorIeee)),
+      retain: true,
+      qos: 1,
+    });
+  }
+
+  private sendDiscovery(d: DeviceDiscovery, previous: DeviceConfig | undefined): void {
+    this.send(discoveryMessage(withRemovedComponents(d, previous)));
+  }
+
+  private sendResult(topic: string, body: Record<string, unknown>): void {
+    this.send({ topic, payload: JSON.stringify(body), retain: false, qos: 1 });
+  }
+
+  private send(m: OutMessage): void {
+    const r = this.opts.client.publish(m.topic, m.payload, { retain: m.retain, qos: m.qos });
+    if (r instanceof Promise) {
+      r.catch((e: unknown) =>
+        this.log.error(
+          `entities: publish to ${m.topic} failed: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
+    }
+  }
+}
