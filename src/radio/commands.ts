@@ -13,21 +13,10 @@
  * (the codec's "ack"; DF = ack failed). We wait briefly for it inside the write's exchange, so it is not
  * mistaken for the read-back, and the read-back only accepts a reply that decodes to a limit.
  */
-import {
-  type AckReply,
-  type ControlInfo,
-  ds3LimitRaw,
-  encodeLimitQuery,
-  encodeOnOff,
-  encodeSetMaxPower,
-  L2_CMD,
-  type LimitReply,
-  type ModelInfo,
-  qs1LimitRaw,
-} from "../protocol/index.ts";
-import { DS3_LIMIT_MAX_RAW } from "../protocol/scales.ts";
-import { type AirQueue, type AirRequest, replyCommand } from "./air.ts";
+import { encodeLimitQuery, encodeOnOff, encodeSetMaxPower, type LimitReply } from "../protocol/index.ts";
+import type { AirQueue, AirRequest } from "./air.ts";
 import { type Clock, sleep, systemClock } from "./clock.ts";
+import { ackOf, carriesLimit, controlFor, fmtW, limitRaw } from "./command-replies.ts";
 import { decodeForEntry } from "./decode.ts";
 import type { CommandResult, RadioCommand, RadioEvents } from "./events.ts";
 import type { InverterEntry, InverterTable } from "./inverters.ts";
@@ -285,42 +274,4 @@ export class CommandQueue {
     const ms = backoffDelay(n, { initialMs: 2000, maxMs: 30_000, ...this.opts.retry }, this.opts.random);
     return sleep(this.clock, ms);
   }
-}
-
-/** The wire value encodeSetMaxPower puts in the frame, to compare with the DE read-back. */
-export function limitRaw(model: ModelInfo, watts: number): number {
-  return model.family === "ds3" ? Math.min(ds3LimitRaw(watts), DS3_LIMIT_MAX_RAW) : qs1LimitRaw(watts);
-}
-
-/** A DE/DD reply that holds the stored limit (not the short acknowledgement of a write). */
-function carriesLimit(payload: Uint8Array, e: InverterEntry): boolean {
-  const cmd = replyCommand(payload);
-  if (cmd !== L2_CMD.QUERY_DE && cmd !== L2_CMD.PAGE_DD) return false;
-  try {
-    return decodeForEntry(payload, e).kind === "limit";
-  } catch {
-    return false;
-  }
-}
-
-/** The short DE (ack) / DF (ack failed) an inverter sends after a control write. */
-function ackOf(payload: Uint8Array, e: InverterEntry): AckReply | undefined {
-  const cmd = replyCommand(payload);
-  if (cmd !== L2_CMD.QUERY_DE && cmd !== L2_CMD.ACK_FAILED) return undefined;
-  try {
-    const r = decodeForEntry(payload, e);
-    return r.kind === "ack" ? r : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function controlFor(model: ModelInfo, c: RadioCommand): ControlInfo {
-  if (c.kind === "set-max-power") return model.controls.maxPower;
-  if (c.kind === "on-off") return model.controls.onOff;
-  return model.controls.limitQuery;
-}
-
-function fmtW(l: LimitReply): string {
-  return `${l.limitW.toFixed(1)} W per ${l.limitPer}`;
 }

@@ -1,6 +1,7 @@
 /** The stick driver: transports, ZNP link, bring-up, pairing, poll scheduler, command queue, events. */
 export * from "./air.ts";
 export * from "./clock.ts";
+export * from "./command-replies.ts";
 export * from "./commands.ts";
 export * from "./coordinator.ts";
 export * from "./ecu-id.ts";

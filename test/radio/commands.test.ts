@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { modelForSerial, qs1LimitRaw } from "../../src/protocol/index.ts";
-import { limitRaw } from "../../src/radio/commands.ts";
+import { limitRaw } from "../../src/radio/command-replies.ts";
 import type { CommandResult } from "../../src/radio/events.ts";
 import { DS3, QS1, startedStick, YC600 } from "./harness.ts";
 

@@ -6,7 +6,7 @@
  * Host → stick AF_DATA_REQUEST is read field by field here (dst LE16, dstEp, srcEp, cluster LE16,
  * transId, options, radius, len, data) because the codec only builds that frame.
  */
-import { Duplex } from "node:stream";
+import type { Duplex } from "node:stream";
 import {
   APS_ENDPOINT,
   buildAfIncomingMsg,
@@ -28,7 +28,9 @@ import {
   ZnpStreamParser,
   znp,
 } from "../../src/protocol/index.ts";
-import { BaseTransport } from "../../src/radio/transport.ts";
+import { duplexFor, FakeTransport } from "./fake-transport.ts";
+
+export { FakeTransport };
 
 export type FakeInverterMode = "awake" | "silent" | "no-route" | "encrypted";
 
@@ -273,20 +275,7 @@ export class FakeStick {
 
   /** The stick as a Duplex, for the stream and TCP transports. */
   asDuplex(): Duplex {
-    let off: () => void = () => undefined;
-    const d = new Duplex({
-      read() {},
-      write: (chunk: Buffer, _e, cb) => {
-        this.write(new Uint8Array(chunk));
-        cb();
-      },
-      destroy(err, cb) {
-        off();
-        cb(err);
-      },
-    });
-    off = this.onOutput((b) => d.push(Buffer.from(b)));
-    return d;
+    return duplexFor(this);
   }
 }
 
@@ -306,46 +295,6 @@ function readLimit(inv: FakeInverter): number {
     }
   }
   return inv.limitRaw;
-}
-
-export class FakeTransport extends BaseTransport {
-  private off: (() => void) | undefined;
-  writes = 0;
-
-  constructor(
-    readonly stick: FakeStick,
-    private readonly o: { failOpen?: boolean; url?: string },
-  ) {
-    super(o.url ?? "fake://stick");
-  }
-
-  open(): Promise<void> {
-    if (this.o.failOpen) return Promise.reject(new Error("ENOENT: no such device"));
-    this.off = this.stick.onOutput((b) => {
-      if (this.opened) this.events.emit("data", b);
-    });
-    this.markOpen();
-    return Promise.resolve();
-  }
-
-  write(bytes: Uint8Array): Promise<void> {
-    if (!this.opened) return Promise.reject(this.notOpen());
-    this.writes++;
-    this.stick.write(bytes);
-    return Promise.resolve();
-  }
-
-  close(): Promise<void> {
-    this.off?.();
-    this.markClosed(undefined);
-    return Promise.resolve();
-  }
-
-  /** The cable is pulled. */
-  drop(): void {
-    this.off?.();
-    this.markClosed(new Error("device disconnected"));
-  }
 }
 
 export function defaultTelemetry(serial: string, model: ModelInfo): TelemetryValues {
