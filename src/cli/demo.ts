@@ -1,10 +1,163 @@
+/**
+ * `npm start` with no configuration: the product running against a simulated site. An embedded MQTT
+ * broker, an emulated stick in-process, the 4-QS1 demo roof (16 panels, one inverter partly shaded) on an
+ * accelerated clock, and the full controller with Home Assistant discovery.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Command } from "commander";
+import { scaledClock } from "../controller/clock.ts";
+import { type RunningController, runController } from "../controller/run.ts";
+import { createLogger } from "../log.ts";
+import { openStreamTransport } from "../radio/transport-url.ts";
+import { createDemoSite } from "../sim/demo-site.ts";
+import { StickEmulator } from "../sim/stick-emulator.ts";
+import { loadConfig } from "../site/config.ts";
+import { CliError, guard } from "./errors.ts";
 
-/** Placeholder until the controller lands (issue 5): says so and exits cleanly. */
-export function demoCommand(): Command {
-  return new Command("demo").description("run the demo site").action(() => {
-    process.stdout.write(
-      "localecu: demo not built yet — the controller arrives with issue 5. Try `npx localecu decode --help`.\n",
+export const DEMO_CONFIG = fileURLToPath(new URL("../../examples/site.yaml", import.meta.url));
+const DEFAULT_SPEED = 60;
+const DEFAULT_PORT = 1883;
+
+export interface DemoOptions {
+  start?: string;
+  speed?: string;
+  mqttPort?: string;
+  data?: string;
+  seed?: string;
+  clouds?: boolean;
+}
+
+/** 10:30 local time today in the demo's time zone: late morning, production from the first poll. */
+export function defaultDemoStart(now: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    hourCycle: "h23",
+    minute: "2-digit",
+  }).formatToParts(now);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
+  const localMinutes = get("hour") * 60 + get("minute");
+  return now - (localMinutes - (10 * 60 + 30)) * 60_000 - (now % 60_000);
+}
+
+export function parseDemoOptions(raw: DemoOptions, env: NodeJS.ProcessEnv = process.env) {
+  const speedText = raw.speed ?? env.LOCALECU_SPEED;
+  const speed = speedText === undefined ? DEFAULT_SPEED : Number(speedText);
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 3600) {
+    throw new CliError(`--speed / LOCALECU_SPEED must be a number between 0 and 3600, got '${speedText}'`);
+  }
+  const portText = raw.mqttPort ?? env.LOCALECU_MQTT_PORT;
+  const mqttPort = portText === undefined ? DEFAULT_PORT : Number(portText);
+  if (!Number.isInteger(mqttPort) || mqttPort < 0 || mqttPort > 65535) {
+    throw new CliError(
+      `--mqtt-port / LOCALECU_MQTT_PORT must be a port number (0 picks a free one), got '${portText}'`,
     );
+  }
+  const startText = raw.start ?? env.LOCALECU_START;
+  let startMs: number | undefined;
+  if (startText !== undefined) {
+    startMs = Date.parse(startText);
+    if (Number.isNaN(startMs))
+      throw new CliError(
+        `--start / LOCALECU_START must be an ISO time like 2026-06-21T10:30:00+02:00, got '${startText}'`,
+      );
+  }
+  const seed = raw.seed === undefined ? 1 : Number(raw.seed);
+  if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got '${raw.seed}'`);
+  return { speed, mqttPort, startMs, seed, clouds: raw.clouds === true, data: raw.data };
+}
+
+export async function startDemo(
+  raw: DemoOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningController & { startMs: number; speed: number }> {
+  const o = parseDemoOptions(raw, env);
+  const config = await loadConfig(DEMO_CONFIG);
+  const startMs = o.startMs ?? defaultDemoStart(Date.now(), config.site.timezone);
+  const clock = scaledClock(startMs, o.speed);
+  const dataDir = o.data ?? mkdtempSync(join(tmpdir(), "localecu-demo-"));
+  config.site.dataDir = dataDir;
+  config.mqtt.url = undefined;
+  config.mqtt.username = undefined;
+  config.mqtt.password = undefined;
+  config.mqtt.tls = undefined;
+  config.homeassistant = undefined;
+  config.mqtt.embedded = { host: "127.0.0.1", port: o.mqttPort };
+  const site = createDemoSite({ seed: o.seed, clearSky: !o.clouds });
+  const logger = createLogger({ level: env.LOCALECU_LOG_LEVEL, pretty: env.LOCALECU_LOG_FORMAT !== "json" });
+  const transport = openStreamTransport(
+    // The emulated stick runs on the same simulated clock as the controller, so its answer delays and the
+    // driver's timeouts stay in proportion at any speed.
+    () =>
+      new StickEmulator({
+        inverters: site.inverters,
+        seed: o.seed,
+        now: () => clock.now(),
+        timers: { set: (fn, ms) => clock.setTimeout(fn, ms), clear: (h) => clock.clearTimeout(h) },
+      }),
+    { url: "emulator://demo", clock },
+  );
+  const running = await runController({
+    config,
+    logger,
+    clock,
+    transport,
+    stick: { ecuId: config.stick?.ecuId ?? "D8A3011B9780", pairing: { stepMs: 1500 } },
+    env,
   });
+  return {
+    ...running,
+    startMs,
+    speed: o.speed,
+    async stop() {
+      await running.stop();
+      if (!o.data) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function demoCommand(): Command {
+  return new Command("demo")
+    .description("run the demo: embedded MQTT broker, emulated stick, simulated 4-QS1 roof on a fast clock")
+    .option("--start <iso>", "simulated start time (default: 10:30 today, site time; env LOCALECU_START)")
+    .option("--speed <x>", "simulated seconds per real second (default 60; env LOCALECU_SPEED)")
+    .option("--mqtt-port <port>", "embedded broker port (default 1883; env LOCALECU_MQTT_PORT)")
+    .option("--data <dir>", "keep the demo's data here (default: a temporary folder)")
+    .option("--seed <n>", "simulation seed (default 1)")
+    .option("--clouds", "seeded passing clouds instead of a clear sky")
+    .action((raw: DemoOptions) =>
+      guard(async () => {
+        const demo = await startDemo(raw);
+        const url = demo.mqttUrl;
+        process.stdout.write(
+          [
+            "",
+            "localecu demo is running — a simulated roof of 4 QS1 inverters (16 panels, one partly shaded).",
+            `  simulated time: ${new Date(demo.startMs).toISOString()} at ×${demo.speed}`,
+            `  MQTT broker:    ${url}   (embedded, listening on 127.0.0.1 only)`,
+            "",
+            "  Home Assistant: Settings → Devices & services → Add integration → MQTT,",
+            `                  broker 127.0.0.1, port ${new URL(url).port}; the inverters appear as devices.`,
+            `  MQTT Explorer:  connect to ${url} and open localecu/ and homeassistant/.`,
+            "  Try a command:  mosquitto_pub -p " +
+              `${new URL(url).port} -t localecu/<inverter name>/set -m '{"max_power": 250}'`,
+            "",
+            "Ctrl-C stops it.",
+            "",
+          ].join("\n"),
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
+        await demo.stop();
+      }),
+    );
 }

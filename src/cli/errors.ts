@@ -1,5 +1,7 @@
 /** Command-line failures: one line on stderr, a chosen exit code, never a stack trace. */
 import { FrameError } from "../protocol/errors.ts";
+import { ConfigError } from "../site/config-issues.ts";
+import { SecretError } from "../site/config-secret.ts";
 
 export class CliError extends Error {
   constructor(
@@ -15,7 +17,12 @@ export async function guard(body: () => Promise<void> | void): Promise<void> {
   try {
     await body();
   } catch (e) {
-    if (e instanceof CliError || e instanceof FrameError) {
+    if (
+      e instanceof CliError ||
+      e instanceof FrameError ||
+      e instanceof ConfigError ||
+      e instanceof SecretError
+    ) {
       process.stderr.write(`localecu: ${e.message}\n`);
       process.exitCode = e instanceof CliError ? e.exitCode : 2;
       return;

@@ -1,0 +1,271 @@
+/**
+ * The controller: stick readings → accounting → snapshots → MQTT / Home Assistant, and validated MQTT
+ * commands → the stick. One object that owns the wiring; each piece it wires is testable on its own.
+ * The constructor only stores dependencies; start() wires and starts, stop() undoes it in reverse.
+ */
+import { EventBus } from "../bus/event-bus.ts";
+import { FAULTS } from "../entities/catalog.ts";
+import type { Command } from "../entities/commands.ts";
+import { type CommandOutcome, type EntityMqttClient, EntityPublisher } from "../entities/publisher.ts";
+import type { Logger } from "../log.ts";
+import { coordinatorIeee } from "../protocol/ids.ts";
+import { type ModelInfo, modelForSerial } from "../protocol/models.ts";
+import type { Telemetry } from "../protocol/types.ts";
+import type { Clock } from "../radio/clock.ts";
+import { formatEcuId } from "../radio/ecu-id.ts";
+import type { CommandResult, ReadingEvent } from "../radio/events.ts";
+import type { Stick } from "../radio/stick.ts";
+import type { SiteConfig } from "../site/config-types.ts";
+import { localDay } from "../site/daily.ts";
+import type { PairingBook } from "../site/pairing.ts";
+import type { EnergyStore } from "../site/store.ts";
+import { InverterTracker } from "./tracker.ts";
+
+export interface ControllerOptions {
+  config: SiteConfig;
+  stick: Stick;
+  mqtt: EntityMqttClient;
+  store: EnergyStore;
+  pairing: PairingBook;
+  clock: Clock;
+  logger: Logger;
+  /** Pair configured inverters that have no short address yet (default true). */
+  pairUnpaired?: boolean;
+  version?: string;
+}
+
+export class Controller {
+  readonly bus: EventBus;
+  readonly tracker = new InverterTracker();
+  private publisher?: EntityPublisher;
+  private readonly unsubscribe: (() => void)[] = [];
+  private midnight?: unknown;
+  private stopped = false;
+  private readonly ecuId: string;
+
+  constructor(private readonly o: ControllerOptions) {
+    this.bus = new EventBus({ error: (obj, msg) => o.logger.error(obj, msg) });
+    this.ecuId = formatEcuId(o.stick.ecuId);
+  }
+
+  get entities(): EntityPublisher | undefined {
+    return this.publisher;
+  }
+
+  async start(): Promise<void> {
+    const { config, stick, store, pairing, logger } = this.o;
+    for (const inv of config.inverters) {
+      const model = inv.model ?? modelForSerial(inv.serial);
+      if (!model) {
+        logger.warn({ serial: inv.serial }, "inverter has no known model: skipped (run `localecu check`)");
+        continue;
+      }
+      const paired = pairing.get(inv.serial, this.ecuId);
+      const now = this.o.clock.now();
+      this.tracker.add(
+        { serial: inv.serial, name: inv.label, model, shortAddress: paired?.shortAddress },
+        store.lifetime(inv.serial),
+        store.today(inv.serial, now),
+      );
+      this.tracker.get(inv.serial)!.day = localDay(now, config.site.timezone);
+      if (paired) stick.addInverter({ serial: inv.serial, shortAddress: paired.shortAddress, model });
+    }
+
+    this.publisher = new EntityPublisher({
+      client: this.o.mqtt,
+      baseTopic: config.mqtt.baseTopic,
+      discoveryPrefix: config.mqtt.discoveryPrefix,
+      bridgeId: this.ecuId,
+      coordinatorIeee: coordinatorIeee(stick.ecuId),
+      onCommand: (serial, command) => this.runCommand(serial, command),
+      log: {
+        info: (m) => logger.info(m),
+        warn: (m) => logger.warn(m),
+        error: (m) => logger.error(m),
+      },
+    });
+    for (const s of this.tracker.snapshots()) this.publisher.updateInverter(s);
+    this.publisher.updateSite(this.tracker.site(config.site.name));
+    this.publisher.start();
+
+    const ev = stick.events;
+    this.unsubscribe.push(
+      ev.onReading((e) => this.onReading(e)),
+      ev.onInverterState((e) => {
+        logger.info(
+          { serial: e.serial, state: e.state, reason: e.reason },
+          `inverter ${e.serial} is ${e.state}`,
+        );
+        this.refresh(this.tracker.setRadioState(e.serial, e.state, e.shortAddress)?.serial);
+      }),
+      ev.onCommandResult((r) => this.onCommandResult(r)),
+      ev.onLinkState((l) => {
+        const line = `stick ${l.state}${l.reason ? `: ${l.reason}` : ""}`;
+        const detail = { url: l.url, attempt: l.attempt, retryInMs: l.retryInMs };
+        if (l.state === "ready" || l.state === "connecting" || l.state === "bringing-up")
+          logger.info(detail, line);
+        else logger.warn(detail, line);
+        this.bus.emit("linkState", {
+          state: l.state === "ready" ? "up" : l.state === "connecting" ? "connecting" : "down",
+        });
+        if (l.state === "ready") void this.pairMissing();
+      }),
+      ev.onPairingProgress((p) => logger.info({ serial: p.serial, step: p.step, of: p.of }, p.message)),
+    );
+    this.scheduleMidnight();
+
+    try {
+      await stick.start();
+    } catch (e) {
+      // The stick keeps retrying in the background; say so once, clearly.
+      logger.error(`stick not ready yet (${(e as Error).message}); retrying in the background`);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.midnight !== undefined) this.o.clock.clearTimeout(this.midnight);
+    for (const u of this.unsubscribe.splice(0)) u();
+    this.bus.removeListeners(this);
+    this.publisher?.stop();
+    await this.o.stick.stop();
+  }
+
+  /** Re-publish everything (MQTT reconnect, broker restart). */
+  republish(): void {
+    this.publisher?.publishAll();
+  }
+
+  private onReading(e: ReadingEvent): void {
+    const r = e.reply;
+    if (r.kind === "telemetry") {
+      this.onTelemetry(r, e.linkQuality, e.at);
+    } else if (r.kind === "limit") {
+      this.refresh(this.tracker.applyLimit(r)?.serial);
+    } else if (r.kind === "encrypted") {
+      this.o.logger.warn({ serial: r.serial }, r.reason);
+      this.refresh(this.tracker.setRadioState(r.serial, "encrypted")?.serial);
+    }
+  }
+
+  private onTelemetry(t: Telemetry, linkQuality: number, atMs: number): void {
+    const before = this.tracker.get(t.serial)?.telemetry;
+    const acc = this.o.store.record(t, atMs);
+    for (const ev of acc.events) this.o.logger.warn({ serial: t.serial, event: ev }, "energy accounting");
+    const i = this.tracker.applyTelemetry(t, acc, linkQuality, atMs);
+    if (!i) return;
+    this.bus.emit("inverterReported", { serial: t.serial, telemetry: t, atMs, linkQuality });
+    for (const f of FAULTS) {
+      const was = before ? f.flags.some((k) => before.status[k]) : false;
+      const is = f.flags.some((k) => t.status[k]);
+      if (was === is) continue;
+      this.o.logger.warn(
+        { serial: t.serial, fault: f.key, active: is },
+        `${i.name}: ${f.name} ${is ? "raised" : "cleared"}`,
+      );
+      this.publisher?.publishFaultEvent(t.serial, {
+        type: is ? "fault_raised" : "fault_cleared",
+        fault: f.key,
+        check: f.check,
+      });
+      this.bus.emit("faultChanged", { serial: t.serial, key: f.key, active: is, check: f.check, atMs });
+    }
+    this.refresh(t.serial);
+  }
+
+  private onCommandResult(r: CommandResult): void {
+    const level = r.outcome === "failed" || r.outcome === "refused" ? "warn" : "info";
+    this.o.logger[level]({ serial: r.serial, outcome: r.outcome, control: r.control }, r.message);
+    if (r.limit) this.tracker.applyLimit(r.limit);
+    const i = this.tracker.get(r.serial);
+    if (i && r.command.kind === "on-off" && (r.outcome === "sent" || r.outcome === "applied"))
+      i.on = r.command.on;
+    this.refresh(r.serial);
+    this.bus.emit("commandResult", {
+      serial: r.serial,
+      command: r.command.kind,
+      ok: isOk(r),
+      detail: r.message,
+    });
+  }
+
+  private async runCommand(serial: string, c: Command): Promise<CommandOutcome> {
+    const stick = this.o.stick;
+    if (!this.tracker.get(serial)?.shortAddress) {
+      return {
+        ok: false,
+        error: `${serial} is not paired yet: it gets a short address when pairing succeeds`,
+      };
+    }
+    let r: CommandResult;
+    if (c.kind === "poll") {
+      const outcome = await stick.poll(serial);
+      return { ok: true, detail: { poll: outcome as unknown as Record<string, unknown> } };
+    }
+    if (c.kind === "max_power") r = await stick.setMaxPower(serial, c.watts);
+    else r = await stick.setOnOff(serial, c.on);
+    const detail = { outcome: r.outcome, control_status: r.control, message: r.message };
+    return isOk(r) ? { ok: true, detail } : { ok: false, error: r.message };
+  }
+
+  private async pairMissing(): Promise<void> {
+    if (this.o.pairUnpaired === false) return;
+    for (const serial of this.tracker.serials()) {
+      const i = this.tracker.get(serial)!;
+      if (i.shortAddress !== undefined || this.stopped) continue;
+      this.o.logger.info({ serial }, `pairing ${i.name} (${serial})…`);
+      try {
+        const res = await this.o.stick.pair(serial);
+        this.o.pairing.set({
+          serial,
+          shortAddress: res.shortAddress,
+          pairedAt: new Date(this.o.clock.now()).toISOString(),
+          ecuId: this.ecuId,
+        });
+        i.shortAddress = res.shortAddress;
+        this.o.stick.addInverter({ serial, shortAddress: res.shortAddress, model: i.model as ModelInfo });
+        this.o.logger.info({ serial, shortAddress: res.shortAddress }, `paired ${i.name}`);
+        this.refresh(serial);
+      } catch (e) {
+        this.o.logger.warn(
+          { serial },
+          `pairing ${serial} failed: ${(e as Error).message} — retried at the next stick start`,
+        );
+      }
+    }
+  }
+
+  private refresh(serial: string | undefined): void {
+    if (!serial || !this.publisher) return;
+    const s = this.tracker.snapshot(serial);
+    if (s) {
+      this.publisher.updateInverter(s);
+      this.bus.emit("inverterSnapshot", { snapshot: s });
+    }
+    const site = this.tracker.site(this.o.config.site.name);
+    this.publisher.updateSite(site);
+    this.bus.emit("siteSnapshot", { snapshot: site });
+  }
+
+  /** At local midnight today's energies restart at 0, also for inverters asleep since dusk. */
+  private scheduleMidnight(): void {
+    const tz = this.o.config.site.timezone;
+    const now = this.o.clock.now();
+    const today = localDay(now, tz);
+    // Find the next instant whose local day differs, to the minute (DST-safe without date maths).
+    let t = now + 60_000;
+    for (let step = 3_600_000; step >= 60_000; step /= 60) {
+      while (localDay(t + step, tz) === today) t += step;
+    }
+    while (localDay(t, tz) === today) t += 60_000;
+    this.midnight = this.o.clock.setTimeout(() => {
+      const day = localDay(this.o.clock.now(), tz);
+      for (const i of this.tracker.rollDay(day)) this.refresh(i.serial);
+      this.scheduleMidnight();
+    }, t - now);
+  }
+}
+
+function isOk(r: CommandResult): boolean {
+  return r.outcome === "applied" || r.outcome === "unchanged" || r.outcome === "sent" || r.outcome === "read";
+}

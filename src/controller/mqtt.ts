@@ -1,0 +1,56 @@
+/**
+ * The controller's MQTT connection: external broker by URL (credentials, TLS) or the embedded one.
+ * The last will marks the bridge offline; every (re)connect re-publishes discovery and state, because a
+ * restarted broker (the embedded one especially) has lost its retained messages.
+ */
+import { readFileSync } from "node:fs";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { bridgeTopics } from "../entities/topics.ts";
+import { resolveSecret } from "../site/config.ts";
+import type { MqttConfig } from "../site/config-types.ts";
+
+export interface MqttConnectOptions {
+  url: string;
+  config: MqttConfig;
+  clientId?: string;
+  /** Called on the first connect and on every reconnect. */
+  onConnect: () => void;
+  onStatus?: (s: { state: "connected" | "offline" | "error"; detail?: string }) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function mqttOptions(o: Omit<MqttConnectOptions, "onConnect" | "onStatus" | "url">): IClientOptions {
+  const c = o.config;
+  const opts: IClientOptions = {
+    clientId: o.clientId ?? c.clientId ?? `localecu_${Math.random().toString(16).slice(2, 10)}`,
+    clean: true,
+    reconnectPeriod: 2000,
+    connectTimeout: 10_000,
+    will: {
+      topic: bridgeTopics(c.baseTopic).state,
+      payload: Buffer.from(JSON.stringify({ state: "offline" })),
+      retain: true,
+      qos: 1,
+    },
+  };
+  if (c.username) opts.username = c.username;
+  if (c.password) opts.password = resolveSecret(c.password, "mqtt.password", o.env);
+  if (c.tls) {
+    if (c.tls.ca) opts.ca = readFileSync(c.tls.ca);
+    if (c.tls.cert) opts.cert = readFileSync(c.tls.cert);
+    if (c.tls.key) opts.key = readFileSync(c.tls.key);
+    opts.rejectUnauthorized = c.tls.rejectUnauthorized;
+  }
+  return opts;
+}
+
+export function connectMqtt(o: MqttConnectOptions): MqttClient {
+  const client = mqtt.connect(o.url, mqttOptions(o));
+  client.on("connect", () => {
+    o.onStatus?.({ state: "connected" });
+    o.onConnect();
+  });
+  client.on("offline", () => o.onStatus?.({ state: "offline" }));
+  client.on("error", (e) => o.onStatus?.({ state: "error", detail: e.message }));
+  return client;
+}

@@ -1,0 +1,177 @@
+/**
+ * Keeps one InverterSnapshot per configured inverter: readings and accounting go in, snapshots for the
+ * sinks come out. Status is derived here so every sink agrees on it: at night an inverter is "sleeping"
+ * with 0 W and its energies unchanged, never "unavailable".
+ */
+import type { InverterSnapshot, InverterStatus, SiteSnapshot } from "../entities/snapshot.ts";
+import type { ModelInfo } from "../protocol/models.ts";
+import type { LimitReply, Telemetry } from "../protocol/types.ts";
+import type { InverterState } from "../radio/events.ts";
+import type { AccountingResult, Totals } from "../site/energy-state.ts";
+
+/** Below this AC power a replying inverter is "idle" (dawn, dusk, heavy cloud). */
+export const PRODUCING_MIN_W = 1;
+
+export interface TrackedInverter {
+  serial: string;
+  name: string;
+  model: ModelInfo;
+  shortAddress?: number;
+  radioState: InverterState;
+  telemetry?: Telemetry;
+  acPowerW?: number;
+  lifetimeWh: number;
+  todayWh: number;
+  channelsLifetimeWh: number[];
+  channelsTodayWh: number[];
+  linkQuality?: number;
+  lastSeenMs?: number;
+  maxPowerW?: number;
+  on?: boolean;
+  /** Day (local) the today-values belong to; a new day resets them before publishing. */
+  day?: string;
+}
+
+export class InverterTracker {
+  private readonly inverters = new Map<string, TrackedInverter>();
+
+  add(
+    i: { serial: string; name: string; model: ModelInfo; shortAddress?: number },
+    lifetime?: Totals,
+    today?: Totals,
+  ): void {
+    const n = i.model.channels;
+    this.inverters.set(i.serial, {
+      ...i,
+      radioState: "unknown",
+      lifetimeWh: lifetime?.inverterWh ?? 0,
+      todayWh: today?.inverterWh ?? 0,
+      channelsLifetimeWh: lifetime?.channelsWh.slice(0, n) ?? new Array(n).fill(0),
+      channelsTodayWh: today?.channelsWh.slice(0, n) ?? new Array(n).fill(0),
+    });
+  }
+
+  get(serial: string): TrackedInverter | undefined {
+    return this.inverters.get(serial);
+  }
+
+  serials(): string[] {
+    return [...this.inverters.keys()];
+  }
+
+  remove(serial: string): void {
+    this.inverters.delete(serial);
+  }
+
+  applyTelemetry(
+    t: Telemetry,
+    acc: AccountingResult,
+    linkQuality: number,
+    atMs: number,
+  ): TrackedInverter | undefined {
+    const i = this.inverters.get(t.serial);
+    if (!i) return undefined;
+    i.telemetry = t;
+    i.acPowerW = acc.acPowerW;
+    i.lifetimeWh = acc.lifetimeWh;
+    i.todayWh = acc.todayWh;
+    i.channelsLifetimeWh = acc.channels.map((c) => c.lifetimeWh);
+    i.channelsTodayWh = acc.channels.map((c) => c.todayWh);
+    i.day = acc.day;
+    i.linkQuality = linkQuality;
+    i.lastSeenMs = atMs;
+    i.radioState = "awake";
+    return i;
+  }
+
+  applyLimit(r: LimitReply): TrackedInverter | undefined {
+    const i = this.inverters.get(r.serial);
+    if (i) i.maxPowerW = r.limitW;
+    return i;
+  }
+
+  setRadioState(serial: string, state: InverterState, shortAddress?: number): TrackedInverter | undefined {
+    const i = this.inverters.get(serial);
+    if (!i) return undefined;
+    i.radioState = state;
+    if (shortAddress !== undefined) i.shortAddress = shortAddress;
+    return i;
+  }
+
+  /** Local midnight: today's energy starts again at 0 even if the inverter is asleep and says nothing. */
+  rollDay(day: string): TrackedInverter[] {
+    const changed: TrackedInverter[] = [];
+    for (const i of this.inverters.values()) {
+      if (i.day !== undefined && i.day !== day) {
+        i.day = day;
+        i.todayWh = 0;
+        i.channelsTodayWh = i.channelsTodayWh.map(() => 0);
+        changed.push(i);
+      }
+    }
+    return changed;
+  }
+
+  snapshot(serial: string): InverterSnapshot | undefined {
+    const i = this.inverters.get(serial);
+    return i && toSnapshot(i);
+  }
+
+  snapshots(): InverterSnapshot[] {
+    return [...this.inverters.values()].map(toSnapshot);
+  }
+
+  site(name: string): SiteSnapshot {
+    const all = this.snapshots();
+    const producing = all.filter((s) => s.status === "producing");
+    return {
+      name,
+      powerW: producing.reduce((n, s) => n + (s.acPowerW ?? 0), 0),
+      lifetimeWh: all.reduce((n, s) => n + s.lifetimeWh, 0),
+      todayWh: all.reduce((n, s) => n + s.todayWh, 0),
+      producing: producing.length,
+      inverters: all.length,
+    };
+  }
+}
+
+export function statusOf(i: TrackedInverter): InverterStatus {
+  if (i.shortAddress === undefined) return "unpaired";
+  switch (i.radioState) {
+    case "sleeping":
+      return "sleeping";
+    case "unreachable":
+      return "unreachable";
+    case "encrypted":
+      return "encrypted";
+    case "unknown":
+      return i.telemetry ? "sleeping" : "unreachable";
+    case "awake":
+      break;
+  }
+  if (i.on === false) return "off";
+  if (i.telemetry && Object.values(i.telemetry.status).some(Boolean)) return "fault";
+  return (i.acPowerW ?? 0) >= PRODUCING_MIN_W ? "producing" : "idle";
+}
+
+function toSnapshot(i: TrackedInverter): InverterSnapshot {
+  return {
+    serial: i.serial,
+    name: i.name,
+    model: i.model,
+    status: statusOf(i),
+    telemetry: i.telemetry,
+    acPowerW: i.acPowerW,
+    lifetimeWh: i.lifetimeWh,
+    todayWh: i.todayWh,
+    channels: i.channelsLifetimeWh.map((lifetimeWh, n) => ({
+      lifetimeWh,
+      todayWh: i.channelsTodayWh[n] ?? 0,
+    })),
+    linkQuality: i.linkQuality,
+    lastSeenMs: i.lastSeenMs,
+    maxPowerW: i.maxPowerW,
+    on: i.on,
+    shortAddress: i.shortAddress,
+  };
+}
