@@ -90,7 +90,7 @@ export class PollScheduler {
     this.timer = undefined;
   }
 
-  /** Call after inverters were added or removed. */
+  /** Call after inverters were added or removed, and when the stick is ready again. */
   refresh(): void {
     const serials = new Set(this.table.list().map((e) => e.serial));
     for (const s of this.tracks.keys()) if (!serials.has(s)) this.tracks.delete(s);
@@ -159,9 +159,9 @@ export class PollScheduler {
       .sort((a, b) => a.t.nextPollAt - b.t.nextPollAt)[0];
     if (!due) return this.arm();
     if (!this.air.ready) {
-      // The stick is down: try again later without charging the inverter.
-      due.t.nextPollAt = now + (this.opts.retryMs ?? 30_000);
-      return this.arm();
+      // The stick is down: look again later (or on refresh() when it is back), charging no inverter.
+      this.timer = this.clock.setTimeout(() => this.tick(), this.opts.retryMs ?? 30_000);
+      return;
     }
     this.looping = true;
     try {

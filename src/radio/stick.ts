@@ -118,10 +118,10 @@ export class Stick {
       this.subscriptions.push(this.transport.on("state", (s) => this.onTransport(s)));
     }
     this.coordinator.start();
-    if (!this.transport.isOpen) await this.transport.open();
-    const info = await this.coordinator.bringUp();
+    // Polling starts now and waits for the air: a stick that comes up later is polled without another start().
     if (this.opts.polling !== false) this.scheduler.start();
-    return info;
+    if (!this.transport.isOpen) await this.transport.open();
+    return this.coordinator.bringUp();
   }
 
   async stop(): Promise<void> {
@@ -207,9 +207,10 @@ export class Stick {
     if (c.state === "down") return; // the transport state says why
     const e: LinkStateEvent = { state: c.state, url: this.transport.url, at: this.clock.now() };
     if (c.reason !== undefined) e.reason = c.reason;
-    if (c.state === "ready")
+    if (c.state === "ready") {
       this.logger.info(`stick ready on ${this.transport.url} (${c.device?.ieee ?? "?"})`);
-    else if (c.state === "no-answer") this.logger.warn(`stick on ${this.transport.url}: ${c.reason ?? ""}`);
+      this.scheduler.refresh();
+    } else if (c.state === "no-answer") this.logger.warn(`stick on ${this.transport.url}: ${c.reason ?? ""}`);
     this.setLink(e);
   }
 

@@ -64,6 +64,25 @@ describe("Stick", () => {
     await stick.stop();
   });
 
+  it("starts polling once a stick that was missing at start() appears", async () => {
+    const fake = new FakeStick();
+    fake.addInverter(YC600, 0x103a);
+    let opens = 0;
+    const t = new ReconnectingTransport("fake://stick", () => fake.asTransport({ failOpen: opens++ < 2 }), {
+      random: () => 0.5,
+      backoff: { initialMs: 1000, maxMs: 8000 },
+    });
+    const { stick } = stickOn(t, { poll: { intervalMs: 300_000, retryMs: 30_000 } });
+    stick.addInverter({ serial: YC600, shortAddress: 0x103a });
+    const readings: string[] = [];
+    stick.events.onReading((r) => readings.push(r.serial));
+    await expect(stick.start()).rejects.toThrow(/ENOENT/);
+    await vi.advanceTimersByTimeAsync(3000 + 100);
+    expect(stick.ready).toBe(true);
+    expect(readings).toEqual([YC600]);
+    await stick.stop();
+  });
+
   it("rejects start() as no-answer when the stick stays silent", async () => {
     const { stick, states } = stickOn(new FakeStick({ mute: true }).asTransport(), {
       srspTimeoutMs: 200,
