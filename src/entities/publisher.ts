@@ -7,7 +7,6 @@
  */
 
 import { bridgeDevices } from "./bridge.ts";
-import { type Command, validateCommand } from "./commands.ts";
 import {
   bridgeDiscovery,
   type DeviceConfig,
@@ -21,6 +20,7 @@ import {
   siteDiscovery,
   withRemovedComponents,
 } from "./discovery.ts";
+import { type CommandHandler, type EntityLog, handleSet } from "./set-handler.ts";
 import type { InverterSnapshot, SiteSnapshot } from "./snapshot.ts";
 import {
   controlsPayload,
@@ -42,6 +42,8 @@ import {
   topicNameProblems,
 } from "./topics.ts";
 
+export type { CommandHandler, CommandOutcome, EntityLog } from "./set-handler.ts";
+
 export type MessageListener = (topic: string, payload: Uint8Array, packet: { retain?: boolean }) => void;
 
 /** The part of an mqtt.js client we use (mqtt.MqttClient satisfies it). */
@@ -53,14 +55,6 @@ export interface EntityMqttClient {
   removeListener(event: "message", listener: MessageListener): unknown;
 }
 
-export interface EntityLog {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
-
-export type CommandOutcome = { ok: true; detail?: Record<string, unknown> } | { ok: false; error: string };
-
 export interface EntityPublisherOptions {
   client: EntityMqttClient;
   baseTopic: string;
@@ -70,7 +64,7 @@ export interface EntityPublisherOptions {
   origin?: Origin;
   coordinatorIeee?: string;
   /** Runs a validated command; its outcome is published on `<base>/<name>/set/result`. */
-  onCommand: (serial: string, command: Command) => Promise<CommandOutcome> | CommandOutcome;
+  onCommand: CommandHandler;
   log?: EntityLog;
 }
 
@@ -115,7 +109,6 @@ export class EntityPublisher {
       qos: 1,
     });
     this.started = true;
-    this.send({ topic: bridgeTopics(this.ctx.baseTopic).state, payload: ONLINE, retain: true, qos: 1 });
     this.publishAll();
   }
 
@@ -186,9 +179,13 @@ export class EntityPublisher {
     if (this.started) this.send(faultEventMessage(this.ctx.baseTopic, entry.snapshot.name, event));
   }
 
-  /** Everything again: discovery first, then state (what HA asks for when it comes back online). */
+  /**
+   * Everything again: bridge online, discovery, then state. Runs at start and when HA comes back online;
+   * call it on the client's reconnect too, as a restarted broker may have lost the retained messages.
+   */
   publishAll(): void {
     if (!this.started) return;
+    this.send({ topic: bridgeTopics(this.ctx.baseTopic).state, payload: ONLINE, retain: true, qos: 1 });
     this.sendDiscovery(bridgeDiscovery(this.ctx), undefined);
     this.publishSite(true);
     for (const entry of this.inverters.values()) this.publishInverter(entry, true);
@@ -211,51 +208,9 @@ export class EntityPublisher {
     }
     const set = parseSetTopic(this.ctx.baseTopic, topic);
     if (!set) return;
-    const resultTopic = `${this.ctx.baseTopic}/${set.name}/set/result`;
-    const entry = [...this.inverters.values()].find(
-      (e) => topicName(e.snapshot.name, e.snapshot.serial) === set.name,
-    );
-    if (!entry) {
-      const known = [...this.inverters.values()].map((e) => topicName(e.snapshot.name, e.snapshot.serial));
-      const error = `${topic}: no inverter is named "${set.name}" — known names: ${known.join(", ") || "(none yet)"}`;
-      this.log.warn(`entities: ${error}`);
-      this.sendResult(resultTopic, { ok: false, error });
-      this.send({
-        topic: bridgeTopics(this.ctx.baseTopic).logging,
-        payload: JSON.stringify({ level: "warning", message: error }),
-        retain: false,
-        qos: 0,
-      });
-      return;
-    }
-    const s = entry.snapshot;
-    const r = validateCommand({
-      topic,
-      payload: text,
-      retained: packet.retain === true,
-      model: s.model,
-      ...(set.key !== undefined ? { key: set.key } : {}),
-      ...(s.on !== undefined ? { on: s.on } : {}),
-    });
-    const tx = r.transaction !== undefined ? { transaction: r.transaction } : {};
-    if (!r.ok) {
-      this.log.warn(`entities: refused ${r.error}`);
-      this.sendResult(resultTopic, { ok: false, error: r.error, ...tx });
-      return;
-    }
-    try {
-      const outcome = await this.opts.onCommand(s.serial, r.command);
-      this.sendResult(
-        resultTopic,
-        outcome.ok
-          ? { ok: true, command: r.command, ...(outcome.detail ?? {}), ...tx }
-          : { ok: false, command: r.command, error: outcome.error, ...tx },
-      );
-    } catch (e) {
-      const error = `${topic}: the controller could not run ${r.command.kind}: ${e instanceof Error ? e.message : String(e)}`;
-      this.log.error(`entities: ${error}`);
-      this.sendResult(resultTopic, { ok: false, command: r.command, error, ...tx });
-    }
+    const inverters = [...this.inverters.values()].map((e) => e.snapshot);
+    const ctx = { baseTopic: this.ctx.baseTopic, inverters, onCommand: this.opts.onCommand, log: this.log };
+    await handleSet({ ...ctx, send: (m) => this.send(m) }, set, topic, text, packet.retain === true);
   }
 
   private publishInverter(entry: InverterEntry, force: boolean): void {
@@ -296,10 +251,6 @@ export class EntityPublisher {
 
   private sendDiscovery(d: DeviceDiscovery, previous: DeviceConfig | undefined): void {
     this.send(discoveryMessage(withRemovedComponents(d, previous)));
-  }
-
-  private sendResult(topic: string, body: Record<string, unknown>): void {
-    this.send({ topic, payload: JSON.stringify(body), retain: false, qos: 1 });
   }
 
   private send(m: OutMessage): void {

@@ -97,6 +97,14 @@ describe("Home Assistant restarts", () => {
     expect(topics).toContain("localecu/Roof east 1/availability");
   });
 
+  it("publishAll() restores what a restarted broker lost", () => {
+    const { client, publisher } = started();
+    const before = new Map(client.retained);
+    client.retained.clear();
+    publisher.publishAll();
+    expect(new Map(client.retained)).toEqual(before);
+  });
+
   it("does nothing when Home Assistant goes offline", () => {
     const { client } = started();
     client.clearLog();

@@ -1,0 +1,78 @@
+/**
+ * One `<base>/<name>/set[/<key>]` message → validated command → `onCommand` → `<base>/<name>/set/result`.
+ * Nothing reaches `onCommand` unless validateCommand passed; every refusal is answered and logged.
+ */
+import { type Command, validateCommand } from "./commands.ts";
+import type { InverterSnapshot } from "./snapshot.ts";
+import { bridgeTopics, type OutMessage, type SetTopic, topicName } from "./topics.ts";
+
+export type CommandOutcome = { ok: true; detail?: Record<string, unknown> } | { ok: false; error: string };
+export type CommandHandler = (serial: string, command: Command) => Promise<CommandOutcome> | CommandOutcome;
+
+export interface EntityLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+}
+
+export interface SetContext {
+  baseTopic: string;
+  inverters: readonly InverterSnapshot[];
+  onCommand: CommandHandler;
+  send: (m: OutMessage) => void;
+  log: EntityLog;
+}
+
+export async function handleSet(
+  ctx: SetContext,
+  set: SetTopic,
+  topic: string,
+  text: string,
+  retained: boolean,
+): Promise<void> {
+  const resultTopic = `${ctx.baseTopic}/${set.name}/set/result`;
+  const reply = (body: Record<string, unknown>) =>
+    ctx.send({ topic: resultTopic, payload: JSON.stringify(body), retain: false, qos: 1 });
+  const s = ctx.inverters.find((i) => topicName(i.name, i.serial) === set.name);
+  if (!s) {
+    const known = ctx.inverters.map((i) => topicName(i.name, i.serial));
+    const error = `${topic}: no inverter is named "${set.name}" — known names: ${known.join(", ") || "(none yet)"}`;
+    ctx.log.warn(`entities: ${error}`);
+    reply({ ok: false, error });
+    const log = { level: "warning", message: error };
+    ctx.send({
+      topic: bridgeTopics(ctx.baseTopic).logging,
+      payload: JSON.stringify(log),
+      retain: false,
+      qos: 0,
+    });
+    return;
+  }
+  const r = validateCommand({
+    topic,
+    payload: text,
+    retained,
+    model: s.model,
+    ...(set.key !== undefined ? { key: set.key } : {}),
+    ...(s.on !== undefined ? { on: s.on } : {}),
+  });
+  const tx = r.transaction !== undefined ? { transaction: r.transaction } : {};
+  if (!r.ok) {
+    ctx.log.warn(`entities: refused ${r.error}`);
+    reply({ ok: false, error: r.error, ...tx });
+    return;
+  }
+  try {
+    const outcome = await ctx.onCommand(s.serial, r.command);
+    reply(
+      outcome.ok
+        ? { ok: true, command: r.command, ...(outcome.detail ?? {}), ...tx }
+        : { ok: false, command: r.command, error: outcome.error, ...tx },
+    );
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    const error = `${topic}: the controller could not run ${r.command.kind}: ${why}`;
+    ctx.log.error(`entities: ${error}`);
+    reply({ ok: false, command: r.command, error, ...tx });
+  }
+}
