@@ -27,6 +27,14 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "run an emulated APS stick with simulated inverters on TCP",
     load: async () => (await import("./emulate.ts")).emulateCommand(),
   },
+  pair: {
+    summary: "pair inverters through the stick and record their short addresses",
+    load: async () => (await import("./pair.ts")).pairCommand(),
+  },
+  start: {
+    summary: "run the controller for a site (site.yaml)",
+    load: async () => (await import("./start.ts")).startCommand(),
+  },
   demo: { summary: "run the demo (npm start)", load: async () => (await import("./demo.ts")).demoCommand() },
 };
 
