@@ -21,11 +21,22 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   },
   replace: {
     summary: "swap a failed inverter for a new one in site.yaml (manual section 7)",
-    load: async () => (await import("./replace.ts")).replaceCommand(),
+    load: async () => {
+      const { continueAfterReplace } = await import("../site/replace-hooks.ts");
+      return (await import("./replace.ts")).replaceCommand({
+        onReplaced: async (result, file) => {
+          for (const line of await continueAfterReplace(result, file)) process.stdout.write(`${line}\n`);
+        },
+      });
+    },
   },
   emulate: {
     summary: "run an emulated APS stick with simulated inverters on TCP",
     load: async () => (await import("./emulate.ts")).emulateCommand(),
+  },
+  probe: {
+    summary: "bring up a stick, pair and poll inverters once, print what they say",
+    load: async () => (await import("./probe.ts")).probeCommand(),
   },
   pair: {
     summary: "pair inverters through the stick and record their short addresses",

@@ -87,6 +87,7 @@ export class Controller {
     for (const s of this.tracker.snapshots()) this.publisher.updateInverter(s);
     this.publisher.updateSite(this.tracker.site(config.site.name));
     this.publisher.start();
+    this.retireRemoved();
 
     const ev = stick.events;
     this.unsubscribe.push(
@@ -206,6 +207,18 @@ export class Controller {
     else r = await stick.setOnOff(serial, c.on);
     const detail = { outcome: r.outcome, control_status: r.control, message: r.message };
     return isOk(r) ? { ok: true, detail } : { ok: false, error: r.message };
+  }
+
+  /** Inverters we accounted or paired before but that are gone from site.yaml (removed or replaced). */
+  private retireRemoved(): void {
+    const configured = new Set(this.o.config.inverters.map((i) => i.serial));
+    const known = new Set([...this.o.store.serials(), ...this.o.pairing.all().map((p) => p.serial)]);
+    for (const serial of known) {
+      if (configured.has(serial)) continue;
+      this.publisher?.retireInverter(serial, { keepTopics: true });
+      this.o.pairing.delete(serial);
+      this.o.logger.debug({ serial }, "not in site.yaml: removed from Home Assistant");
+    }
   }
 
   private async pairMissing(): Promise<void> {
