@@ -92,14 +92,12 @@ export async function startDemo(
   const site = createDemoSite({ seed: o.seed, clearSky: !o.clouds });
   const logger = createLogger({ level: env.LOCALECU_LOG_LEVEL, pretty: env.LOCALECU_LOG_FORMAT !== "json" });
   const transport = openStreamTransport(
-    // The emulated stick runs on the same simulated clock as the controller, so its answer delays and the
-    // driver's timeouts stay in proportion at any speed.
+    // Physics on simulated time; the stick's answers in real time, as a real stick's would be.
     () =>
       new StickEmulator({
         inverters: site.inverters,
         seed: o.seed,
         now: () => clock.now(),
-        timers: { set: (fn, ms) => clock.setTimeout(fn, ms), clear: (h) => clock.clearTimeout(h) },
       }),
     { url: "emulator://demo", clock },
   );

@@ -21,6 +21,9 @@ import type { PairingBook } from "../site/pairing.ts";
 import type { EnergyStore } from "../site/store.ts";
 import { InverterTracker } from "./tracker.ts";
 
+/** How long to wait before pairing inverters that did not answer (asleep at night, out of range). */
+export const PAIR_RETRY_MS = 10 * 60_000;
+
 export interface ControllerOptions {
   config: SiteConfig;
   stick: Stick;
@@ -40,6 +43,8 @@ export class Controller {
   private publisher?: EntityPublisher;
   private readonly unsubscribe: (() => void)[] = [];
   private midnight?: unknown;
+  private pairRetry?: unknown;
+  private pairing = false;
   private stopped = false;
   private readonly ecuId: string;
 
@@ -126,6 +131,7 @@ export class Controller {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.midnight !== undefined) this.o.clock.clearTimeout(this.midnight);
+    if (this.pairRetry !== undefined) this.o.clock.clearTimeout(this.pairRetry);
     for (const u of this.unsubscribe.splice(0)) u();
     this.bus.removeListeners(this);
     this.publisher?.stop();
@@ -222,7 +228,25 @@ export class Controller {
   }
 
   private async pairMissing(): Promise<void> {
-    if (this.o.pairUnpaired === false) return;
+    if (this.o.pairUnpaired === false || this.pairing) return;
+    this.pairing = true;
+    try {
+      await this.pairEach();
+    } finally {
+      this.pairing = false;
+    }
+    // Inverters asleep (night) or out of reach do not answer: try again later rather than only at restart.
+    const left = this.tracker.serials().filter((s) => this.tracker.get(s)?.shortAddress === undefined);
+    if (left.length > 0 && !this.stopped) {
+      if (this.pairRetry !== undefined) this.o.clock.clearTimeout(this.pairRetry);
+      this.pairRetry = this.o.clock.setTimeout(() => {
+        this.pairRetry = undefined;
+        if (this.o.stick.ready) void this.pairMissing();
+      }, PAIR_RETRY_MS);
+    }
+  }
+
+  private async pairEach(): Promise<void> {
     for (const serial of this.tracker.serials()) {
       const i = this.tracker.get(serial)!;
       if (i.shortAddress !== undefined || this.stopped) continue;

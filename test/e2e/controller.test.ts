@@ -1,0 +1,225 @@
+/**
+ * The controller end to end: emulated stick → driver → accounting → MQTT, observed by a client that
+ * subscribes the way Home Assistant does. Runs on aedes, and on mosquitto where it is installed (always in CI).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import mqtt, { type MqttClient } from "mqtt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scaledClock } from "../../src/controller/clock.ts";
+import { type RunningController, runController } from "../../src/controller/run.ts";
+import { createLogger } from "../../src/log.ts";
+import { QS1_DC_AMPS_PER_LSB, QS1_DC_VOLTS_PER_LSB } from "../../src/protocol/scales.ts";
+import { openStreamTransport } from "../../src/radio/transport-url.ts";
+import { createDemoSite } from "../../src/sim/demo-site.ts";
+import type { TelemetryEmitted } from "../../src/sim/emulator-types.ts";
+import type { SimSite } from "../../src/sim/site.ts";
+import { StickEmulator } from "../../src/sim/stick-emulator.ts";
+import { loadConfig } from "../../src/site/config.ts";
+import { brokerKinds, type TestBroker } from "../helpers/brokers.ts";
+import {
+  checkDeviceDiscovery,
+  checkUniqueIds,
+  expandDeviceDiscovery,
+} from "../helpers/ha-discovery-schema.ts";
+
+const START = Date.parse("2026-06-21T11:00:00+02:00");
+const SPEED = 120; // the 300 s poll interval passes in 2.5 s
+
+interface Seen {
+  payload: string;
+  retain: boolean;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe.each(brokerKinds())("controller end to end on $name", (kind) => {
+  let broker: TestBroker;
+  let running: RunningController;
+  let ha: MqttClient;
+  let site: SimSite;
+  let dataDir: string;
+  const seen = new Map<string, Seen>();
+  const truth = new Map<string, TelemetryEmitted>();
+  let names: Map<string, string>;
+
+  const json = (topic: string) => {
+    const s = seen.get(topic);
+    return s && s.payload !== "" ? (JSON.parse(s.payload) as Record<string, unknown>) : undefined;
+  };
+  const discovery = () =>
+    [...seen.entries()].filter(
+      ([t, s]) => t.startsWith("homeassistant/") && t.endsWith("/config") && s.payload,
+    );
+
+  async function connectHa(): Promise<MqttClient> {
+    const c = await mqtt.connectAsync(broker.url, { reconnectPeriod: 200 });
+    c.on("message", (topic, payload, packet) =>
+      seen.set(topic, { payload: payload.toString(), retain: packet.retain }),
+    );
+    await c.subscribeAsync(["homeassistant/#", "localecu/#"]);
+    return c;
+  }
+
+  async function command(
+    name: string,
+    body: string,
+    opts: { retain?: boolean } = {},
+  ): Promise<Record<string, unknown>> {
+    const topic = `localecu/${name}/set/result`;
+    seen.delete(topic);
+    await ha.publishAsync(`localecu/${name}/set`, body, { qos: 1, retain: opts.retain ?? false });
+    return waitFor(`a reply on ${topic}`, () => json(topic), 30_000);
+  }
+
+  beforeAll(async () => {
+    broker = await kind.start();
+    dataDir = mkdtempSync(join(tmpdir(), "localecu-e2e-"));
+    const config = await loadConfig(new URL("../../examples/site.yaml", import.meta.url).pathname);
+    config.site.dataDir = dataDir;
+    Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
+    names = new Map(config.inverters.map((i) => [i.serial, i.label]));
+    const clock = scaledClock(START, SPEED);
+    site = createDemoSite({ seed: 7, clearSky: true });
+    const transport = openStreamTransport(
+      () =>
+        new StickEmulator({
+          inverters: site.inverters,
+          seed: 7,
+          now: () => clock.now(),
+          onTelemetry: (e) => truth.set(e.truth.serial, e),
+        }),
+      { url: "emulator://e2e", clock },
+    );
+    ha = await connectHa();
+    running = await runController({
+      config,
+      logger: createLogger({ level: process.env.LOCALECU_TEST_LOG ?? "silent", pretty: true }),
+      clock,
+      transport,
+      stick: { ecuId: "D8A3011B9780", pairing: { stepMs: 50 } },
+    });
+  });
+
+  afterAll(async () => {
+    await running?.stop();
+    await ha?.endAsync(true);
+    await broker?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("publishes Home Assistant discovery that passes HA's schema for every inverter and the site", async () => {
+    await waitFor(
+      "discovery for 4 inverters",
+      () => discovery().filter(([t]) => /localecu_80100001234\d/.test(t)).length >= 4,
+    );
+    const all = discovery();
+    for (const [topic, s] of all) expect(checkDeviceDiscovery(topic, s.payload), topic).toEqual([]);
+    // Retained: a client that connects later (HA after a restart) gets every config from the broker.
+    const late = await mqtt.connectAsync(broker.url);
+    const retained = new Set<string>();
+    late.on("message", (topic, _p, packet) => {
+      if (packet.retain) retained.add(topic);
+    });
+    await late.subscribeAsync("homeassistant/#");
+    await waitFor("retained discovery", () => all.every(([t]) => retained.has(t)));
+    await late.endAsync(true);
+    expect(checkUniqueIds(all.map(([topic, s]) => ({ topic, text: s.payload })))).toEqual([]);
+    const qs1 = expandDeviceDiscovery(JSON.parse(all.find(([t]) => t.includes("801000012345"))![1].payload));
+    const byId = (suffix: string) =>
+      Object.values(qs1.components).find((c) => String(c.unique_id).endsWith(suffix));
+    expect(byId("_energy")).toMatchObject({
+      device_class: "energy",
+      state_class: "total_increasing",
+      unit_of_measurement: "kWh",
+    });
+    expect(byId("_dc_voltage_ch1")).toMatchObject({
+      device_class: "voltage",
+      state_class: "measurement",
+      unit_of_measurement: "V",
+    });
+    // The on/off switch says it is unverified on hardware (attributes from the retained controls topic).
+    const name = names.get("801000012345")!;
+    expect(JSON.stringify(json(`localecu/${name}/controls`))).toMatch(/unverified on hardware/);
+  });
+
+  it("states flow: every inverter produces, and decoded values equal the emulator's truth", async () => {
+    for (const [serial, name] of names) {
+      const state = await waitFor(`${name} producing`, () => {
+        const s = json(`localecu/${name}`);
+        return s && s.status === "producing" && Number(s.power) > 0 ? s : undefined;
+      });
+      expect(json(`localecu/${name}/availability`)).toEqual({ state: "online" });
+      // Truth is what the emulator encoded into a reply; the state is that reply decoded and rounded to
+      // 0.01 V / 0.001 A. Polls keep coming, so wait until state and truth describe the same reply.
+      const vTol = QS1_DC_VOLTS_PER_LSB / 2 + 0.005 + 1e-9;
+      const aTol = QS1_DC_AMPS_PER_LSB / 2 + 0.0005 + 1e-9;
+      await waitFor(`${name}: state equal to the emulator's truth`, () => {
+        const s = json(`localecu/${name}`);
+        const t = truth.get(serial)?.truth;
+        if (!s || !t) return false;
+        return t.channels.every(
+          (c, i) =>
+            Math.abs(Number(s[`dc_voltage_ch${i + 1}`]) - c.voltageV) <= vTol &&
+            Math.abs(Number(s[`dc_current_ch${i + 1}`]) - c.currentA) <= aTol,
+        );
+      });
+      expect(Number(state.energy)).toBeGreaterThanOrEqual(0);
+      expect(Number(state.ac_voltage)).toBeGreaterThan(184);
+    }
+    expect(Number(json("localecu/site")?.power)).toBeGreaterThan(0);
+  });
+
+  it("a max_power command round-trips to the emulated inverter and comes back verified", async () => {
+    const [serial, name] = [...names.entries()][0]!;
+    const r = await command(name, JSON.stringify({ max_power: 250 }));
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: true, outcome: "applied", control_status: "confirmed" });
+    expect(site.inverter(serial)!.limitW()).toBeCloseTo(250, 0);
+    await waitFor(
+      "max_power 250 in the state",
+      () => Math.abs(Number(json(`localecu/${name}`)?.max_power) - 250) < 1,
+    );
+    const same = await command(name, JSON.stringify({ max_power: 250 }));
+    expect(same).toMatchObject({ ok: true, outcome: "unchanged" });
+  });
+
+  it.each([
+    ["above the model's range", JSON.stringify({ max_power: 900 }), /900.*500/],
+    ["not JSON", "{max_power: 250", /JSON/i],
+    ["an unknown key", JSON.stringify({ max_powr: 250 }), /max_powr/],
+    ["a wrong type", JSON.stringify({ max_power: "lots" }), /max_power/],
+  ])("refuses a command %s with a clear message and nothing reaches the radio", async (_n, body, message) => {
+    const [serial, name] = [...names.entries()][1]!;
+    const before = site.inverter(serial)!.limitW();
+    const r = await command(name, body);
+    expect(r.ok).toBe(false);
+    expect(String(r.error)).toMatch(message);
+    expect(site.inverter(serial)!.limitW()).toBe(before);
+  });
+
+  it("re-publishes discovery when Home Assistant comes online", async () => {
+    for (const [t] of discovery()) seen.delete(t);
+    await ha.publishAsync("homeassistant/status", "online");
+    await waitFor("discovery again", () => discovery().length >= 5);
+  });
+
+  it("survives a broker restart: reconnects and publishes discovery and state again", async () => {
+    await ha.endAsync(true);
+    seen.clear();
+    await broker.restart();
+    ha = await connectHa();
+    const [, name] = [...names.entries()][0]!;
+    await waitFor("discovery after the restart", () => discovery().length >= 5, 30_000);
+    await waitFor("state after the restart", () => json(`localecu/${name}`)?.status, 30_000);
+    expect(json("localecu/bridge/state")).toEqual({ state: "online" });
+  });
+});

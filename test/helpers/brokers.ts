@@ -1,0 +1,118 @@
+/**
+ * MQTT brokers for end-to-end tests: the embedded aedes broker always, and Debian's mosquitto when it is
+ * installed — and always under CI=true, where its absence is a failure, not a skip (.ci/run installs it).
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startEmbeddedBroker } from "../../src/mqtt/broker.ts";
+
+export interface TestBroker {
+  url: string;
+  port: number;
+  /** Stop the broker and start a fresh one on the same port (retained messages are lost). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface BrokerKind {
+  name: string;
+  start(): Promise<TestBroker>;
+}
+
+export function mosquittoPath(): string | undefined {
+  for (const p of ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"]) if (existsSync(p)) return p;
+  const r = spawnSync("sh", ["-c", "command -v mosquitto"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      const port = typeof a === "object" && a ? a.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const aedes: BrokerKind = {
+  name: "aedes (embedded)",
+  async start() {
+    let b = await startEmbeddedBroker({ port: 0 });
+    const port = b.port;
+    return {
+      url: b.url,
+      port,
+      async restart() {
+        await b.close();
+        b = await startEmbeddedBroker({ port });
+      },
+      stop: () => b.close(),
+    };
+  },
+};
+
+function mosquitto(bin: string): BrokerKind {
+  return {
+    name: "mosquitto",
+    async start() {
+      const port = await freePort();
+      const dir = mkdtempSync(join(tmpdir(), "localecu-mosq-"));
+      const conf = join(dir, "mosquitto.conf");
+      writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+      let child: ChildProcess;
+      const launch = async () => {
+        child = spawn(bin, ["-c", conf], { stdio: "ignore" });
+        await waitForPort(port);
+      };
+      const kill = () =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once("exit", () => resolve());
+          child.kill("SIGTERM");
+        });
+      await launch();
+      return {
+        url: `mqtt://127.0.0.1:${port}`,
+        port,
+        async restart() {
+          await kill();
+          await launch();
+        },
+        stop: kill,
+      };
+    },
+  };
+}
+
+async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const { connect } = await import("node:net");
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`mosquitto did not listen on ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** aedes, plus mosquitto when present; under CI=true a missing mosquitto throws (it must run there). */
+export function brokerKinds(): BrokerKind[] {
+  const bin = mosquittoPath();
+  if (!bin && process.env.CI === "true") {
+    throw new Error("CI=true but mosquitto is not installed: .ci/run must apt-get install mosquitto");
+  }
+  return bin ? [aedes, mosquitto(bin)] : [aedes];
+}
