@@ -3,6 +3,7 @@
  * commands → the stick. One object that owns the wiring; each piece it wires is testable on its own.
  * The constructor only stores dependencies; start() wires and starts, stop() undoes it in reverse.
  */
+import { type DeviceMemory, decodeRaw } from "../../converters/lib/decode.ts";
 import { EventBus } from "../bus/event-bus.ts";
 import { FAULTS } from "../entities/catalog.ts";
 import type { Command } from "../entities/commands.ts";
@@ -47,6 +48,8 @@ export class Controller {
   private pairing = false;
   private stopped = false;
   private readonly ecuId: string;
+  /** The converter's per-device memory: the controller decodes through the same code zigbee2mqtt runs. */
+  private readonly memory = new Map<string, DeviceMemory>();
 
   constructor(private readonly o: ControllerOptions) {
     this.bus = new EventBus({ error: (obj, msg) => o.logger.error(obj, msg) });
@@ -146,12 +149,32 @@ export class Controller {
   private onReading(e: ReadingEvent): void {
     const r = e.reply;
     if (r.kind === "telemetry") {
-      this.onTelemetry(r, e.linkQuality, e.at);
+      this.onTelemetry(this.decodeLikeZigbee2mqtt(e) ?? r, e.linkQuality, e.at);
     } else if (r.kind === "limit") {
       this.refresh(this.tracker.applyLimit(r)?.serial);
     } else if (r.kind === "encrypted") {
       this.o.logger.warn({ serial: r.serial }, r.reason);
       this.refresh(this.tracker.setRadioState(r.serial, "encrypted")?.serial);
+    }
+  }
+
+  /**
+   * One decode path: the raw frame goes through the converters' decode core (what the zigbee2mqtt
+   * fromZigbee converter calls), so the controller and zigbee2mqtt cannot disagree on a reading.
+   */
+  private decodeLikeZigbee2mqtt(e: ReadingEvent): Telemetry | undefined {
+    const memory = this.memory.get(e.serial) ?? {};
+    try {
+      const res = decodeRaw(e.payload, memory, {
+        atMs: e.at,
+        timeZone: this.o.config.site.timezone,
+        calibration: this.o.config.site.energyCalibration,
+      });
+      this.memory.set(e.serial, res.memory);
+      return res.reply.kind === "telemetry" ? res.reply : undefined;
+    } catch (err) {
+      this.o.logger.warn({ serial: e.serial, err }, "converter could not decode the reply");
+      return undefined;
     }
   }
 

@@ -11,6 +11,8 @@ export interface ReadingEvent {
   serial: string;
   shortAddress: number;
   reply: Reply;
+  /** The raw AF payload (serial + L2) the reply was decoded from, for hosts that decode it themselves. */
+  payload: Uint8Array;
   /** LQI byte of the AF_INCOMING_MSG (0–255). */
   linkQuality: number;
   /** Epoch ms when the reply arrived. */

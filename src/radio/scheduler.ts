@@ -201,6 +201,7 @@ export class PollScheduler {
           serial: e.serial,
           shortAddress: e.shortAddress,
           reply,
+          payload: res.payload,
           linkQuality: res.linkQuality,
           at: res.at,
         };
