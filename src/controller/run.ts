@@ -9,6 +9,7 @@ import { type EmbeddedBroker, startEmbeddedBroker } from "../mqtt/broker.ts";
 import type { Clock } from "../radio/clock.ts";
 import { Stick, type StickOptions } from "../radio/stick.ts";
 import type { Transport } from "../radio/transport.ts";
+import { resolveSecret } from "../site/config.ts";
 import type { SiteConfig } from "../site/config-types.ts";
 import { PairingBook } from "../site/pairing.ts";
 import { EnergyStore } from "../site/store.ts";
@@ -44,6 +45,8 @@ export async function runController(o: RunOptions): Promise<RunningController> {
       `${config.file}: stick.port is missing — set it to the stick's serial port or tcp://host:port`,
     );
   }
+  // Secrets first: a missing password must stop us before anything is created on disk.
+  if (config.mqtt.url && config.mqtt.password) resolveSecret(config.mqtt.password, "mqtt.password", o.env);
   const store = EnergyStore.open(config.site.dataDir, {
     timeZone: config.site.timezone,
     calibration: config.site.energyCalibration,
