@@ -2,7 +2,7 @@
  * Inverter-level entities (one HA device per inverter). See catalog.ts for the contract on `key`.
  * Power reads 0 W while an inverter sleeps; energies keep their value — no "unavailable" at night.
  */
-import { awake, type EntityDescription, fault, kWh, maybe, round, tel } from "./catalog-types.ts";
+import { awake, type EntityDescription, energySensors, fault, maybe, round, tel } from "./catalog-types.ts";
 import type { FaultKey, InverterSnapshot, InverterStatus } from "./snapshot.ts";
 
 export const STATUS_OPTIONS: readonly InverterStatus[] = [
@@ -65,28 +65,13 @@ export const INVERTER_ENTITIES: readonly EntityDescription<InverterSnapshot>[] =
     description: "AC output power (0 W while sleeping)",
     value: (s) => (awake(s) ? round(s.acPowerW ?? s.telemetry?.acPowerW ?? 0, 1) : 0),
   },
-  {
-    key: "energy",
-    name: "Lifetime energy",
-    platform: "sensor",
-    unit: "kWh",
-    deviceClass: "energy",
-    stateClass: "total_increasing",
-    precision: 2,
-    description: "Energy produced since the inverter was added; never decreases",
-    value: (s) => kWh(s.lifetimeWh),
-  },
-  {
-    key: "energy_today",
-    name: "Energy today",
-    platform: "sensor",
-    unit: "kWh",
-    deviceClass: "energy",
-    stateClass: "total_increasing",
-    precision: 2,
-    description: "Energy produced since local midnight",
-    value: (s) => kWh(s.todayWh),
-  },
+  ...energySensors<InverterSnapshot>(
+    {
+      lifetime: "Energy produced since the inverter was added; never decreases",
+      today: "Energy produced since local midnight",
+    },
+    { lifetimeWh: (s) => s.lifetimeWh, todayWh: (s) => s.todayWh },
+  ),
   {
     key: "ac_voltage",
     name: "AC voltage",

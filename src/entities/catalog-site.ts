@@ -5,7 +5,7 @@ import {
   awake,
   type ChannelContext,
   type EntityDescription,
-  kWh,
+  energySensors,
   maybe,
   round,
   tel,
@@ -47,28 +47,16 @@ export const CHANNEL_ENTITIES: readonly EntityDescription<ChannelContext>[] = [
     value: ({ snapshot, index }) =>
       awake(snapshot) ? maybe(snapshot.telemetry?.channels[index]?.powerW ?? 0, 1) : 0,
   },
-  {
-    key: "energy",
-    name: "Lifetime energy",
-    platform: "sensor",
-    unit: "kWh",
-    deviceClass: "energy",
-    stateClass: "total_increasing",
-    precision: 2,
-    description: "Panel energy since it was added; never decreases",
-    value: ({ snapshot, index }) => kWh(snapshot.channels[index]?.lifetimeWh),
-  },
-  {
-    key: "energy_today",
-    name: "Energy today",
-    platform: "sensor",
-    unit: "kWh",
-    deviceClass: "energy",
-    stateClass: "total_increasing",
-    precision: 2,
-    description: "Panel energy since local midnight",
-    value: ({ snapshot, index }) => kWh(snapshot.channels[index]?.todayWh),
-  },
+  ...energySensors<ChannelContext>(
+    {
+      lifetime: "Panel energy since it was added; never decreases",
+      today: "Panel energy since local midnight",
+    },
+    {
+      lifetimeWh: ({ snapshot, index }) => snapshot.channels[index]?.lifetimeWh,
+      todayWh: ({ snapshot, index }) => snapshot.channels[index]?.todayWh,
+    },
+  ),
 ];
 
 export const SITE_ENTITIES: readonly EntityDescription<SiteSnapshot>[] = [
@@ -83,28 +71,10 @@ export const SITE_ENTITIES: readonly EntityDescription<SiteSnapshot>[] = [
     description: "Total AC power of the site",
     value: (s) => round(s.powerW, 1),
   },
-  {
-    key: "energy",
-    name: "Lifetime energy",
-    platform: "sensor",
-    unit: "kWh",
-    deviceClass: "energy",
-    stateClass: "total_increasing",
-    precision: 2,
-    description: "Total energy of the site; never decreases",
-    value: (s) => kWh(s.lifetimeWh),
-  },
-  {
-    key: "energy_today",
-    name: "Energy today",
-    platform: "sensor",
-    unit: "kWh",
-    deviceClass: "energy",
-    stateClass: "total_increasing",
-    precision: 2,
-    description: "Site energy since local midnight",
-    value: (s) => kWh(s.todayWh),
-  },
+  ...energySensors<SiteSnapshot>(
+    { lifetime: "Total energy of the site; never decreases", today: "Site energy since local midnight" },
+    { lifetimeWh: (s) => s.lifetimeWh, todayWh: (s) => s.todayWh },
+  ),
   {
     key: "inverters_producing",
     name: "Inverters producing",

@@ -76,3 +76,36 @@ export const fault =
   (...keys: FaultKey[]) =>
   (s: InverterSnapshot) =>
     s.telemetry === undefined ? undefined : keys.some((k) => s.telemetry!.status[k]);
+
+/**
+ * The two energy sensors every level has (inverter, panel, site): kWh, energy dashboard ready. Lifetime
+ * never decreases; "today" restarts at local midnight, which total_increasing reads as a meter reset.
+ */
+export function energySensors<S>(
+  what: { lifetime: string; today: string },
+  value: { lifetimeWh: (s: S) => number | undefined; todayWh: (s: S) => number | undefined },
+): EntityDescription<S>[] {
+  const base = {
+    platform: "sensor",
+    unit: "kWh",
+    deviceClass: "energy",
+    stateClass: "total_increasing",
+    precision: 2,
+  } as const;
+  return [
+    {
+      ...base,
+      key: "energy",
+      name: "Lifetime energy",
+      description: what.lifetime,
+      value: (s) => kWh(value.lifetimeWh(s)),
+    },
+    {
+      ...base,
+      key: "energy_today",
+      name: "Energy today",
+      description: what.today,
+      value: (s) => kWh(value.todayWh(s)),
+    },
+  ];
+}

@@ -92,6 +92,18 @@ const QUERY: ControlInfo = {
   evidence: "DE replies captured from a YC600 and a DS3 (frames.json)",
 };
 
+const QS1_CONTROLS: ModelInfo["controls"] = {
+  poll: POLL,
+  maxPower: {
+    status: "confirmed",
+    evidence:
+      "frame confirmed on air from a vendor ECU-C to a YC600 (same 1C/8C command); QS1A live-tested by openaps",
+  },
+  limitQuery: QUERY,
+  onOff: ON_OFF,
+  info: INFO,
+};
+
 export const MODELS: readonly ModelInfo[] = [
   {
     model: "QS1",
@@ -103,17 +115,7 @@ export const MODELS: readonly ModelInfo[] = [
     limitRangeW: [20, 500],
     limitPer: "panel",
     datasheet: QS1_DATASHEET,
-    controls: {
-      poll: POLL,
-      maxPower: {
-        status: "confirmed",
-        evidence:
-          "frame confirmed on air from a vendor ECU-C to a YC600 (same 1C/8C command); QS1A live-tested by openaps",
-      },
-      limitQuery: QUERY,
-      onOff: ON_OFF,
-      info: INFO,
-    },
+    controls: QS1_CONTROLS,
   },
   {
     model: "QS1A",
@@ -125,17 +127,7 @@ export const MODELS: readonly ModelInfo[] = [
     limitRangeW: [20, 500],
     limitPer: "panel",
     datasheet: QS1_DATASHEET,
-    controls: {
-      poll: POLL,
-      maxPower: {
-        status: "confirmed",
-        evidence:
-          "frame confirmed on air from a vendor ECU-C to a YC600 (same 1C/8C command); QS1A live-tested by openaps",
-      },
-      limitQuery: QUERY,
-      onOff: ON_OFF,
-      info: INFO,
-    },
+    controls: QS1_CONTROLS,
   },
   {
     model: "YC600",

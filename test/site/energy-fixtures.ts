@@ -1,5 +1,6 @@
 /** Builders for accounting tests: telemetry with counters given in Wh, at local wall times. */
 import type { Family, ModelName } from "../../src/protocol/models.ts";
+import { emptyStatus } from "../../src/protocol/status.ts";
 import type { Telemetry } from "../../src/protocol/types.ts";
 import { counterSpec } from "../../src/site/energy-units.ts";
 
@@ -53,20 +54,7 @@ export function telemetry(spec: ReadingSpec): Telemetry {
     uptimeS: spec.uptimeS,
     acPowerW: spec.acPowerW ?? 365,
     acPowerSource: family === "ds3" ? "reported" : "estimate",
-    status: {
-      gfdi: false,
-      gridRelay: false,
-      dcContactor: false,
-      dcBus: false,
-      comm: false,
-      overTemperature: false,
-      overVoltage: false,
-      underVoltage: false,
-      overFrequency: false,
-      underFrequency: false,
-      avgOverFrequency: false,
-      avgUnderFrequency: false,
-    },
+    status: emptyStatus(),
     statusRaw: "00000000",
     channels,
   };
