@@ -12,7 +12,8 @@ import { scaledClock } from "../controller/clock.ts";
 import { type RunningController, runController } from "../controller/run.ts";
 import { createLogger } from "../log.ts";
 import { openStreamTransport } from "../radio/transport-url.ts";
-import { createDemoSite } from "../sim/demo-site.ts";
+import { DEMO_SHADING } from "../sim/demo-site.ts";
+import { simSiteFromConfig } from "../sim/from-config.ts";
 import { StickEmulator } from "../sim/stick-emulator.ts";
 import { loadConfig } from "../site/config.ts";
 import { CliError, guard } from "./errors.ts";
@@ -89,7 +90,8 @@ export async function startDemo(
   config.mqtt.tls = undefined;
   config.homeassistant = undefined;
   config.mqtt.embedded = { host: "127.0.0.1", port: o.mqttPort };
-  const site = createDemoSite({ seed: o.seed, clearSky: !o.clouds });
+  // The roof the controller is told about (examples/site.yaml) is the roof that is simulated.
+  const site = simSiteFromConfig(config, { seed: o.seed, clearSky: !o.clouds, shading: DEMO_SHADING });
   const logger = createLogger({ level: env.LOCALECU_LOG_LEVEL, pretty: env.LOCALECU_LOG_FORMAT !== "json" });
   const transport = openStreamTransport(
     // Physics on simulated time; the stick's answers in real time, as a real stick's would be.
@@ -106,7 +108,8 @@ export async function startDemo(
     logger,
     clock,
     transport,
-    stick: { ecuId: config.stick?.ecuId ?? "D8A3011B9780", pairing: { stepMs: 1500 } },
+    // The emulated inverters need no 1.5 s between pairing broadcasts; the demo shows data sooner.
+    stick: { ecuId: config.stick?.ecuId ?? "D8A3011B9780", pairing: { stepMs: 250 } },
     env,
   });
   return {

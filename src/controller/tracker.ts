@@ -145,7 +145,8 @@ export function statusOf(i: TrackedInverter): InverterStatus {
     case "encrypted":
       return "encrypted";
     case "unknown":
-      return i.telemetry ? "sleeping" : "unreachable";
+      // Not polled yet (just started or just paired): nothing is wrong, so stay available at 0 W.
+      return "sleeping";
     case "awake":
       break;
   }

@@ -12,8 +12,9 @@ import { type RunningController, runController } from "../../src/controller/run.
 import { createLogger } from "../../src/log.ts";
 import { QS1_DC_AMPS_PER_LSB, QS1_DC_VOLTS_PER_LSB } from "../../src/protocol/scales.ts";
 import { openStreamTransport } from "../../src/radio/transport-url.ts";
-import { createDemoSite } from "../../src/sim/demo-site.ts";
+import { DEMO_SHADING } from "../../src/sim/demo-site.ts";
 import type { TelemetryEmitted } from "../../src/sim/emulator-types.ts";
+import { simSiteFromConfig } from "../../src/sim/from-config.ts";
 import type { SimSite } from "../../src/sim/site.ts";
 import { StickEmulator } from "../../src/sim/stick-emulator.ts";
 import { loadConfig } from "../../src/site/config.ts";
@@ -89,7 +90,7 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
     names = new Map(config.inverters.map((i) => [i.serial, i.label]));
     const clock = scaledClock(START, SPEED);
-    site = createDemoSite({ seed: 7, clearSky: true });
+    site = simSiteFromConfig(config, { seed: 7, clearSky: true, shading: DEMO_SHADING });
     const transport = openStreamTransport(
       () =>
         new StickEmulator({
