@@ -18,6 +18,7 @@ import { simSiteFromConfig } from "../../src/sim/from-config.ts";
 import type { SimSite } from "../../src/sim/site.ts";
 import { StickEmulator } from "../../src/sim/stick-emulator.ts";
 import { loadConfig } from "../../src/site/config.ts";
+import type { SiteConfig } from "../../src/site/config-types.ts";
 import { brokerKinds, type TestBroker } from "../helpers/brokers.ts";
 import {
   checkDeviceDiscovery,
@@ -89,8 +90,13 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     config.site.dataDir = dataDir;
     Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
     names = new Map(config.inverters.map((i) => [i.serial, i.label]));
-    const clock = scaledClock(START, SPEED);
     site = simSiteFromConfig(config, { seed: 7, clearSky: true, shading: DEMO_SHADING });
+    ha = await connectHa();
+    running = await startController(config);
+  });
+
+  async function startController(config: SiteConfig): Promise<RunningController> {
+    const clock = scaledClock(START, SPEED);
     const transport = openStreamTransport(
       () =>
         new StickEmulator({
@@ -101,15 +107,14 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
         }),
       { url: "emulator://e2e", clock },
     );
-    ha = await connectHa();
-    running = await runController({
+    return runController({
       config,
       logger: createLogger({ level: process.env.LOCALECU_TEST_LOG ?? "silent", pretty: true }),
       clock,
       transport,
       stick: { ecuId: "D8A3011B9780", pairing: { stepMs: 50 } },
     });
-  });
+  }
 
   afterAll(async () => {
     await running?.stop();
@@ -222,5 +227,20 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     await waitFor("discovery after the restart", () => discovery().length >= 5, 30_000);
     await waitFor("state after the restart", () => json(`localecu/${name}`)?.status, 30_000);
     expect(json("localecu/bridge/state")).toEqual({ state: "online" });
+  });
+
+  it("removes an inverter from Home Assistant when it is gone from site.yaml at the next start", async () => {
+    await running.stop();
+    const config = await loadConfig(new URL("../../examples/site.yaml", import.meta.url).pathname);
+    config.site.dataDir = dataDir;
+    Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
+    const removed = config.inverters.pop()!;
+    const topic = `homeassistant/device/localecu_${removed.serial}/config`;
+    expect(seen.get(topic)?.payload).toBeTruthy();
+    running = await startController(config);
+    await waitFor(`an empty retained config on ${topic}`, () => seen.get(topic)?.payload === "");
+    // The others keep their energy across the restart (same data dir).
+    const [, name] = [...names.entries()][0]!;
+    await waitFor("the first inverter's state again", () => Number(json(`localecu/${name}`)?.energy) > 0);
   });
 });
