@@ -9,6 +9,7 @@ import { isSerial } from "../protocol/ids.ts";
 import { SimClock } from "../sim/clock.ts";
 import { type EmulatorServer, serveEmulator } from "../sim/emulator-server.ts";
 import { emulatorSite, truthLine } from "../sim/emulator-site.ts";
+import type { LineFaultOptions } from "../sim/line-faults.ts";
 import { DEFAULT_ECU_ID } from "../sim/stick-emulator.ts";
 import { CliError, guard } from "./errors.ts";
 
@@ -20,6 +21,7 @@ interface RawOptions {
   start?: string;
   truth?: string;
   ecuId: string;
+  faults?: string;
 }
 
 export interface EmulateConfig {
@@ -31,6 +33,38 @@ export interface EmulateConfig {
   startMs: number;
   truthFile: string | undefined;
   ecuId: string;
+  lineFaults?: LineFaultOptions;
+}
+
+const FAULT_KEYS: Record<string, keyof LineFaultOptions> = {
+  garbage: "garbage",
+  f8: "strayF8",
+  split: "split",
+  drop: "drop",
+  disconnect: "disconnect",
+};
+
+/** `garbage=0.05,f8=0.1,split=0.3,drop=0.02,disconnect=0.001` → per-frame probabilities. */
+export function parseFaults(text: string, seed: number): LineFaultOptions {
+  const out: LineFaultOptions = { seed };
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [k, v] = part.split("=");
+    const key = FAULT_KEYS[k ?? ""];
+    const p = Number(v);
+    if (!key) {
+      throw new CliError(
+        `--faults: unknown fault '${k}' — use ${Object.keys(FAULT_KEYS).join(", ")} (e.g. f8=0.1,drop=0.02)`,
+      );
+    }
+    if (v === undefined || !(p >= 0 && p <= 1)) {
+      throw new CliError(`--faults: ${k} needs a probability per frame between 0 and 1, got '${v ?? ""}'`);
+    }
+    (out as Record<string, number>)[key] = p;
+  }
+  return out;
 }
 
 export function emulateCommand(): Command {
@@ -48,6 +82,10 @@ export function emulateCommand(): Command {
       "--ecu-id <hex>",
       "ECU id in the stick's factory NV (the host's bring-up overrides it)",
       DEFAULT_ECU_ID,
+    )
+    .option(
+      "--faults <list>",
+      "line faults per frame, e.g. garbage=0.05,f8=0.1,split=0.3,drop=0.02,disconnect=0.001",
     )
     .action((raw: RawOptions) => guard(() => run(parseEmulateOptions(raw))));
 }
@@ -85,6 +123,7 @@ export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): Emulat
     startMs,
     truthFile: raw.truth,
     ecuId: raw.ecuId.toUpperCase(),
+    lineFaults: raw.faults === undefined ? undefined : parseFaults(raw.faults, seed),
   };
 }
 
@@ -105,6 +144,7 @@ async function run(cfg: EmulateConfig): Promise<void> {
       inverters: site.inverters,
       seed: cfg.seed,
       ecuId: cfg.ecuId,
+      lineFaults: cfg.lineFaults,
       now: () => clock.now(),
       onTelemetry: truth ? (e) => truth.write(`${JSON.stringify(truthLine(e))}\n`) : undefined,
       log: (msg) => process.stderr.write(`emulate: ${msg}\n`),

@@ -189,3 +189,24 @@ describe("localecu emulate", () => {
     expect(err).toMatch(message);
   });
 });
+
+describe("--faults", () => {
+  it("turns the list into per-frame probabilities seeded like the site", () => {
+    const cfg = parseEmulateOptions({
+      ...defaults,
+      listen: "tcp://127.0.0.1:0",
+      faults: "f8=0.1, drop=0.02,split=1",
+    });
+    expect(cfg.lineFaults).toEqual({ seed: 1, strayF8: 0.1, drop: 0.02, split: 1 });
+  });
+
+  it.each([
+    ["f9=0.1", /unknown fault 'f9'/],
+    ["drop=2", /drop needs a probability per frame between 0 and 1, got '2'/],
+    ["garbage", /garbage needs a probability/],
+  ])("refuses %s with one clear line", (faults, message) => {
+    expect(() => parseEmulateOptions({ ...defaults, listen: "tcp://127.0.0.1:0", faults })).toThrowError(
+      message,
+    );
+  });
+});
