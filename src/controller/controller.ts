@@ -10,7 +10,7 @@ import type { Command } from "../entities/commands.ts";
 import { type CommandOutcome, type EntityMqttClient, EntityPublisher } from "../entities/publisher.ts";
 import type { Logger } from "../log.ts";
 import { coordinatorIeee } from "../protocol/ids.ts";
-import { type ModelInfo, modelForSerial } from "../protocol/models.ts";
+import { modelForSerial } from "../protocol/models.ts";
 import type { Telemetry } from "../protocol/types.ts";
 import type { Clock } from "../radio/clock.ts";
 import { formatEcuId } from "../radio/ecu-id.ts";
@@ -20,10 +20,9 @@ import type { SiteConfig } from "../site/config-types.ts";
 import { localDay } from "../site/daily.ts";
 import type { PairingBook } from "../site/pairing.ts";
 import type { EnergyStore } from "../site/store.ts";
+import { nextLocalMidnight } from "./midnight.ts";
+import { AutoPairer } from "./pairer.ts";
 import { InverterTracker } from "./tracker.ts";
-
-/** How long to wait before pairing inverters that did not answer (asleep at night, out of range). */
-export const PAIR_RETRY_MS = 10 * 60_000;
 
 export interface ControllerOptions {
   config: SiteConfig;
@@ -44,9 +43,7 @@ export class Controller {
   private publisher?: EntityPublisher;
   private readonly unsubscribe: (() => void)[] = [];
   private midnight?: unknown;
-  private pairRetry?: unknown;
-  private pairing = false;
-  private stopped = false;
+  private pairer?: AutoPairer;
   private readonly ecuId: string;
   /** The converter's per-device memory: the controller decodes through the same code zigbee2mqtt runs. */
   private readonly memory = new Map<string, DeviceMemory>();
@@ -97,6 +94,15 @@ export class Controller {
     this.publisher.start();
     this.retireRemoved();
 
+    this.pairer = new AutoPairer({
+      stick,
+      tracker: this.tracker,
+      book: pairing,
+      clock: this.o.clock,
+      logger,
+      ecuId: this.ecuId,
+      onPaired: (serial) => this.refresh(serial),
+    });
     const ev = stick.events;
     this.unsubscribe.push(
       ev.onReading((e) => this.onReading(e)),
@@ -117,7 +123,7 @@ export class Controller {
         this.bus.emit("linkState", {
           state: l.state === "ready" ? "up" : l.state === "connecting" ? "connecting" : "down",
         });
-        if (l.state === "ready") void this.pairMissing();
+        if (l.state === "ready" && this.o.pairUnpaired !== false) void this.pairer?.run();
       }),
       ev.onPairingProgress((p) => logger.info({ serial: p.serial, step: p.step, of: p.of }, p.message)),
     );
@@ -132,9 +138,8 @@ export class Controller {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
     if (this.midnight !== undefined) this.o.clock.clearTimeout(this.midnight);
-    if (this.pairRetry !== undefined) this.o.clock.clearTimeout(this.pairRetry);
+    this.pairer?.stop();
     for (const u of this.unsubscribe.splice(0)) u();
     this.bus.removeListeners(this);
     this.publisher?.stop();
@@ -250,51 +255,6 @@ export class Controller {
     }
   }
 
-  private async pairMissing(): Promise<void> {
-    if (this.o.pairUnpaired === false || this.pairing) return;
-    this.pairing = true;
-    try {
-      await this.pairEach();
-    } finally {
-      this.pairing = false;
-    }
-    // Inverters asleep (night) or out of reach do not answer: try again later rather than only at restart.
-    const left = this.tracker.serials().filter((s) => this.tracker.get(s)?.shortAddress === undefined);
-    if (left.length > 0 && !this.stopped) {
-      if (this.pairRetry !== undefined) this.o.clock.clearTimeout(this.pairRetry);
-      this.pairRetry = this.o.clock.setTimeout(() => {
-        this.pairRetry = undefined;
-        if (this.o.stick.ready) void this.pairMissing();
-      }, PAIR_RETRY_MS);
-    }
-  }
-
-  private async pairEach(): Promise<void> {
-    for (const serial of this.tracker.serials()) {
-      const i = this.tracker.get(serial)!;
-      if (i.shortAddress !== undefined || this.stopped) continue;
-      this.o.logger.info({ serial }, `pairing ${i.name} (${serial})…`);
-      try {
-        const res = await this.o.stick.pair(serial);
-        this.o.pairing.set({
-          serial,
-          shortAddress: res.shortAddress,
-          pairedAt: new Date(this.o.clock.now()).toISOString(),
-          ecuId: this.ecuId,
-        });
-        i.shortAddress = res.shortAddress;
-        this.o.stick.addInverter({ serial, shortAddress: res.shortAddress, model: i.model as ModelInfo });
-        this.o.logger.info({ serial, shortAddress: res.shortAddress }, `paired ${i.name}`);
-        this.refresh(serial);
-      } catch (e) {
-        this.o.logger.warn(
-          { serial },
-          `pairing ${serial} failed: ${(e as Error).message} — retried at the next stick start`,
-        );
-      }
-    }
-  }
-
   private refresh(serial: string | undefined): void {
     if (!serial || !this.publisher) return;
     const s = this.tracker.snapshot(serial);
@@ -311,18 +271,11 @@ export class Controller {
   private scheduleMidnight(): void {
     const tz = this.o.config.site.timezone;
     const now = this.o.clock.now();
-    const today = localDay(now, tz);
-    // Find the next instant whose local day differs, to the minute (DST-safe without date maths).
-    let t = now + 60_000;
-    for (let step = 3_600_000; step >= 60_000; step /= 60) {
-      while (localDay(t + step, tz) === today) t += step;
-    }
-    while (localDay(t, tz) === today) t += 60_000;
     this.midnight = this.o.clock.setTimeout(() => {
       const day = localDay(this.o.clock.now(), tz);
       for (const i of this.tracker.rollDay(day)) this.refresh(i.serial);
       this.scheduleMidnight();
-    }, t - now);
+    }, nextLocalMidnight(now, tz) - now);
   }
 }
 
