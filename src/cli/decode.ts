@@ -25,10 +25,20 @@ export function decodeCommand(): Command {
         const model = opts.model === undefined ? undefined : resolveModel(opts.model);
         const result = decodeDump(bytes, { model });
         if (result.messages.length === 0) {
-          const why = result.noRoute
-            ? "the stick answered AF_DATA_CONFIRM 0xCD (no route): the inverter is not paired, out of range or the short address is wrong"
-            : "no inverter message in the input (only stick frames such as SRSP / AF_DATA_CONFIRM)";
+          const broken = result.problems[0];
+          const why = broken
+            ? `no inverter message decoded: ${broken.message}`
+            : result.noRoute
+              ? "the stick answered AF_DATA_CONFIRM 0xCD (no route): the inverter is not paired, out of range or the short address is wrong"
+              : "no inverter message in the input (only stick frames such as SRSP / AF_DATA_CONFIRM)";
           throw new CliError(why);
+        }
+        const unknown = result.messages.find((m) => m.reply.kind === "unknown");
+        if (unknown && unknown.reply.kind === "unknown") {
+          const cmd = unknown.reply.cmd.toString(16).padStart(2, "0").toUpperCase();
+          throw new CliError(
+            `L2 command ${cmd} from ${unknown.reply.serial || "(no serial)"} is not one localecu decodes (B1 and BB telemetry, DE / DD DE limit, DC info, the DE ack)`,
+          );
         }
         for (const m of result.messages) process.stdout.write(`${JSON.stringify(formatMessage(m))}\n`);
       }),

@@ -39,6 +39,11 @@ export function encodeCommand(): Command {
     .action((what: string, opts: EncodeOpts) =>
       guard(() => {
         const model = resolveModel(opts.model)!;
+        if (opts.broadcast && !["limit", "on", "off"].includes(what)) {
+          throw new CliError(
+            `--broadcast is for limit, on and off; \`${what}\` is always sent to one inverter`,
+          );
+        }
         let l2: Uint8Array;
         switch (what) {
           case "poll":

@@ -49,11 +49,6 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   demo: { summary: "run the demo (npm start)", load: async () => (await import("./demo.ts")).demoCommand() },
 };
 
-/** Adds a command implemented elsewhere (kept in one table so `--help` lists everything). */
-export function addCommand(name: string, summary: string, load: Loader): void {
-  COMMANDS[name] = { summary, load };
-}
-
 export async function main(argv: string[]): Promise<void> {
   const program = new Command("localecu")
     .description("Cloud-free monitoring and control of APsystems QS1 / YC600 / DS3 microinverters")
@@ -61,15 +56,18 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError();
   const name = argv[2];
   const entry = name === undefined ? undefined : COMMANDS[name];
+  // Usage errors (unknown option, missing argument, bad choice) exit 2 like every other bad input;
+  // help and --version exit 0. Added commands do not inherit this, so each gets it too.
+  const usageExit = (err: { exitCode: number }) => {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+    throw err;
+  };
   if (entry) {
-    program.addCommand(await entry.load());
+    program.addCommand((await entry.load()).exitOverride(usageExit));
   } else {
     for (const [n, c] of Object.entries(COMMANDS)) program.command(n).description(c.summary);
   }
-  program.exitOverride((err) => {
-    process.exitCode = err.exitCode === 0 ? 0 : 2;
-    throw err;
-  });
+  program.exitOverride(usageExit);
   try {
     await program.parseAsync(argv);
   } catch (e) {

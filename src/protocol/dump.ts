@@ -28,12 +28,20 @@ export interface DumpResult {
   /** AF_DATA_CONFIRM 0xCD seen: the request had no route (unpaired / unreachable inverter). */
   noRoute: boolean;
   garbageBytes: number;
+  /** Why bytes were skipped (bad FCS, frame cut short…), with their position in the input. */
+  problems: FrameError[];
 }
 
 export function detectInput(bytes: Uint8Array): InputKind {
   if (bytes[0] === 0xfb && bytes[1] === 0xfb) return "l2";
-  if (bytes.length > 7 && bytes[6] === 0xfb && bytes[7] === 0xfb && bytes[0] !== SOF) return "af-payload";
+  // An AF payload starts with a BCD serial (bytes ≤ 0x99, so never FE or a stray F8); after it comes
+  // FB FB, or ciphertext from an AES-paired inverter.
+  if (bytes.length > 7 && bytes[0] !== SOF && isBcd(bytes.subarray(0, 6))) return "af-payload";
   return "uart";
+}
+
+function isBcd(b: Uint8Array): boolean {
+  return b.every((x) => x >> 4 <= 9 && (x & 0x0f) <= 9);
 }
 
 export function decodeDump(bytes: Uint8Array, opts: { model?: ModelInfo } = {}): DumpResult {
@@ -50,10 +58,17 @@ export function decodeDump(bytes: Uint8Array, opts: { model?: ModelInfo } = {}):
       messages: [{ reply: decodeL2Reply(bytes, "", opts.model) }],
       noRoute: false,
       garbageBytes: 0,
+      problems: [],
     };
   }
   if (input === "af-payload") {
-    return { input, messages: [{ reply: decodeReply(bytes, opts) }], noRoute: false, garbageBytes: 0 };
+    return {
+      input,
+      messages: [{ reply: decodeReply(bytes, opts) }],
+      noRoute: false,
+      garbageBytes: 0,
+      problems: [],
+    };
   }
   const { frames, garbage } = parseZnpDump(bytes);
   const garbageBytes = garbage.reduce((n, g) => n + (g.kind === "garbage" ? g.bytes.length : 0), 0);
@@ -79,5 +94,6 @@ export function decodeDump(bytes: Uint8Array, opts: { model?: ModelInfo } = {}):
       });
     }
   }
-  return { input, messages, noRoute, garbageBytes };
+  const problems = garbage.flatMap((g) => (g.kind === "garbage" && g.error.code !== "sof" ? [g.error] : []));
+  return { input, messages, noRoute, garbageBytes, problems };
 }

@@ -1,7 +1,7 @@
 /**
  * The ZNP commands localecu uses, as builders (host → stick) and parsers (stick → host).
  * Layouts: Z-Stack MT API and DESIGN.md §2; integers little-endian. Every builder is checked
- * byte-for-byte against the ESP-ECU bring-up trace in frames.json (test/protocol/znp-commands.test.ts).
+ * byte-for-byte against the ESP-ECU bring-up trace in frames.json (test/protocol/znp.test.ts).
  */
 import { need, readUintLE, toHex, writeUintLE } from "./bytes.ts";
 import { FrameError } from "./errors.ts";

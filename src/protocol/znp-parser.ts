@@ -21,6 +21,8 @@ export interface ZnpParserStats {
 
 export class ZnpStreamParser {
   private buf = new Uint8Array(0);
+  /** Stream position of buf[0], so errors can say where in the input they are. */
+  private base = 0;
   readonly stats: ZnpParserStats = { frames: 0, garbageBytes: 0, badFcs: 0 };
 
   /** Feeds bytes; returns everything that became complete. Never throws on content. */
@@ -32,12 +34,12 @@ export class ZnpStreamParser {
       // Skip to the next start-of-frame.
       let j = i;
       while (j < b.length && b[j] !== SOF) j++;
-      if (j > i) out.push(this.garbage(b.slice(i, j), "sof", `${j - i} byte(s) before FE`));
+      if (j > i) out.push(this.garbage(b.slice(i, j), "sof", `${j - i} byte(s) before FE`, i));
       i = j;
       if (b.length - i < 2) break;
       const n = b[i + 1]!;
       if (n > MAX_ZNP_DATA) {
-        out.push(this.garbage(b.slice(i, i + 1), "length", `length byte ${n} > ${MAX_ZNP_DATA}`));
+        out.push(this.garbage(b.slice(i, i + 1), "length", `length byte ${n} > ${MAX_ZNP_DATA}`, i));
         i++;
         continue;
       }
@@ -45,7 +47,14 @@ export class ZnpStreamParser {
       const end = i + n + 4;
       if (b[end] !== fcs(b, i + 1, end)) {
         this.stats.badFcs++;
-        out.push(this.garbage(b.slice(i, i + 1), "fcs", `frame FE ${hex2(n)} … has a bad FCS`));
+        out.push(
+          this.garbage(
+            b.slice(i, i + 1),
+            "fcs",
+            `frame FE ${hex2(n)} ${hex2(b[i + 2]!)} ${hex2(b[i + 3]!)} … has a bad FCS`,
+            i,
+          ),
+        );
         i++;
         continue;
       }
@@ -55,6 +64,7 @@ export class ZnpStreamParser {
       i = end + 1;
     }
     this.buf = b.slice(i);
+    this.base += i;
     return out;
   }
 
@@ -72,8 +82,11 @@ export class ZnpStreamParser {
     while (this.buf.length > 0) {
       const rest = this.buf.slice(1);
       const head = this.buf.slice(0, 1);
+      const n = this.buf[1];
       this.buf = new Uint8Array(0);
-      out.push(this.garbage(head, "length", "frame cut short: the input ended before its FCS"));
+      const what = n === undefined ? "a lone FE" : `frame FE ${hex2(n)} (${n + 5} bytes)`;
+      out.push(this.garbage(head, "length", `${what} is cut short: the input ended before its FCS`, 0));
+      this.base += 1;
       out.push(...this.push(rest));
     }
     return out;
@@ -81,12 +94,18 @@ export class ZnpStreamParser {
 
   /** Drops a partial frame (e.g. after a transport reconnect). */
   reset(): void {
+    this.base += this.buf.length;
     this.buf = new Uint8Array(0);
   }
 
-  private garbage(bytes: Uint8Array, code: "sof" | "length" | "fcs", detail: string): ZnpStreamEvent {
+  private garbage(
+    bytes: Uint8Array,
+    code: "sof" | "length" | "fcs",
+    detail: string,
+    at: number,
+  ): ZnpStreamEvent {
     this.stats.garbageBytes += bytes.length;
-    return { kind: "garbage", bytes, error: new FrameError(code, detail) };
+    return { kind: "garbage", bytes, error: new FrameError(code, detail, this.base + at) };
   }
 }
 

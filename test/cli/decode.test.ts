@@ -45,6 +45,23 @@ describe("localecu decode", () => {
       /no inverter message|no complete ZNP frame/,
     ],
     ["bad FCS", ["decode", "FE0164010065"], /no complete ZNP frame .*bad FCS/],
+    [
+      "an inverter frame with a bad FCS",
+      ["decode", `${captures.qs1Johan.hex.slice(0, -2)}00`],
+      /no inverter message decoded: fcs at byte 14: frame FE 72 44 81 … has a bad FCS/,
+    ],
+    [
+      "an inverter frame cut short",
+      ["decode", captures.qs1Johan.hex.slice(0, 100)],
+      /length at byte 14: frame FE 72 \(119 bytes\) is cut short/,
+    ],
+    [
+      "an unknown command",
+      ["decode", "801000085070FBFB06EE000000000000F4FEFE"],
+      /L2 command EE from 801000085070 is not one/,
+    ],
+    ["a missing argument", ["decode"], /missing required argument/],
+    ["an unknown model", ["decode", "--model", "qs9", "FBFB"], /invalid/],
     ["bare L2 without model", ["decode", frames.command_vectors_source_only.poll!], /pass --model/],
   ])("%s → exit 2 with one line and no stack trace", async (_n, args, message) => {
     const r = await runCli(args);
@@ -65,6 +82,18 @@ describe("localecu encode", () => {
     expect(poll.stdout.trim()).toMatch(
       /^FE1D2401E1D5141406000100 ?0F1380971B01B3D6FBFB06BB000000000000C1FEFE03$/,
     );
+  });
+
+  it("recognises an AES-paired inverter's AF payload and says what to do", async () => {
+    const r = await runCli(["decode", "801000085070 3a91c2d4e5f60718293a4b5c6d7e8f90a1b2"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ serial: "801000085070", kind: "encrypted" });
+  });
+
+  it("refuses --broadcast where no broadcast variant exists", async () => {
+    const r = await runCli(["encode", "poll", "--broadcast"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--broadcast is for limit, on and off/);
   });
 
   it("refuses an out-of-range limit with exit 2", async () => {

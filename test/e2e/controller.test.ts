@@ -90,7 +90,9 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     config.site.dataDir = dataDir;
     Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
     names = new Map(config.inverters.map((i) => [i.serial, i.label]));
-    site = simSiteFromConfig(config, { seed: 7, clearSky: true, shading: DEMO_SHADING });
+    // Distinct shade on every input of the first inverter, so a swapped channel could not pass.
+    const shading = { ...DEMO_SHADING, "801000012345": [0, 0.15, 0.3, 0.45] };
+    site = simSiteFromConfig(config, { seed: 7, clearSky: true, shading });
     ha = await connectHa();
     running = await startController(config);
   });
@@ -179,6 +181,11 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
             Math.abs(Number(s[`dc_current_ch${i + 1}`]) - c.currentA) <= aTol,
         );
       });
+      if (serial === "801000012345") {
+        // Its inputs are shaded differently, so equal-per-channel above also pins the channel order.
+        const currents = truth.get(serial)!.truth.channels.map((c) => c.currentA.toFixed(1));
+        expect(new Set(currents).size).toBe(4);
+      }
       expect(Number(state.energy)).toBeGreaterThanOrEqual(0);
       expect(Number(state.ac_voltage)).toBeGreaterThan(184);
     }
