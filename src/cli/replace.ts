@@ -70,7 +70,18 @@ export async function runReplace(
     out(`Wrote ${file}.\n`);
   }
   out(`\n${physicalSteps(result)}`);
-  if (!opts.dryRun) await hooks.onReplaced?.(result, file);
+  if (!opts.dryRun) {
+    try {
+      await hooks.onReplaced?.(result, file);
+    } catch (e) {
+      // site.yaml is already rewritten: say what did not happen and how to finish by hand.
+      process.stderr.write(
+        `localecu replace: ${file} was updated, but continuing ${oldSerial}'s energy on ${newSerial} failed: ${(e as Error).message}\n` +
+          `  the new unit starts from 0 kWh; run \`localecu pair ${newSerial} --config ${file}\` to pair it\n`,
+      );
+      return 1;
+    }
+  }
   return 0;
 }
 

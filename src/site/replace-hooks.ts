@@ -22,12 +22,16 @@ export async function continueAfterReplace(
     historyDays: config.site.historyDays,
   });
   try {
-    const before = store.lifetime(result.oldSerial);
-    store.carryOver(result.oldSerial, result.newSerial, nowMs);
-    const kWh = ((before?.inverterWh ?? 0) / 1000).toFixed(2);
-    notes.push(
-      `lifetime energy continues: ${result.newSerial} starts from ${kWh} kWh recorded by ${result.oldSerial}`,
-    );
+    if (store.state(result.oldSerial) === undefined) {
+      // A unit that never reported (dead on arrival, or replaced before its first poll): nothing to continue.
+      notes.push(`no energy was recorded for ${result.oldSerial}: ${result.newSerial} starts from 0 kWh`);
+    } else {
+      const kWh = ((store.lifetime(result.oldSerial)?.inverterWh ?? 0) / 1000).toFixed(2);
+      store.carryOver(result.oldSerial, result.newSerial, nowMs);
+      notes.push(
+        `lifetime energy continues: ${result.newSerial} starts from ${kWh} kWh recorded by ${result.oldSerial}`,
+      );
+    }
   } finally {
     store.close();
   }

@@ -78,4 +78,12 @@ describe("localecu replace, after the file is rewritten", () => {
         .map((p) => p.serial),
     ).not.toContain(OLD);
   });
+
+  it("replaces a unit that never reported: no crash, the new one starts from 0 kWh", async () => {
+    const r = await runCli(["replace", "801000012346", NEW, "--config", config]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`no energy was recorded for 801000012346: ${NEW} starts from 0 kWh`);
+    expect(readFileSync(config, "utf8")).toContain(NEW);
+  });
 });
