@@ -186,9 +186,13 @@ export class Controller {
   private onTelemetry(t: Telemetry, linkQuality: number, atMs: number): void {
     const before = this.tracker.get(t.serial)?.telemetry;
     const acc = this.o.store.record(t, atMs);
-    for (const ev of acc.events) this.o.logger.warn({ serial: t.serial, event: ev }, "energy accounting");
     const i = this.tracker.applyTelemetry(t, acc, linkQuality, atMs);
     if (!i) return;
+    if (i.maxPowerW === undefined && !i.limitQueried) {
+      // Read the stored limit once (a DE query, no write), so max_power is known before anyone sets it.
+      i.limitQueried = true;
+      void this.o.stick.queryLimit(t.serial);
+    }
     this.bus.emit("inverterReported", { serial: t.serial, telemetry: t, atMs, linkQuality });
     for (const f of FAULTS) {
       const was = before ? f.flags.some((k) => before.status[k]) : false;
@@ -235,7 +239,17 @@ export class Controller {
     let r: CommandResult;
     if (c.kind === "poll") {
       const outcome = await stick.poll(serial);
-      return { ok: true, detail: { poll: outcome as unknown as Record<string, unknown> } };
+      // The reading itself arrives on the state topic; the result only says what happened.
+      if (outcome.kind === "reading")
+        return { ok: true, detail: { outcome: "read", kind: outcome.reading.reply.kind } };
+      if (outcome.kind === "error") return { ok: false, error: `poll failed: ${outcome.error.message}` };
+      return {
+        ok: false,
+        error:
+          outcome.kind === "no-route"
+            ? "no route to the inverter (not paired, out of range, or asleep)"
+            : "the inverter did not answer (asleep at night, or out of range)",
+      };
     }
     if (c.kind === "max_power") r = await stick.setMaxPower(serial, c.watts);
     else r = await stick.setOnOff(serial, c.on);

@@ -51,7 +51,8 @@ export async function runController(o: RunOptions): Promise<RunningController> {
     timeZone: config.site.timezone,
     calibration: config.site.energyCalibration,
     historyDays: config.site.historyDays,
-    log: (e) => logger.warn({ event: e }, "energy accounting"),
+    // A morning restart is routine (debug); a rejected jump is worth a warning. One line each.
+    log: (e) => logger[e.level]({ serial: e.serial, channel: e.channel, code: e.code }, e.message),
   });
   const pairing = PairingBook.open(config.site.dataDir);
 

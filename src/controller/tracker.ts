@@ -28,6 +28,8 @@ export interface TrackedInverter {
   lastSeenMs?: number;
   maxPowerW?: number;
   on?: boolean;
+  /** The stored limit was asked for once, so HA shows it without anyone setting it first. */
+  limitQueried?: boolean;
   /** Day (local) the today-values belong to; a new day resets them before publishing. */
   day?: string;
 }
@@ -81,6 +83,8 @@ export class InverterTracker {
     i.linkQuality = linkQuality;
     i.lastSeenMs = atMs;
     i.radioState = "awake";
+    // An inverter delivering output is on, whatever we last asked (the off command is unverified).
+    if (acc.acPowerW >= PRODUCING_MIN_W) i.on = true;
     return i;
   }
 

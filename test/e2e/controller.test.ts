@@ -181,6 +181,11 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
             Math.abs(Number(s[`dc_current_ch${i + 1}`]) - c.currentA) <= aTol,
         );
       });
+      // Before anyone sets it, the stored limit is read back once; a producing inverter is on.
+      await waitFor(`${name}: max_power read back`, () => {
+        const s = json(`localecu/${name}`);
+        return s?.max_power === Math.round(site.inverter(serial)!.limitW()) && s.state === "ON";
+      });
       if (serial === "801000012345") {
         // Its inputs are shaded differently, so equal-per-channel above also pins the channel order.
         const currents = truth.get(serial)!.truth.channels.map((c) => c.currentA.toFixed(1));
