@@ -107,25 +107,24 @@ export class Controller {
     this.unsubscribe.push(
       ev.onReading((e) => this.onReading(e)),
       ev.onInverterState((e) => {
-        logger.info(
-          { serial: e.serial, state: e.state, reason: e.reason },
-          `inverter ${e.serial} is ${e.state}`,
-        );
+        const name = this.tracker.get(e.serial)?.name ?? e.serial;
+        const line = `${name} (${e.serial}) is ${e.state}: ${e.reason}`;
+        if (e.state === "unreachable" || e.state === "encrypted") logger.warn(line);
+        else logger.info(line);
         this.refresh(this.tracker.setRadioState(e.serial, e.state, e.shortAddress)?.serial);
       }),
       ev.onCommandResult((r) => this.onCommandResult(r)),
       ev.onLinkState((l) => {
         const line = `stick ${l.state}${l.reason ? `: ${l.reason}` : ""}`;
         const detail = { url: l.url, attempt: l.attempt, retryInMs: l.retryInMs };
-        if (l.state === "ready" || l.state === "connecting" || l.state === "bringing-up")
-          logger.info(detail, line);
-        else logger.warn(detail, line);
+        // The radio logs bring-up results itself; this line only traces the link's phases.
+        logger.debug(detail, line);
         this.bus.emit("linkState", {
           state: l.state === "ready" ? "up" : l.state === "connecting" ? "connecting" : "down",
         });
         if (l.state === "ready" && this.o.pairUnpaired !== false) void this.pairer?.run();
       }),
-      ev.onPairingProgress((p) => logger.info({ serial: p.serial, step: p.step, of: p.of }, p.message)),
+      ev.onPairingProgress((p) => logger.info(p.message)),
     );
     this.scheduleMidnight();
 

@@ -58,7 +58,7 @@ export class AutoPairer {
 
   private async pairOne(serial: string): Promise<void> {
     const i = this.o.tracker.get(serial)!;
-    this.o.logger.info({ serial }, `pairing ${i.name} (${serial})…`);
+    this.o.logger.info(`pairing ${i.name} (${serial})…`);
     try {
       const res = await this.o.stick.pair(serial);
       this.o.book.set({
@@ -69,7 +69,8 @@ export class AutoPairer {
       });
       i.shortAddress = res.shortAddress;
       this.o.stick.addInverter({ serial, shortAddress: res.shortAddress, model: i.model });
-      this.o.logger.info({ serial, shortAddress: res.shortAddress }, `paired ${i.name}`);
+      const short = `0x${res.shortAddress.toString(16).toUpperCase().padStart(4, "0")}`;
+      this.o.logger.info(`paired ${i.name} (${serial}) at short address ${short}`);
       this.o.onPaired(serial);
     } catch (e) {
       this.o.logger.warn(

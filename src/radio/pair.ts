@@ -106,7 +106,7 @@ export async function pairInverter(
         await pause(replyMs);
       }
       if (found) {
-        logger.info(`paired ${serial} at ${formatShort(found.shortAddress)}`);
+        logger.debug(`paired ${serial} at ${formatShort(found.shortAddress)}`);
         return { serial, shortAddress: found.shortAddress };
       }
     }
