@@ -83,6 +83,9 @@ export async function startDemo(
   const startMs = o.startMs ?? defaultDemoStart(Date.now(), config.site.timezone);
   const clock = scaledClock(startMs, o.speed);
   const dataDir = o.data ?? mkdtempSync(join(tmpdir(), "localecu-demo-"));
+  // The emulated inverters start unpaired on every run; short addresses kept from a previous run would
+  // point at nothing. (Real inverters keep their pairing, and so does a real site's pairing.json.)
+  rmSync(join(dataDir, "pairing.json"), { force: true });
   config.site.dataDir = dataDir;
   config.mqtt.url = undefined;
   config.mqtt.username = undefined;

@@ -109,7 +109,11 @@ export class Controller {
       ev.onInverterState((e) => {
         const name = this.tracker.get(e.serial)?.name ?? e.serial;
         const line = `${name} (${e.serial}) is ${e.state}: ${e.reason}`;
-        if (e.state === "unreachable" || e.state === "encrypted") logger.warn(line);
+        if (e.state === "unreachable") {
+          logger.warn(
+            `${line} — check its DC (panels) and AC; if every inverter is unreachable, pair again: localecu pair --again`,
+          );
+        } else if (e.state === "encrypted") logger.warn(line);
         else logger.info(line);
         this.refresh(this.tracker.setRadioState(e.serial, e.state, e.shortAddress)?.serial);
       }),

@@ -11,6 +11,7 @@ import { Stick, type StickOptions } from "../radio/stick.ts";
 import type { Transport } from "../radio/transport.ts";
 import { resolveSecret } from "../site/config.ts";
 import type { SiteConfig } from "../site/config-types.ts";
+import { daylightTest } from "../site/daylight.ts";
 import { PairingBook } from "../site/pairing.ts";
 import { EnergyStore } from "../site/store.ts";
 import { systemClock } from "./clock.ts";
@@ -74,7 +75,15 @@ export async function runController(o: RunOptions): Promise<RunningController> {
     stableId: o.stick?.stableId ?? config.site.name,
     clock,
     logger: logger.child({ module: "radio" }),
-    poll: { intervalMs: config.poll.intervalS * 1000, ...o.stick?.poll },
+    poll: {
+      intervalMs: config.poll.intervalS * 1000,
+      // Knowing where the sun is lets a silent site in daylight be reported instead of "asleep".
+      isDaylight:
+        config.site.latitude !== undefined && config.site.longitude !== undefined
+          ? daylightTest(config.site.latitude, config.site.longitude)
+          : undefined,
+      ...o.stick?.poll,
+    },
   });
   let controller: Controller | undefined;
   const client = connectMqtt({

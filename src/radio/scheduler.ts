@@ -231,18 +231,26 @@ export class PollScheduler {
   private silent(e: InverterEntry, t: Track, why: string): InverterState {
     const now = this.clock.now();
     t.consecutiveFailures++;
-    const dark = this.opts.isDaylight ? !this.opts.isDaylight(now) : false;
+    const daylight = this.opts.isDaylight?.(now);
     // "Silent" = the last poll of every other inverter went unanswered (or none ever answered).
     const othersSilent = [...this.tracks.values()].every(
       (o) => o === t || o.lastReplyAt === undefined || o.consecutiveFailures > 0,
     );
+    // With a sun model, silence in full daylight is a problem even when every inverter is silent (lost
+    // pairing, stick on another PAN); without one, everyone silent is the best sign of night.
+    const asleep = daylight === false || (daylight === undefined && othersSilent);
     const slow = this.opts.sleepingIntervalMs ?? 15 * 60_000;
-    if (dark || othersSilent) {
+    if (asleep) {
       t.nextPollAt = now + slow;
-      this.setState(t, "sleeping", `${why}; ${dark ? "outside daylight" : "all inverters are silent"}`);
+      this.setState(
+        t,
+        "sleeping",
+        `${why}; ${daylight === false ? "outside daylight" : "all inverters are silent"}`,
+      );
     } else if (t.consecutiveFailures >= (this.opts.unreachableAfter ?? 3)) {
       t.nextPollAt = now + slow;
-      this.setState(t, "unreachable", `${why} ${t.consecutiveFailures} times while others answer`);
+      const where = daylight ? "in daylight" : "while others answer";
+      this.setState(t, "unreachable", `${why} ${t.consecutiveFailures} times ${where}`);
     } else {
       t.nextPollAt = now + this.interval(e);
     }

@@ -85,6 +85,15 @@ describe("PollScheduler", () => {
     expect(stick.inverters().find((s) => s.serial === QS1)!.state).toBe("sleeping");
   });
 
+  it("with a sun model, a whole site silent in daylight is unreachable, not asleep (lost pairing)", async () => {
+    const { fake, stick } = await site({ isDaylight: () => true, unreachableAfter: 3 });
+    await vi.advanceTimersByTimeAsync(1000);
+    fake.inverter(YC600).mode = "no-route";
+    fake.inverter(QS1).mode = "no-route";
+    await vi.advanceTimersByTimeAsync(16 * MIN);
+    expect(stick.inverters().map((s) => s.state)).toEqual(["unreachable", "unreachable"]);
+  });
+
   it("polls sleeping inverters at once when the site answers again in the morning", async () => {
     const { fake, stick } = await site();
     await vi.advanceTimersByTimeAsync(1000);
