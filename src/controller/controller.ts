@@ -59,6 +59,7 @@ export class Controller {
 
   async start(): Promise<void> {
     const { config, stick, store, pairing, logger } = this.o;
+    const panelNames = new Map(config.panels.map((p) => [p.id, p.name ?? p.id]));
     for (const inv of config.inverters) {
       const model = inv.model ?? modelForSerial(inv.serial);
       if (!model) {
@@ -68,7 +69,16 @@ export class Controller {
       const paired = pairing.get(inv.serial, this.ecuId);
       const now = this.o.clock.now();
       this.tracker.add(
-        { serial: inv.serial, name: inv.label, model, shortAddress: paired?.shortAddress },
+        {
+          serial: inv.serial,
+          name: inv.label,
+          model,
+          shortAddress: paired?.shortAddress,
+          panels: (["A", "B", "C", "D"] as const).slice(0, model.channels).map((input) => {
+            const id = inv.channels[input];
+            return id && (panelNames.get(id) ?? id);
+          }),
+        },
         store.lifetime(inv.serial),
         store.today(inv.serial, now),
       );
@@ -263,12 +273,19 @@ export class Controller {
   /** Inverters we accounted or paired before but that are gone from site.yaml (removed or replaced). */
   private retireRemoved(): void {
     const configured = new Set(this.o.config.inverters.map((i) => i.serial));
-    const known = new Set([...this.o.store.serials(), ...this.o.pairing.all().map((p) => p.serial)]);
+    const names = new Set(this.o.config.inverters.map((i) => i.label));
+    const records = new Map(this.o.pairing.all().map((p) => [p.serial, p]));
+    const known = new Set([...this.o.store.serials(), ...records.keys()]);
     for (const serial of known) {
       if (configured.has(serial)) continue;
-      this.publisher?.retireInverter(serial, { keepTopics: true });
+      // A replacement took over the old name (and its topics); a removed unit's topics are cleared too.
+      const name = records.get(serial)?.name;
+      const keepTopics = name === undefined || names.has(name);
+      this.publisher?.retireInverter(serial, { keepTopics, name });
       this.o.pairing.delete(serial);
-      this.o.logger.debug({ serial }, "not in site.yaml: removed from Home Assistant");
+      this.o.logger.info(
+        `${name ?? serial} (${serial}) is no longer in site.yaml: removed from Home Assistant`,
+      );
     }
   }
 

@@ -66,6 +66,7 @@ export class AutoPairer {
         shortAddress: res.shortAddress,
         pairedAt: new Date(this.o.clock.now()).toISOString(),
         ecuId: this.o.ecuId,
+        name: i.name,
       });
       i.shortAddress = res.shortAddress;
       this.o.stick.addInverter({ serial, shortAddress: res.shortAddress, model: i.model });

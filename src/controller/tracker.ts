@@ -28,6 +28,7 @@ export interface TrackedInverter {
   lastSeenMs?: number;
   maxPowerW?: number;
   on?: boolean;
+  panels?: (string | undefined)[];
   /** The stored limit was asked for once, so HA shows it without anyone setting it first. */
   limitQueried?: boolean;
   /** Day (local) the today-values belong to; a new day resets them before publishing. */
@@ -38,7 +39,13 @@ export class InverterTracker {
   private readonly inverters = new Map<string, TrackedInverter>();
 
   add(
-    i: { serial: string; name: string; model: ModelInfo; shortAddress?: number },
+    i: {
+      serial: string;
+      name: string;
+      model: ModelInfo;
+      shortAddress?: number;
+      panels?: (string | undefined)[];
+    },
     lifetime?: Totals,
     today?: Totals,
   ): void {
@@ -178,5 +185,6 @@ function toSnapshot(i: TrackedInverter): InverterSnapshot {
     maxPowerW: i.maxPowerW,
     on: i.on,
     shortAddress: i.shortAddress,
+    panels: i.panels,
   };
 }

@@ -29,10 +29,15 @@ export function channelKey(key: string, index: number): string {
 }
 
 /** "DC voltage" on channel 0 → "Panel 1 DC voltage"; "Lifetime energy" → "Panel 1 lifetime energy". */
-export function channelName(name: string, index: number): string {
+/**
+ * "Panel S3 (B) DC voltage" when site.yaml names the panel on that input, else "Input B DC voltage":
+ * what an installer reads on the map, not a channel number. (Keys stay `<key>_ch<n>`.)
+ */
+export function channelName(name: string, index: number, panel?: string): string {
   const lower =
     name.length > 1 && name[1] === name[1]!.toLowerCase() ? name[0]!.toLowerCase() + name.slice(1) : name;
-  return `Panel ${index + 1} ${lower}`;
+  const input = "ABCD"[index] ?? String(index + 1);
+  return panel ? `Panel ${panel} (${input}) ${lower}` : `Input ${input} ${lower}`;
 }
 
 /** The zigbee2mqtt-style state payload of one inverter (one JSON object, retained). */

@@ -188,7 +188,7 @@ export function inverterDiscovery(ctx: DiscoveryContext, s: InverterSnapshot): D
   for (let i = 0; i < s.model.channels; i++) {
     for (const d of CHANNEL_ENTITIES) {
       const key = channelKey(d.key, i);
-      cmps[key] = component(d, key, channelName(d.name, i), w);
+      cmps[key] = component(d, key, channelName(d.name, i, s.panels?.[i]), w);
     }
   }
   const dev: Record<string, unknown> = {

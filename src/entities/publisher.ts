@@ -154,9 +154,9 @@ export class EntityPublisher {
    * Removes an inverter from HA (empty retained discovery) and from bridge/devices. `keepTopics` when a
    * replacement unit took over its name (site.yaml replace), so its state topic is not cleared under it.
    */
-  retireInverter(serial: string, opts: { keepTopics?: boolean } = {}): void {
+  retireInverter(serial: string, opts: { keepTopics?: boolean; name?: string } = {}): void {
     const entry = this.inverters.get(serial);
-    const old = entry?.snapshot ?? { serial, name: serial };
+    const old = entry?.snapshot ?? { serial, name: opts.name ?? serial };
     this.inverters.delete(serial);
     if (!this.started) return;
     for (const m of retireInverterMessages(this.ctx, old, { keepTopics: opts.keepTopics ?? false }))

@@ -42,6 +42,8 @@ export interface InverterSnapshot {
   firmware?: string;
   /** ZigBee short address from pairing, when known (z2m's network_address). */
   shortAddress?: number;
+  /** The panel on each input as site.yaml names it (A first), for entity names. */
+  panels?: (string | undefined)[];
 }
 
 export interface SiteSnapshot {

@@ -12,6 +12,8 @@ export interface PairingRecord {
   pairedAt: string;
   /** ECU id the inverter was paired to: pairing is bound to the coordinator's PAN. */
   ecuId: string;
+  /** Its name when paired, so its MQTT topics can be cleared if it is later removed. */
+  name?: string;
 }
 
 export const PAIRING_FILE = "pairing.json";

@@ -251,6 +251,8 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     expect(seen.get(topic)?.payload).toBeTruthy();
     running = await startController(config);
     await waitFor(`an empty retained config on ${topic}`, () => seen.get(topic)?.payload === "");
+    // Its retained state is cleared too, so nothing stale is left under its old name.
+    await waitFor(`its state topic cleared`, () => seen.get(`localecu/${removed.label}`)?.payload === "");
     // The others keep their energy across the restart (same data dir).
     const [, name] = [...names.entries()][0]!;
     await waitFor("the first inverter's state again", () => Number(json(`localecu/${name}`)?.energy) > 0);

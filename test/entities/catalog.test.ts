@@ -82,8 +82,9 @@ describe("catalog integrity", () => {
   });
 
   it("names panel entities by panel number", () => {
-    expect(channelName("DC voltage", 0)).toBe("Panel 1 DC voltage");
-    expect(channelName("Lifetime energy", 3)).toBe("Panel 4 lifetime energy");
+    expect(channelName("DC voltage", 0)).toBe("Input A DC voltage");
+    expect(channelName("Lifetime energy", 3)).toBe("Input D lifetime energy");
+    expect(channelName("DC voltage", 1, "S3")).toBe("Panel S3 (B) DC voltage");
   });
 
   it("every model states status and evidence for every control command", () => {
