@@ -11,6 +11,8 @@ import { scaledClock } from "../../src/controller/clock.ts";
 import { type RunningController, runController } from "../../src/controller/run.ts";
 import { createLogger } from "../../src/log.ts";
 import { QS1_DC_AMPS_PER_LSB, QS1_DC_VOLTS_PER_LSB } from "../../src/protocol/scales.ts";
+import type { ZnpFrame } from "../../src/protocol/znp-frame.ts";
+import { ZnpStreamParser } from "../../src/protocol/znp-parser.ts";
 import { openStreamTransport } from "../../src/radio/transport-url.ts";
 import { DEMO_SHADING } from "../../src/sim/demo-site.ts";
 import type { TelemetryEmitted } from "../../src/sim/emulator-types.ts";
@@ -97,16 +99,34 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     running = await startController(config);
   });
 
+  /** AF_DATA_REQUESTs carrying a control (set power, on/off) rather than a poll or query. */
+  let controlFrames = 0;
+  function countControl(f: ZnpFrame): void {
+    if (f.cmd0 !== 0x24 || f.cmd1 !== 0x01) return;
+    const cmd = f.data[10 + 6 + 3]; // AF header, ECU id, FB FB len → L2 command
+    if (cmd !== undefined && [0x1c, 0x2c, 0xaa, 0xab, 0xc1, 0xc2, 0xa1, 0xa2].includes(cmd)) controlFrames++;
+  }
+
   async function startController(config: SiteConfig): Promise<RunningController> {
     const clock = scaledClock(START, SPEED);
     const transport = openStreamTransport(
-      () =>
-        new StickEmulator({
+      () => {
+        const emu = new StickEmulator({
           inverters: site.inverters,
           seed: 7,
           now: () => clock.now(),
           onTelemetry: (e) => truth.set(e.truth.serial, e),
-        }),
+        });
+        // Watch what the controller sends, to prove refused commands never reach the air.
+        const parser = new ZnpStreamParser();
+        const write = emu.write.bind(emu) as (chunk: Buffer, ...rest: unknown[]) => boolean;
+        emu.write = ((chunk: Buffer, ...rest: unknown[]) => {
+          for (const ev of parser.push(new Uint8Array(chunk)))
+            if (ev.kind === "frame") countControl(ev.frame);
+          return write(chunk, ...rest);
+        }) as typeof emu.write;
+        return emu;
+      },
       { url: "emulator://e2e", clock },
     );
     return runController({
@@ -201,6 +221,7 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     const [serial, name] = [...names.entries()][0]!;
     const r = await command(name, JSON.stringify({ max_power: 250 }));
     expect(r, JSON.stringify(r)).toMatchObject({ ok: true, outcome: "applied", control_status: "confirmed" });
+    expect(controlFrames).toBeGreaterThan(0); // the counter sees real control frames
     expect(site.inverter(serial)!.limitW()).toBeCloseTo(250, 0);
     await waitFor(
       "max_power 250 in the state",
@@ -218,10 +239,12 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
   ])("refuses a command %s with a clear message and nothing reaches the radio", async (_n, body, message) => {
     const [serial, name] = [...names.entries()][1]!;
     const before = site.inverter(serial)!.limitW();
+    const sent = controlFrames;
     const r = await command(name, body);
     expect(r.ok).toBe(false);
     expect(String(r.error)).toMatch(message);
     expect(site.inverter(serial)!.limitW()).toBe(before);
+    expect(controlFrames).toBe(sent);
   });
 
   it("re-publishes discovery when Home Assistant comes online", async () => {
