@@ -100,7 +100,6 @@ export class Controller {
       },
     });
     for (const s of this.tracker.snapshots()) this.publisher.updateInverter(s);
-    this.publisher.updateSite(this.tracker.site(config.site.name));
     this.publisher.start();
     this.retireRemoved();
 
@@ -296,6 +295,8 @@ export class Controller {
       this.publisher.updateInverter(s);
       this.bus.emit("inverterSnapshot", { snapshot: s });
     }
+    // Until one inverter has been heard from, the site total is unknown, not 0 W (no dip at a restart).
+    if (this.tracker.snapshots().every((x) => x.status === "starting")) return;
     const site = this.tracker.site(this.o.config.site.name);
     this.publisher.updateSite(site);
     this.bus.emit("siteSnapshot", { snapshot: site });

@@ -156,8 +156,8 @@ export function statusOf(i: TrackedInverter): InverterStatus {
     case "encrypted":
       return "encrypted";
     case "unknown":
-      // Not polled yet (just started or just paired): nothing is wrong, so stay available at 0 W.
-      return "sleeping";
+      // Not polled yet (just started or just paired): nothing is wrong and power is not known yet.
+      return "starting";
     case "awake":
       break;
   }

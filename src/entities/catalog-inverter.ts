@@ -14,6 +14,7 @@ export const STATUS_OPTIONS: readonly InverterStatus[] = [
   "unreachable",
   "encrypted",
   "unpaired",
+  "starting",
 ];
 
 /** Fault binary sensors: key, name, flags, what the manual says to check (fault notifications use it). */
@@ -63,7 +64,8 @@ export const INVERTER_ENTITIES: readonly EntityDescription<InverterSnapshot>[] =
     stateClass: "measurement",
     precision: 0,
     description: "AC output power (0 W while sleeping)",
-    value: (s) => (awake(s) ? round(s.acPowerW ?? s.telemetry?.acPowerW ?? 0, 1) : 0),
+    value: (s) =>
+      s.status === "starting" ? undefined : awake(s) ? round(s.acPowerW ?? s.telemetry?.acPowerW ?? 0, 1) : 0,
   },
   ...energySensors<InverterSnapshot>(
     {

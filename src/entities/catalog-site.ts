@@ -45,7 +45,11 @@ export const CHANNEL_ENTITIES: readonly EntityDescription<ChannelContext>[] = [
     precision: 0,
     description: "Panel power (0 W while sleeping)",
     value: ({ snapshot, index }) =>
-      awake(snapshot) ? maybe(snapshot.telemetry?.channels[index]?.powerW ?? 0, 1) : 0,
+      snapshot.status === "starting"
+        ? undefined
+        : awake(snapshot)
+          ? maybe(snapshot.telemetry?.channels[index]?.powerW ?? 0, 1)
+          : 0,
   },
   ...energySensors<ChannelContext>(
     {

@@ -14,7 +14,9 @@ export type InverterStatus =
   | "fault"
   | "unreachable"
   | "encrypted"
-  | "unpaired";
+  | "unpaired"
+  /** Not polled yet since the controller started: power is unknown, not 0 (no dip in HA's graphs). */
+  | "starting";
 
 export interface ChannelEnergy {
   lifetimeWh: number;

@@ -51,6 +51,16 @@ describe("inverter tracker", () => {
     expect(night.energy_today).toBe(day.energy_today);
   });
 
+  it("before its first poll an inverter is starting: power unknown (not a 0 W dip), energies kept", () => {
+    const tracker = new InverterTracker();
+    tracker.add(
+      { serial: "801000012345", name: "Roof", model: QS1, shortAddress: 0x1234 },
+      { inverterWh: 4000, channelsWh: [1000, 1000, 1000, 1000] },
+    );
+    const state = inverterState(tracker.snapshot("801000012345")!);
+    expect(state).toMatchObject({ status: "starting", power: null, dc_power_ch1: null, energy: 4 });
+  });
+
   it("local midnight resets today's energy (also while asleep) and keeps the lifetime", () => {
     const { tracker, t } = tracked();
     tracker.setRadioState(t.serial, "sleeping");
