@@ -13,18 +13,33 @@ export interface ParsedYaml {
 }
 
 /** Parse; syntax problems come back as issues (path empty, message with line and column). */
+/** What usually causes a parser error in a hand-written site.yaml, and how to fix it (matched on the message). */
+const YAML_HINTS: readonly [RegExp, string][] = [
+  [/Nested mappings are not allowed/, "a value containing ': ' must be quoted, e.g. name: \"Roof: south\""],
+  [/Implicit map keys need to be followed by map values/, "a key is missing its ':' — write `key: value`"],
+  [/Missing closing .?quote/, "a quoted value is not closed: add the closing quote"],
+  [
+    /must start at the same column|bad indentation/i,
+    "indent every entry of a section by the same number of spaces",
+  ],
+  [/Tabs are not allowed/, "YAML does not allow tabs for indentation: use spaces"],
+  [/Map keys must be unique/, "the same key appears twice in one section: keep one"],
+];
+
 export function readYaml(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
   // merge: lets users share module values with YAML anchors and `<<: *trina`.
   const doc = parseDocument(text, { lineCounter: lines, merge: true, prettyErrors: true });
-  const issues: ConfigIssue[] = [...doc.errors, ...doc.warnings].map((e) => {
+  // One error at a time: after the first, the parser's follow-on complaints mostly echo it.
+  const first = [...doc.errors, ...doc.warnings].slice(0, 1);
+  const issues: ConfigIssue[] = first.map((e) => {
     const pos = e.linePos?.[0];
     // prettyErrors appends " at line L, column C:" and a source excerpt; we print the position ourselves.
     const message = e.message.replace(/ at line \d+, column \d+:[\s\S]*$/, "").trim();
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
-    return pos
-      ? { file: where, path: "", message: `YAML syntax: ${message}`, line: pos.line, col: pos.col }
-      : { file: where, path: "", message: `YAML syntax: ${message}` };
+    const hint = YAML_HINTS.find(([re]) => re.test(message))?.[1];
+    const base = { file: where, path: "", message: `YAML syntax: ${message}`, ...(hint ? { hint } : {}) };
+    return pos ? { ...base, line: pos.line, col: pos.col } : base;
   });
   const data = issues.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
   return { doc, lines, data, issues };

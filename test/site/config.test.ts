@@ -117,13 +117,16 @@ describe("parseConfig errors: one line each, file: path: what — how to fix", (
       `${file}:7:1: YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]`,
     );
     expect(issuesOf("site:\n\ttimezone: UTC\n")).toEqual([
-      "site.yaml:2:1: YAML syntax: Tabs are not allowed as indentation",
+      "site.yaml:2:1: YAML syntax: Tabs are not allowed as indentation — YAML does not allow tabs for indentation: use spaces",
+    ]);
+    expect(issuesOf("site:\n  name: Roof: south\n")).toEqual([
+      `site.yaml:2:9: YAML syntax: Nested mappings are not allowed in compact mappings — a value containing ': ' must be quoted, e.g. name: "Roof: south"`,
     ]);
   });
 
   it("duplicate YAML keys are syntax errors with their position", () => {
     expect(issuesOf(`${MINIMAL}site:\n  timezone: UTC\n`)).toEqual([
-      "site.yaml:5:1: YAML syntax: Map keys must be unique",
+      "site.yaml:5:1: YAML syntax: Map keys must be unique — the same key appears twice in one section: keep one",
     ]);
   });
 
