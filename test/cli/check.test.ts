@@ -1,33 +1,15 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { checkCommand } from "../../src/cli/check.ts";
+import { runCommand } from "../helpers/command.ts";
 import { EXAMPLE_PATH, FIXTURES } from "../site/config-fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Runs `localecu check …args` through the Command object, capturing output and the exit code. */
-async function check(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  try {
-    await checkCommand().parseAsync(args, { from: "user" });
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = process.exitCode;
-  process.exitCode = undefined;
-  return { code, stdout, stderr };
-}
+const check = (...args: string[]) => runCommand(checkCommand(), args);
 
 afterEach(() => {
   process.exitCode = undefined;

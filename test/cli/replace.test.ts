@@ -1,9 +1,10 @@
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { replaceCommand } from "../../src/cli/replace.ts";
 import type { ReplaceResult } from "../../src/site/replace.ts";
+import { runCommand } from "../helpers/command.ts";
 import { EXAMPLE, EXAMPLE_PATH } from "../site/config-fixtures.ts";
 
 function siteCopy(): string {
@@ -13,26 +14,8 @@ function siteCopy(): string {
   return file;
 }
 
-async function replace(args: string[], onReplaced?: (r: ReplaceResult, file: string) => void) {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((s) => {
-    stdout += String(s);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((s) => {
-    stderr += String(s);
-    return true;
-  });
-  try {
-    await replaceCommand(onReplaced ? { onReplaced } : {}).parseAsync(args, { from: "user" });
-  } finally {
-    vi.restoreAllMocks();
-  }
-  const code = process.exitCode;
-  process.exitCode = undefined;
-  return { code, stdout, stderr };
-}
+const replace = (args: string[], onReplaced?: (r: ReplaceResult, file: string) => void) =>
+  runCommand(replaceCommand(onReplaced ? { onReplaced } : {}), args);
 
 afterEach(() => {
   process.exitCode = undefined;
