@@ -137,6 +137,16 @@ export class FaultState {
     }
   }
 
+  /** A ground fault or an injected grid trip: either keeps the inverter off the grid. */
+  get gridOrGround(): boolean {
+    return (
+      this.gfdi ||
+      [this.overVoltageV, this.underVoltageV, this.overFrequencyHz, this.underFrequencyHz].some(
+        (v) => v !== undefined,
+      )
+    );
+  }
+
   gridVoltageV(normalV: number): number {
     return this.overVoltageV ?? this.underVoltageV ?? normalV;
   }

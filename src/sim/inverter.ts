@@ -20,13 +20,11 @@ import {
 } from "./inverter-model.ts";
 import { type ChannelOutput, computeChannels } from "./output.ts";
 import { Panel, type PanelSpec } from "./panel.ts";
+import { findPowerUp } from "./power-up-search.ts";
 import { deriveSeed, Rng } from "./random.ts";
 import { encodeStatusBytes, gridOk, gridTrips } from "./status.ts";
 import type { TelemetryTruth } from "./truth.ts";
 import type { SimEnvironment } from "./weather.ts";
-
-const WARM_START_LOOKBACK_MS = 86_400_000;
-const WARM_START_PROBE_MS = 600_000;
 
 export interface InverterSimOptions {
   serial: string;
@@ -207,19 +205,11 @@ export class InverterSim {
 
   /** Starts or clears a fault from the inverter's present time (its last advance). */
   inject<F extends FaultName>(fault: F, active: boolean, opts?: FaultOptions[F]): void {
-    const blockedBefore = this.gridOrGroundFault();
+    const blockedBefore = this.faults.gridOrGround;
     this.faults.apply(fault, active, opts);
-    if (blockedBefore && !this.gridOrGroundFault() && this.lastT !== undefined) {
+    if (blockedBefore && !this.faults.gridOrGround && this.lastT !== undefined) {
       this.controls.resumeNoEarlierThan(this.lastT + RECONNECT_DELAY_MS);
     }
-  }
-
-  private gridOrGroundFault(): boolean {
-    const f = this.faults;
-    return (
-      f.gfdi ||
-      [f.overVoltageV, f.underVoltageV, f.overFrequencyHz, f.underFrequencyHz].some((v) => v !== undefined)
-    );
   }
 
   /** The physics at one instant, for the present commands and faults. */
@@ -290,9 +280,8 @@ export class InverterSim {
   }
 
   /**
-   * First look at the inverter: if its panels are already lit, it has been up since this morning.
-   * Find that power-up (10-min probes back, then bisection to 1 s) and integrate from there, so a
-   * simulation started at noon shows a morning's worth of energy, not fresh counters.
+   * First look at the inverter: if its panels are already lit, it has been up since this morning,
+   * so integrate from that power-up rather than starting with fresh counters.
    */
   private warmStart(t0: number): void {
     const lit = (t: number) => this.evaluate(t).vocMaxV >= QS1_SHEET.startupV;
@@ -300,21 +289,9 @@ export class InverterSim {
       this.lastT = t0;
       return;
     }
-    let lo = t0;
-    let hi = t0;
-    while (t0 - lo < WARM_START_LOOKBACK_MS) {
-      hi = lo;
-      lo -= WARM_START_PROBE_MS;
-      if (!lit(lo)) break;
-    }
-    if (lit(lo)) hi = lo;
-    while (hi - lo > 1000) {
-      const mid = lo + Math.floor((hi - lo) / 2);
-      if (lit(mid)) hi = mid;
-      else lo = mid;
-    }
-    this.lastT = hi - 1;
-    this.step(hi);
+    const up = findPowerUp(t0, lit);
+    this.lastT = up - 1;
+    this.step(up);
     this.advance(t0);
   }
 }
