@@ -87,11 +87,7 @@ export class SerialTransport extends BaseTransport {
   }
 
   write(bytes: Uint8Array): Promise<void> {
-    const p = this.port;
-    if (!p || !this.opened) return Promise.reject(this.notOpen());
-    return new Promise((resolve, reject) => {
-      p.write(bytes, (e) => (e ? reject(e) : resolve()));
-    });
+    return this.writeTo(this.port, bytes);
   }
 
   close(): Promise<void> {

@@ -33,11 +33,7 @@ export class StreamTransport extends BaseTransport {
   }
 
   write(bytes: Uint8Array): Promise<void> {
-    const s = this.stream;
-    if (!s || !this.opened) return Promise.reject(this.notOpen());
-    return new Promise((resolve, reject) => {
-      s.write(bytes, (e) => (e ? reject(e) : resolve()));
-    });
+    return this.writeTo(this.stream, bytes);
   }
 
   close(): Promise<void> {

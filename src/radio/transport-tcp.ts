@@ -63,11 +63,7 @@ export class TcpTransport extends BaseTransport {
   }
 
   write(bytes: Uint8Array): Promise<void> {
-    const s = this.socket;
-    if (!s || !this.opened) return Promise.reject(this.notOpen());
-    return new Promise((resolve, reject) => {
-      s.write(bytes, (e) => (e ? reject(e) : resolve()));
-    });
+    return this.writeTo(this.socket, bytes);
   }
 
   close(): Promise<void> {

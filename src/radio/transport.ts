@@ -26,6 +26,11 @@ export interface Transport {
   on<K extends keyof TransportEvents>(event: K, fn: (value: TransportEvents[K]) => void): () => void;
 }
 
+/** What serialport, net.Socket and stream.Duplex have in common for writing. */
+interface NodeWritable {
+  write(bytes: Uint8Array, cb: (err: Error | null | undefined) => void): unknown;
+}
+
 /** Shared plumbing: the emitter and the open/closed bookkeeping. */
 export abstract class BaseTransport implements Transport {
   protected readonly events = new TypedEmitter<TransportEvents>(undefined, "transport");
@@ -55,6 +60,14 @@ export abstract class BaseTransport implements Transport {
     if (!this.opened) return;
     this.opened = false;
     this.events.emit("close", error);
+  }
+
+  /** A write through the node-style sink of the open link, rejecting when the link is down. */
+  protected writeTo(sink: NodeWritable | undefined, bytes: Uint8Array): Promise<void> {
+    if (!sink || !this.opened) return Promise.reject(this.notOpen());
+    return new Promise((resolve, reject) => {
+      sink.write(bytes, (e) => (e ? reject(e) : resolve()));
+    });
   }
 
   protected notOpen(): RadioError {
