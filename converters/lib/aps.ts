@@ -1,6 +1,6 @@
 /**
  * APsystems modern extends, zhc style: each returns `{fromZigbee, exposes, meta, onEvent, isModernExtend}`
- * pieces that zhc's processExtensions merges. Arguments are spread over defaults, so each can be overridden.
+ * pieces that zhc's processExtensions merges. Optional arguments (panels' count) are spread over defaults.
  *
  * There is deliberately no controls extend: max power, on/off and poll need raw APS frames sent to the
  * inverter, which zigbee2mqtt cannot do (exposes.ts READ_ONLY_REASON); localecu's controller drives them.

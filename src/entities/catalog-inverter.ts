@@ -115,7 +115,7 @@ export const INVERTER_ENTITIES: readonly EntityDescription<InverterSnapshot>[] =
     options: STATUS_OPTIONS,
     icon: "mdi:solar-power-variant",
     description:
-      "producing, idle, sleeping (night), off, fault, unreachable, encrypted (AES-paired) or unpaired",
+      "producing, idle, sleeping (night), off, fault, unreachable, encrypted (AES-paired), unpaired or starting (not polled yet)",
     value: (s) => s.status,
   },
   ...FAULTS.map(
