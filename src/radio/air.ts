@@ -20,7 +20,7 @@ import {
 } from "../protocol/index.ts";
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { RadioError } from "./errors.ts";
-import { errorMessage, type RadioLogger, silentLogger } from "./log.ts";
+import { errorMessage, hexByte, type RadioLogger, silentLogger } from "./log.ts";
 import { RateWindow } from "./rate.ts";
 import type { ZnpLink } from "./znp-link.ts";
 
@@ -170,7 +170,7 @@ export class AirQueue {
       if (srsp.data[0] !== 0) {
         throw new RadioError(
           "stick-status",
-          `the stick refused AF_DATA_REQUEST to ${addr} (status 0x${(srsp.data[0] ?? 0).toString(16)})`,
+          `the stick refused AF_DATA_REQUEST to ${addr} (status ${hexByte(srsp.data[0] ?? 0)})`,
         );
       }
       const c = parseAfDataConfirm(await confirm.promise);

@@ -20,7 +20,7 @@ import { ackOf, carriesLimit, controlFor, fmtW, limitRaw } from "./command-repli
 import { decodeForEntry } from "./decode.ts";
 import type { CommandResult, RadioCommand, RadioEvents } from "./events.ts";
 import type { InverterEntry, InverterTable } from "./inverters.ts";
-import { errorMessage, type RadioLogger, silentLogger } from "./log.ts";
+import { errorMessage, hexByte, type RadioLogger, silentLogger } from "./log.ts";
 import { type BackoffOptions, backoffDelay, RateWindow } from "./rate.ts";
 
 export interface CommandQueueOptions {
@@ -170,7 +170,7 @@ export class CommandQueue {
       writes++;
       const out = await this.air.exchange(this.control(e, l2), "command");
       if (out.kind === "no-route") {
-        why = `not delivered (AF_DATA_CONFIRM 0x${out.status.toString(16).toUpperCase()})`;
+        why = `not delivered (AF_DATA_CONFIRM ${hexByte(out.status)})`;
         continue;
       }
       if (out.kind === "reply" && ackOf(out.payload, e)?.ok === false) {
@@ -221,7 +221,7 @@ export class CommandQueue {
           message: `turn ${on ? "on" : "off"} ${heard}; the inverter gives no read-back for on/off`,
         };
       }
-      why = `not delivered (AF_DATA_CONFIRM 0x${out.status.toString(16).toUpperCase()})`;
+      why = `not delivered (AF_DATA_CONFIRM ${hexByte(out.status)})`;
     }
     return { outcome: "failed", writes: maxWrites, message: why };
   }

@@ -24,7 +24,7 @@ import {
 } from "../protocol/index.ts";
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { RadioError } from "./errors.ts";
-import { errorMessage, type RadioLogger, silentLogger } from "./log.ts";
+import { errorMessage, hexByte, type RadioLogger, silentLogger } from "./log.ts";
 import { type BackoffOptions, backoffDelay } from "./rate.ts";
 import type { Waiter, ZnpLink } from "./znp-link.ts";
 
@@ -181,7 +181,7 @@ export class Coordinator {
         if (status !== undefined && status !== 0) {
           throw new RadioError(
             "stick-status",
-            `the stick refused to ${step.what} (status 0x${status.toString(16).padStart(2, "0")})`,
+            `the stick refused to ${step.what} (status ${hexByte(status)})`,
           );
         }
       }

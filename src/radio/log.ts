@@ -15,3 +15,8 @@ export const silentLogger: RadioLogger = { debug: noop, info: noop, warn: noop, 
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** A status byte as the Z-Stack docs and DESIGN.md write it: `0xCD`. */
+export function hexByte(b: number): string {
+  return `0x${b.toString(16).padStart(2, "0").toUpperCase()}`;
+}

@@ -19,7 +19,7 @@ import {
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { RadioError } from "./errors.ts";
 import type { PairingProgress } from "./events.ts";
-import { type RadioLogger, silentLogger } from "./log.ts";
+import { hexByte, type RadioLogger, silentLogger } from "./log.ts";
 import type { ZnpLink } from "./znp-link.ts";
 
 export interface PairOptions {
@@ -88,7 +88,7 @@ export async function pairInverter(
         if (srsp.data[0] !== 0) {
           throw new RadioError(
             "stick-status",
-            `the stick refused pairing broadcast ${i + 1}/4 (status 0x${(srsp.data[0] ?? 0).toString(16)})`,
+            `the stick refused pairing broadcast ${i + 1}/4 (status ${hexByte(srsp.data[0] ?? 0)})`,
           );
         }
         const cluster = PAIR_CLUSTERS[i]!;

@@ -16,7 +16,7 @@ import { decodeForEntry } from "./decode.ts";
 import { RadioError } from "./errors.ts";
 import type { InverterState, RadioEvents, ReadingEvent } from "./events.ts";
 import type { InverterEntry, InverterTable } from "./inverters.ts";
-import { errorMessage, type RadioLogger, silentLogger } from "./log.ts";
+import { errorMessage, hexByte, type RadioLogger, silentLogger } from "./log.ts";
 
 export interface PollSchedulerOptions {
   clock?: Clock;
@@ -211,7 +211,7 @@ export class PollScheduler {
       }
       if (res.kind === "no-route") {
         t.noRoute++;
-        const why = `no route (AF_DATA_CONFIRM status 0x${res.status.toString(16).toUpperCase()})`;
+        const why = `no route (AF_DATA_CONFIRM status ${hexByte(res.status)})`;
         return { kind: "no-route", status: res.status, state: this.silent(e, t, why) };
       }
       t.noReply++;

@@ -17,7 +17,7 @@ import {
 import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { TypedEmitter } from "./emitter.ts";
 import { RadioError } from "./errors.ts";
-import { errorMessage, type RadioLogger, silentLogger } from "./log.ts";
+import { errorMessage, hexByte, type RadioLogger, silentLogger } from "./log.ts";
 import type { Transport } from "./transport.ts";
 
 export const DEFAULT_SRSP_TIMEOUT_MS = 3000;
@@ -241,7 +241,7 @@ export class ZnpLink {
         job,
         new RadioError(
           "stick-status",
-          `the stick rejected ${cmdName(job.frame.cmd0, job.frame.cmd1)} (MT RPC error 0x${(f.data[0] ?? 0).toString(16)}): is this an APS ZNP firmware?`,
+          `the stick rejected ${cmdName(job.frame.cmd0, job.frame.cmd1)} (MT RPC error ${hexByte(f.data[0] ?? 0)}): is this an APS ZNP firmware?`,
         ),
       );
       return;
