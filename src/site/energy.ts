@@ -49,7 +49,7 @@ export class EnergyAccountant {
     const calibration = opts.calibration ?? 1;
     if (!Number.isFinite(calibration) || calibration <= 0) {
       throw new RangeError(
-        `energy calibration must be a positive number, got ${calibration} (site.yaml: energy_calibration, e.g. 1 or 0.934)`,
+        `energy calibration must be a positive number, got ${calibration} (site.yaml: site.energy_calibration, e.g. 1 or 0.934)`,
       );
     }
     const max = opts.maxChannelW;

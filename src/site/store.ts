@@ -73,7 +73,7 @@ export class EnergyStore {
     this.acc = new EnergyAccountant(opts, loadStates(this.sql));
     const days = opts.historyDays ?? 30;
     if (!(days > 0))
-      throw new RangeError(`history days must be positive, got ${days} (site.yaml: history_days)`);
+      throw new RangeError(`history days must be positive, got ${days} (site.yaml: site.history_days)`);
     this.historyMs = days * DAY_MS;
     this.writePoll = db.transaction((next: InverterState, r: AccountingResult) => {
       this.saveState(next);
@@ -115,7 +115,7 @@ export class EnergyStore {
       db.pragma("busy_timeout = 5000");
     } catch (e) {
       throw new Error(
-        `cannot open the energy store ${file}: ${(e as Error).message}; check that the data directory exists or can be created and is writable (option --data)`,
+        `cannot open the energy store ${file}: ${(e as Error).message}; check that the data directory exists or can be created and is writable (site.yaml: site.data_dir; the demo: --data)`,
       );
     }
     try {
