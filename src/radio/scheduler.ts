@@ -3,10 +3,9 @@
  * through the air queue (which also applies the airtime budget), decoded by src/protocol.
  *
  * Night back-off: inverters run on their panels and go silent at dusk. An inverter whose poll was
- * delivered but not answered, or that has no route, is "sleeping" (polled every `sleepingIntervalMs`)
- * when it is outside daylight (if a daylight test is given) or when the last poll of every other inverter
- * went unanswered too.
- * Only an inverter silent while others answer counts towards "unreachable". When any inverter answers
+ * delivered but not answered, or that has no route, is "sleeping" (polled every `sleepingIntervalMs`):
+ * with a daylight test, when it is outside daylight; without one, when the last poll of every other
+ * inverter went unanswered too. Any other silence counts towards "unreachable". When any inverter answers
  * again, sleeping ones are polled at once so the morning is picked up promptly.
  */
 import { encodePoll, formatShort, isEncryptedPayload } from "../protocol/index.ts";
@@ -56,6 +55,7 @@ export type PollOutcome =
   | { kind: "error"; error: Error };
 
 export const DEFAULT_POLL_INTERVAL_MS = 300_000;
+const DEFAULT_RETRY_MS = 30_000;
 /** Failures of the link, not of the inverter: they do not count against it. */
 const LINK_CODES = new Set(["not-ready", "link-down", "stopped"]);
 
@@ -100,7 +100,7 @@ export class PollScheduler {
   status(): InverterStatus[] {
     return this.table.list().map((e) => {
       const { busy: _busy, ...s } = this.track(e);
-      return { ...s };
+      return s;
     });
   }
 
@@ -160,7 +160,7 @@ export class PollScheduler {
     if (!due) return this.arm();
     if (!this.air.ready) {
       // The stick is down: look again later (or on refresh() when it is back), charging no inverter.
-      this.timer = this.clock.setTimeout(() => this.tick(), this.opts.retryMs ?? 30_000);
+      this.timer = this.clock.setTimeout(() => this.tick(), this.opts.retryMs ?? DEFAULT_RETRY_MS);
       return;
     }
     this.looping = true;
@@ -222,7 +222,8 @@ export class PollScheduler {
       if (!linkIssue) t.errors++;
       t.lastError = error.message;
       const stickSide = error instanceof RadioError;
-      t.nextPollAt = this.clock.now() + (stickSide ? (this.opts.retryMs ?? 30_000) : this.interval(e));
+      t.nextPollAt =
+        this.clock.now() + (stickSide ? (this.opts.retryMs ?? DEFAULT_RETRY_MS) : this.interval(e));
       this.logger.warn(`poll ${e.serial} (${formatShort(e.shortAddress)}): ${errorMessage(error)}`);
       return { kind: "error", error };
     }
