@@ -3,6 +3,7 @@
  * sinks come out. Status is derived here so every sink agrees on it: at night an inverter is "sleeping"
  * with 0 W and its energies unchanged, never "unavailable".
  */
+import { FAULTS } from "../entities/catalog.ts";
 import type { InverterSnapshot, InverterStatus, SiteSnapshot } from "../entities/snapshot.ts";
 import type { ModelInfo } from "../protocol/models.ts";
 import type { LimitReply, Telemetry } from "../protocol/types.ts";
@@ -162,7 +163,9 @@ export function statusOf(i: TrackedInverter): InverterStatus {
       break;
   }
   if (i.on === false) return "off";
-  if (i.telemetry && Object.values(i.telemetry.status).some(Boolean)) return "fault";
+  // Only bits that have a fault sensor count, so Status never says "fault" with every fault sensor off
+  // (and agrees with the zigbee2mqtt converter). gridRelay/comm meanings are unconfirmed on air.
+  if (i.telemetry && FAULTS.some((f) => f.flags.some((k) => i.telemetry!.status[k]))) return "fault";
   return (i.acPowerW ?? 0) >= PRODUCING_MIN_W ? "producing" : "idle";
 }
 

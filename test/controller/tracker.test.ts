@@ -85,6 +85,14 @@ describe("inverter tracker", () => {
     expect(statusOf(tracker.get(t.serial)!)).toBe(status);
   });
 
+  it("a status bit without a fault sensor (grid relay) does not make the status 'fault'", () => {
+    const { tracker, t } = tracked();
+    tracker.get(t.serial)!.telemetry = { ...t, status: { ...t.status, gridRelay: true } };
+    expect(statusOf(tracker.get(t.serial)!)).toBe("producing");
+    tracker.get(t.serial)!.telemetry = { ...t, status: { ...t.status, gfdi: true } };
+    expect(statusOf(tracker.get(t.serial)!)).toBe("fault");
+  });
+
   it("the site sums producing inverters", () => {
     const { tracker, t, acc } = tracked();
     expect(tracker.site("Home")).toMatchObject({ producing: 1, inverters: 1, lifetimeWh: acc.lifetimeWh });
