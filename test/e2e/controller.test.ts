@@ -271,7 +271,7 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
     const removed = config.inverters.pop()!;
     const topic = `homeassistant/device/localecu_${removed.serial}/config`;
-    expect(seen.get(topic)?.payload).toBeTruthy();
+    expect(JSON.parse(seen.get(topic)?.payload ?? "{}")).toHaveProperty("cmps");
     running = await startController(config);
     await waitFor(`an empty retained config on ${topic}`, () => seen.get(topic)?.payload === "");
     // Its retained state is cleared too, so nothing stale is left under its old name.
