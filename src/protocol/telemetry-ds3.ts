@@ -23,7 +23,7 @@ import {
   DS3_TEMP_OFFSET,
 } from "./scales.ts";
 import { DS3_STATUS_BITS, DS3_STATUS_BODY_OFFSET, DS3_STATUS_LEN, decodeStatus } from "./status.ts";
-import type { ChannelReading, Input, Telemetry } from "./types.ts";
+import { type ChannelReading, channelReading, type Input, type Telemetry } from "./types.ts";
 
 export const DS3_BODY = {
   voltage: [0x10, 0x12],
@@ -47,15 +47,7 @@ export function decodeDs3Telemetry(body: Uint8Array, serial: string, model: Mode
     const voltageV = u16(b.voltage[i]!) * DS3_DC_VOLTS_PER_LSB;
     const currentA = u16(b.current[i]!) * DS3_DC_AMPS_PER_LSB;
     const energyCounter = readUintBE(body, b.energy[i]!, 4);
-    return {
-      channel: i + 1,
-      input,
-      voltageV,
-      currentA,
-      powerW: voltageV * currentA,
-      energyCounter,
-      energyWh: energyCounter * DS3_ENERGY_WH_PER_LSB,
-    };
+    return channelReading(i, input, voltageV, currentA, energyCounter, DS3_ENERGY_WH_PER_LSB);
   });
   const reactive = u16(b.reactivePower);
   const statusBlock = body.subarray(DS3_STATUS_BODY_OFFSET, DS3_STATUS_BODY_OFFSET + DS3_STATUS_LEN);

@@ -31,7 +31,7 @@ import {
   QS1_TEMP_OFFSET,
 } from "./scales.ts";
 import { decodeStatus, QS1_STATUS_BITS, QS1_STATUS_LEN, QS1_STATUS_OFFSET } from "./status.ts";
-import type { ChannelReading, Input, Telemetry } from "./types.ts";
+import { type ChannelReading, channelReading, type Input, type Telemetry } from "./types.ts";
 
 export const QS1_OFFSETS = {
   temperature: 10,
@@ -69,15 +69,7 @@ export function decodeQs1Telemetry(payload: Uint8Array, serial: string, model: M
   const channels: ChannelReading[] = INPUTS.slice(0, model.channels).map((input, i) => {
     const { voltageV, currentA } = decodePackedChannel(payload, o.dc[input]);
     const energyCounter = readUintBE(payload, o.energy[input], 5);
-    return {
-      channel: i + 1,
-      input,
-      voltageV,
-      currentA,
-      powerW: voltageV * currentA,
-      energyCounter,
-      energyWh: energyCounter * QS1_ENERGY_WH_PER_LSB,
-    };
+    return channelReading(i, input, voltageV, currentA, energyCounter, QS1_ENERGY_WH_PER_LSB);
   });
   const freqRaw = readUintBE(payload, o.frequency, 3);
   const statusBlock = payload.subarray(QS1_STATUS_OFFSET, QS1_STATUS_OFFSET + QS1_STATUS_LEN);

@@ -17,6 +17,26 @@ export interface ChannelReading {
   energyWh: number;
 }
 
+/** A channel's reading from its wire values; power and Wh are derived here, once, for every family. */
+export function channelReading(
+  index: number,
+  input: Input,
+  voltageV: number,
+  currentA: number,
+  energyCounter: number,
+  whPerLsb: number,
+): ChannelReading {
+  return {
+    channel: index + 1,
+    input,
+    voltageV,
+    currentA,
+    powerW: voltageV * currentA,
+    energyCounter,
+    energyWh: energyCounter * whPerLsb,
+  };
+}
+
 /** Named fault flags; true = the inverter reports this condition. Mapping from openaps (source-only). */
 export interface StatusFlags {
   gfdi: boolean; // DC ground fault
