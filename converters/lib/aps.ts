@@ -9,7 +9,7 @@ import type { ModernExtend } from "zigbee-herdsman-converters/lib/types";
 import type { ModelName } from "../../src/protocol/models.ts";
 import { channelExposes, inverterExposes, READ_ONLY_REASON } from "./exposes.ts";
 import { modelInfo } from "./fingerprint.ts";
-import { forgetDevice, fzApsReply } from "./fz.ts";
+import { forgetDevice, fzApsReplies } from "./fz.ts";
 import { applyCatalogToHaPayload } from "./ha.ts";
 
 export { fingerprintsFor as fingerprint } from "./fingerprint.ts";
@@ -17,7 +17,7 @@ export { fingerprintsFor as fingerprint } from "./fingerprint.ts";
 /** Decodes the inverter's replies (cluster 0x0106) and fixes Home Assistant discovery names and classes. */
 export function telemetry(): ModernExtend {
   return {
-    fromZigbee: [fzApsReply],
+    fromZigbee: fzApsReplies,
     meta: { overrideHaDiscoveryPayload: (payload) => applyCatalogToHaPayload(payload) },
     onEvent: [
       (event) => {

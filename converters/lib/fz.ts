@@ -2,10 +2,14 @@
  * The fromZigbee converter for APsystems replies (cluster 0x0106, DESIGN.md §2) and the per-device memory it
  * keeps. zigbee2mqtt and localecu's controller (converters/host.ts) both call it; the work is in decode.ts.
  *
- * Message types: zigbee-herdsman first tries to read every payload as ZCL. An APS reply begins with the serial,
- * and some serials happen to form a valid ZCL header — a DS3 704… payload (70 40 00 …) parses as a global
- * "read" command — so the same reply can arrive as "raw", "read", "readResponse" or "write". Whatever the
- * type, `meta.rawData` holds the untouched payload, so that is what we decode.
+ * Message types: zigbee-herdsman (Controller.onZclPayload) first tries to read every payload as ZCL. An APS
+ * reply begins with the serial, and some serials happen to form a valid ZCL header — a DS3 704… payload
+ * (70 40 00 …) parses as a global "read" command. When the parse fails, the message is type "raw" with the
+ * NUMERIC cluster 262; when it succeeds, the type is the global command's ("read", "readResponse", "write",
+ * "attributeReport"; herdsman emits no message for any other global command) and the cluster is the unknown
+ * cluster's NAME, the STRING "262". zigbee2mqtt's receive matches `converter.cluster === message.cluster`,
+ * so the converter is registered under both (apsConverters). Whatever the type, `meta.rawData` holds the
+ * untouched payload, so that is what we decode.
  */
 import zhcLogger from "zigbee-herdsman-converters/lib/logger";
 import type { Fz, KeyValue, Publish } from "zigbee-herdsman-converters/lib/types";
@@ -50,7 +54,7 @@ export const SLEEP_AFTER_MS = 30 * 60_000;
 const SILENT_RECHECK_MS = 60 * 60_000;
 
 /** The message types herdsman may give an APS reply (see the header comment). */
-export const REPLY_MESSAGE_TYPES = ["raw", "read", "readResponse", "write"] as const;
+export const REPLY_MESSAGE_TYPES = ["raw", "read", "readResponse", "write", "attributeReport"] as const;
 
 interface Runtime {
   memory: DeviceMemory;
@@ -135,3 +139,12 @@ function armSilenceTimer(rt: Runtime, publish: Publish, ctx: DecodeContext, dela
   // Never keep zigbee2mqtt (or a test run) alive just to say "sleeping".
   rt.timer.unref?.();
 }
+
+/**
+ * What a definition registers: the converter under the numeric cluster (raw messages) and under the
+ * cluster's name "262" (payloads herdsman parsed as ZCL; see the header comment).
+ */
+export const fzApsReplies: Fz.Converter<number | string, undefined, typeof REPLY_MESSAGE_TYPES>[] = [
+  fzApsReply,
+  { ...fzApsReply, cluster: String(CLUSTER_REPLY) },
+];

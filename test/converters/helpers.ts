@@ -1,4 +1,5 @@
 /** Shared by the converter tests: capture → APS payload with the codec, zhc-shaped devices and messages. */
+import { Zcl } from "zigbee-herdsman";
 import type { Definition, Fz, KeyValue, Logger, Zh } from "zigbee-herdsman-converters/lib/types";
 import { CLUSTER_REPLY } from "../../src/protocol/aps-link.ts";
 import { fromHex } from "../../src/protocol/bytes.ts";
@@ -22,17 +23,39 @@ export function fakeDevice(ieeeAddr: string, extra: Record<string, unknown> = {}
   return { ieeeAddr, type: "Router", modelID: undefined, endpoints: [], ...extra } as unknown as Zh.Device;
 }
 
-export function rawMessage(device: Zh.Device, payload: Buffer, type = "raw", data: unknown = payload) {
-  return {
-    type,
-    cluster: CLUSTER_REPLY,
-    data,
+/** The message type zigbee-herdsman gives each ZCL global command it emits (Controller.onZclPayload). */
+const HERDSMAN_TYPES: Record<string, string> = {
+  report: "attributeReport",
+  read: "read",
+  write: "write",
+  readRsp: "readResponse",
+};
+
+/**
+ * The message zigbee-herdsman's Controller emits for a payload on cluster 0x0106, by its own ZCL parser: when
+ * the payload parses as ZCL, the cluster is the unknown cluster's NAME (the string "262") and the type is the
+ * global command's; when it does not, type "raw" with the NUMERIC cluster. Either way meta.rawData is the
+ * payload. The real zigbee2mqtt test (test/z2m) runs the whole path; this is for converter unit tests.
+ */
+export function herdsmanMessage(device: Zh.Device, payload: Buffer) {
+  let frame: Zcl.Frame | undefined;
+  try {
+    frame = Zcl.Frame.fromBuffer(CLUSTER_REPLY, Zcl.Header.fromBuffer(payload), payload, {});
+  } catch {
+    frame = undefined; // herdsman logs "Failed to parse frame" and delivers it raw
+  }
+  const common = {
     meta: { rawData: payload },
     device,
     endpoint: { ID: 0x14 } as unknown as Zh.Endpoint,
     groupID: 0,
     linkquality: 80,
   };
+  if (!frame)
+    return { ...common, type: "raw", cluster: CLUSTER_REPLY as string | number, data: payload as unknown };
+  const type = HERDSMAN_TYPES[frame.command.name];
+  if (!type) throw new Error(`zigbee-herdsman emits no message for a ZCL ${frame.command.name} frame`);
+  return { ...common, type, cluster: frame.cluster.name as string | number, data: frame.payload as unknown };
 }
 
 /**
@@ -41,7 +64,7 @@ export function rawMessage(device: Zh.Device, payload: Buffer, type = "raw", dat
  */
 export async function z2mReceive(
   definition: Definition,
-  msg: ReturnType<typeof rawMessage>,
+  msg: ReturnType<typeof herdsmanMessage>,
   state: KeyValue,
   publish: (p: KeyValue) => void = () => {},
 ): Promise<KeyValue> {

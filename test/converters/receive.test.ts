@@ -3,7 +3,6 @@
  * (converters picked by cluster and type), and the controller path (runFromZigbee) against it.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { Zcl } from "zigbee-herdsman";
 import * as zhc from "zigbee-herdsman-converters";
 import type { KeyValue } from "zigbee-herdsman-converters/lib/types";
 import { definitions as sourceDefinitions } from "../../converters/apsystems.ts";
@@ -17,7 +16,7 @@ import { QS1_ENERGY_WH_PER_LSB } from "../../src/protocol/scales.ts";
 import type { Telemetry } from "../../src/protocol/types.ts";
 import { captures } from "../fixtures/captures.ts";
 import { definitionFor, type LoadedBundle, loadBundle, stopDevice as stop } from "./bundle.ts";
-import { captureLogger, fakeDevice, rawMessage, replyPayload, z2mReceive } from "./helpers.ts";
+import { captureLogger, fakeDevice, herdsmanMessage, replyPayload, z2mReceive } from "./helpers.ts";
 
 const T0 = Date.parse("2024-06-01T10:00:00Z");
 const log = captureLogger();
@@ -53,7 +52,7 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     const { payload } = replyPayload(captures.qs1Johan);
     const t = telemetryOf(payload);
     const device = fakeDevice(inverterIeee("801000085070"));
-    const state = await z2mReceive(def, rawMessage(device, payload), {});
+    const state = await z2mReceive(def, herdsmanMessage(device, payload), {});
     expect(Object.keys(state).sort()).toEqual(exposedKeys(4).sort());
     expect(state.status).toBe("producing");
     expect(state.ac_voltage).toBeCloseTo(t.acVoltageV, 1);
@@ -69,10 +68,10 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     const def = await definitionFor("703000021300");
     const { payload } = replyPayload(captures.ds3Telemetry);
     // zigbee-herdsman's Controller.onZclPayload: ZCL first, "raw" only when that fails.
-    const frame = Zcl.Frame.fromBuffer(0x0106, Zcl.Header.fromBuffer(payload), payload, {});
-    expect(frame.command.name).toBe("read");
     const device = fakeDevice(inverterIeee("703000021300"));
-    const state = await z2mReceive(def, rawMessage(device, payload, "read", frame.payload), {});
+    const msg = herdsmanMessage(device, payload);
+    expect([msg.type, msg.cluster]).toEqual(["read", "262"]);
+    const state = await z2mReceive(def, msg, {});
     const t = telemetryOf(payload);
     expect(state.power).toBeCloseTo(t.acPowerW, 1);
     expect(state.dc_voltage_ch2).toBeCloseTo(t.channels[1]!.voltageV, 2);
@@ -86,9 +85,9 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     const def = await definitionFor("408000158215");
     const device = fakeDevice(inverterIeee("408000158215"));
     const state: KeyValue = {};
-    const s1 = { ...(await z2mReceive(def, rawMessage(device, first), state)) };
+    const s1 = { ...(await z2mReceive(def, herdsmanMessage(device, first), state)) };
     vi.setSystemTime(T0 + (b.uptimeS - a.uptimeS) * 1000);
-    const s2 = await z2mReceive(def, rawMessage(device, second), state);
+    const s2 = await z2mReceive(def, herdsmanMessage(device, second), state);
     const deltaKWh =
       ((b.channels[0]!.energyCounter - a.channels[0]!.energyCounter) * QS1_ENERGY_WH_PER_LSB) / 1000;
     expect(s2.energy_ch1).toBeCloseTo((s1.energy_ch1 as number) + deltaKWh, 3);
@@ -109,7 +108,7 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     const evening = {
       ...(await z2mReceive(
         def,
-        rawMessage(device, replyPayload(captures.yc600Poll36887).payload),
+        herdsmanMessage(device, replyPayload(captures.yc600Poll36887).payload),
         state,
         publish,
       )),
@@ -128,7 +127,7 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     // Morning: the inverter powers up with fresh counters (uptime 15371 s).
     const morning = await z2mReceive(
       def,
-      rawMessage(device, replyPayload(captures.yc600Poll15371).payload),
+      herdsmanMessage(device, replyPayload(captures.yc600Poll15371).payload),
       state,
       publish,
     );
@@ -144,10 +143,10 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     const state: KeyValue = {};
     const first = replyPayload(captures.yc600Poll36495).payload;
     const second = replyPayload(captures.yc600Poll36887).payload;
-    const before = { ...(await z2mReceive(def, rawMessage(device, first), state)) };
+    const before = { ...(await z2mReceive(def, herdsmanMessage(device, first), state)) };
     await stop(def, "408000158215"); // zigbee2mqtt stops; state.json keeps `state`
     vi.setSystemTime(T0 + 392_000);
-    const after = await z2mReceive(def, rawMessage(device, second), state);
+    const after = await z2mReceive(def, herdsmanMessage(device, second), state);
     const [a, b] = [telemetryOf(first), telemetryOf(second)];
     const deltaKWh =
       ((b.channels[0]!.energyCounter - a.channels[0]!.energyCounter) * QS1_ENERGY_WH_PER_LSB) / 1000;
@@ -160,7 +159,7 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     const device = fakeDevice(inverterIeee("801000085070"));
     const payload = Buffer.from(`801000085070${"3c".repeat(6)}${"a5".repeat(32)}`, "hex");
     log.lines.length = 0;
-    const state = await z2mReceive(def, rawMessage(device, payload), {});
+    const state = await z2mReceive(def, herdsmanMessage(device, payload), {});
     expect(state).toEqual({ status: "encrypted" });
     const warnings = log.lines.filter((l) => l.level === "warning");
     expect(warnings).toHaveLength(1);
@@ -171,7 +170,11 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     const def = await definitionFor("801000085070");
     const device = fakeDevice(inverterIeee("801000085070"));
     log.lines.length = 0;
-    const state = await z2mReceive(def, rawMessage(device, Buffer.from("801000085070fbfb51b1", "hex")), {});
+    const state = await z2mReceive(
+      def,
+      herdsmanMessage(device, Buffer.from("801000085070fbfb51b1", "hex")),
+      {},
+    );
     expect(state).toEqual({});
     expect(log.lines.some((l) => l.level === "warning" && /not decoded/.test(l.message))).toBe(true);
   });
@@ -189,7 +192,7 @@ describe("the controller path (runFromZigbee) and the zigbee2mqtt path agree", (
     const { payload } = replyPayload(capture);
     const ieeeAddr = inverterIeee(serial);
     vi.useFakeTimers({ now: T0 });
-    const viaZ2m = await z2mReceive(def, rawMessage(fakeDevice(ieeeAddr), payload), {});
+    const viaZ2m = await z2mReceive(def, herdsmanMessage(fakeDevice(ieeeAddr), payload), {});
     const source = sourceDefinitions.find((d) => d.model === def.model)!;
     const viaHost = await runFromZigbee(
       source,
