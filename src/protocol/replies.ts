@@ -1,10 +1,11 @@
 /**
  * AF payload from an inverter → typed reply.
  * Payload = <serial 6 BCD> <L2 FB FB … FE FE>. AES-paired inverters (newer vendor ECUs) send
- * <serial> <6-byte nonce> <ciphertext>: the byte after the serial is then below F0 (openaps AES-DESIGN.md),
- * so we report "encrypted" instead of decoding noise.
+ * <serial> <6-byte nonce> <whole 16-byte blocks> (aes.ts): we report "encrypted" instead of decoding noise,
+ * and anything with neither shape is an error.
  */
 
+import { AES_GATE, aesShapeProblem } from "./aes.ts";
 import { L2_CMD } from "./commands.ts";
 import { FrameError } from "./errors.ts";
 import { decodeSerial } from "./ids.ts";
@@ -16,7 +17,8 @@ import { decodeDs3Telemetry } from "./telemetry-ds3.ts";
 import { decodeQs1Telemetry } from "./telemetry-qs1.ts";
 import type { Reply } from "./types.ts";
 
-export const AES_GATE = 0xf0;
+export { AES_GATE, isEncryptedPayload } from "./aes.ts";
+
 /** Acks carry innerlen 6: five zero body bytes. */
 const ACK_BODY_MAX = 5;
 
@@ -25,9 +27,8 @@ export interface DecodeOptions {
   model?: ModelInfo;
 }
 
-export function isEncryptedPayload(payload: Uint8Array): boolean {
-  return payload.length > 6 && payload[6]! < AES_GATE;
-}
+/** An ECU's LAN (port 8899) answer starts with ASCII "APS1" (ecu-lan-protocol.md §2); it is no ZigBee frame. */
+const ECU_LAN_HEAD = [0x41, 0x50, 0x53, 0x31];
 
 export function decodeReply(payload: Uint8Array, opts: DecodeOptions = {}): Reply {
   if (payload.length < 6 + 8) {
@@ -36,8 +37,24 @@ export function decodeReply(payload: Uint8Array, opts: DecodeOptions = {}): Repl
       `an inverter reply is a 6-byte serial and an L2 frame (≥ 14 bytes), got ${payload.length}`,
     );
   }
+  if (ECU_LAN_HEAD.every((b, i) => payload[i] === b)) {
+    throw new FrameError(
+      "serial",
+      `input starts with ASCII "${new TextDecoder().decode(payload.subarray(0, 5))}": that is an ECU's LAN answer (port 8899), not a ZigBee reply from an inverter; decode takes what the stick hears (a UART dump, an AF payload or an L2 frame)`,
+      0,
+    );
+  }
   const serial = decodeSerial(payload, 0);
-  if (isEncryptedPayload(payload)) {
+  if (payload[6]! < AES_GATE) {
+    const problem = aesShapeProblem(payload);
+    if (problem !== undefined) {
+      throw new FrameError(
+        "sof",
+        `after serial ${serial} comes neither an L2 frame (FB FB …) nor an AES-encrypted reply: ${problem}; check the capture is complete`,
+        6,
+      );
+    }
+    if (!opts.model) requireModel(serial);
     return {
       kind: "encrypted",
       serial,

@@ -63,6 +63,21 @@ describe("localecu decode", () => {
     ["a missing argument", ["decode"], /missing required argument/],
     ["an unknown model", ["decode", "--model", "qs9", "FBFB"], /invalid/],
     ["bare L2 without model", ["decode", frames.command_vectors_source_only.poll!], /pass --model/],
+    // 16 bytes = serial 001122334455 + 6 "nonce" bytes + 4: not the AES shape (whole 16-byte blocks).
+    [
+      "16 random bytes",
+      ["decode", "00112233445566778899aabbccddeeff"],
+      /at byte 6: after serial 001122334455 comes neither an L2 frame .* 4 bytes follow the nonce/,
+    ],
+    // ECU-R 216000120830 answer to 0030 (signal levels), ksheumaker/homeassistant-apsystems_ecur#185.
+    [
+      "an ECU's LAN answer",
+      [
+        "decode",
+        "415053313130303630303033303030901000007352ab901000006946ab901000006234ab901000006983ab901000005764ab901000004208ab454e440a",
+      ],
+      /"APS11": that is an ECU's LAN answer \(port 8899\)/,
+    ],
   ])("%s → exit 2 with one line and no stack trace", async (_n, args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);
@@ -85,7 +100,8 @@ describe("localecu encode", () => {
   });
 
   it("recognises an AES-paired inverter's AF payload and says what to do", async () => {
-    const r = await runCli(["decode", "801000085070 3a91c2d4e5f60718293a4b5c6d7e8f90a1b2"]);
+    // Serial, 6-byte nonce, one whole 16-byte block (the AES shape, openaps docs/AES-DESIGN.md).
+    const r = await runCli(["decode", "801000085070 3a91c2d4e5f6 0718293a4b5c6d7e8f90a1b2c3d4e5f6"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ serial: "801000085070", kind: "encrypted" });
   });

@@ -88,7 +88,8 @@ describe("runFromZigbee", () => {
   it("hands warnings to the controller's logger", async () => {
     const warnings: string[] = [];
     const logger = { warning: (m: string) => warnings.push(m), debug: () => {} };
-    const aes = Buffer.from(`801000085070${"11".repeat(40)}`, "hex");
+    // AES shape: serial, 6-byte nonce, two 16-byte blocks.
+    const aes = Buffer.from(`801000085070${"11".repeat(6 + 32)}`, "hex");
     const state = await runFromZigbee(qs1, aes, device, {}, { atMs: T0, logger });
     expect(state).toEqual({ status: "encrypted" });
     expect(warnings).toHaveLength(1);

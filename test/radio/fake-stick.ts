@@ -232,7 +232,8 @@ export class FakeStick {
     const serial = encodeSerial(inv.serial);
     let payload: Uint8Array;
     if (inv.mode === "encrypted")
-      payload = Uint8Array.from([...serial, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 1, 2, 3, 4]);
+      // AES shape: serial, 6-byte nonce, one 16-byte block.
+      payload = Uint8Array.from([...serial, 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, ...new Array(16).fill(7)]);
     else if (cmd === 0xbb) payload = encodeTelemetry(inv.telemetry, inv.model);
     else if (cmd === 0xde)
       payload = Uint8Array.from([...serial, ...encodeLimitReplyL2(inv.model, readLimit(inv))]);
