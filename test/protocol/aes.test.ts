@@ -55,7 +55,7 @@ describe("AES shape", () => {
   });
 
   it("a byte at or above F0 after the serial is not AES (it is parsed as L2 and fails there)", () => {
-    const payload = fromHex(SERIAL + "f0" + "a5".repeat(5 + 16));
+    const payload = fromHex(`${SERIAL}f0${"a5".repeat(5 + 16)}`);
     expect(isEncryptedPayload(payload)).toBe(false);
     expect(() => decodeReply(payload)).toThrow(FrameError);
   });
