@@ -4,8 +4,9 @@
  * ajv strict, no extra keys), then against the inverter's model (max_power range, which the schema cannot
  * know). The result is a typed Command or an error that says what is wrong, where, and how to fix it.
  *
- * Retained commands are refused: Home Assistant never retains commands, so a retained `set` seen at
- * startup is a stale replay (e.g. an old `mosquitto_pub -r`), and acting on it would repeat it forever.
+ * Retained commands are refused: Home Assistant never retains commands, so a retained `set` is a stale
+ * replay (e.g. an old `mosquitto_pub -r`), and acting on it would repeat it at every start. The refusal
+ * covers one seen at startup and one published retained while running (set-handler.ts finds those).
  */
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
@@ -44,6 +45,17 @@ export interface CommandRequest {
 
 export type Transaction = string | number;
 
+/** Longest transaction id we accept (and echo): enough for a UUID, a counter or a short label. */
+export const MAX_TRANSACTION_CHARS = 64;
+
+/** The refusal of a retained command, with the way to clear it from the broker. */
+export function retainedRefusal(topic: string): string {
+  return (
+    `${topic}: refused a retained command — commands must be published without the retain flag (a retained one ` +
+    `would replay at every restart); clear it with: mosquitto_pub -r -n -t '${topic}'`
+  );
+}
+
 export type CommandResult =
   | { ok: true; command: Command; transaction?: Transaction }
   | { ok: false; error: string; transaction?: Transaction };
@@ -59,12 +71,7 @@ export function validateCommand(req: CommandRequest): CommandResult {
     error: `${req.topic}: ${what}`,
     ...(transaction !== undefined ? { transaction } : {}),
   });
-  if (req.retained) {
-    return fail(
-      "refused a retained command — commands must be published without the retain flag (a retained one would " +
-        `replay at every restart); clear it with: mosquitto_pub -r -n -t '${req.topic}'`,
-    );
-  }
+  if (req.retained) return { ok: false, error: retainedRefusal(req.topic) };
   const text = (typeof req.payload === "string" ? req.payload : new TextDecoder().decode(req.payload)).trim();
   let data: unknown;
   if (req.key !== undefined) {
@@ -93,8 +100,12 @@ export function validateCommand(req: CommandRequest): CommandResult {
     return fail(`payload must be a JSON object, got ${show(data)} — send one of ${ALL_EXAMPLES}`);
   }
   const obj = data as Record<string, unknown>;
+  // Echo only an id we accept: an over-long one is refused, not sent back.
   const tx =
-    typeof obj.transaction === "string" || typeof obj.transaction === "number" ? obj.transaction : undefined;
+    (typeof obj.transaction === "string" && obj.transaction.length <= MAX_TRANSACTION_CHARS) ||
+    typeof obj.transaction === "number"
+      ? obj.transaction
+      : undefined;
   if (!validate(obj)) return fail(explain(validate.errors ?? [], obj, req.model), tx);
 
   const result = (command: Command): CommandResult => ({
@@ -150,6 +161,11 @@ function valueProblem(key: string, value: unknown, model: ModelInfo): string {
   switch (key) {
     case "max_power":
       if (typeof value === "number" && Number.isInteger(value)) return rangeProblem(value, model) ?? "";
+      if (typeof value === "number" && !Number.isFinite(value)) {
+        // JSON numbers beyond ±1.8e308 (e.g. 1e400) parse as ±Infinity.
+        const [min, max] = model.limitRangeW;
+        return `max_power: not a finite number (JSON numbers beyond ±1.8e308, such as 1e400, read as infinity) — send a whole number of watts between ${min} and ${max} (per ${model.limitPer} for ${model.model}), e.g. {"max_power": 300}`;
+      }
       if (typeof value === "number") {
         return `max_power: ${value} is not a whole number of watts — send e.g. {"max_power": ${Math.round(value)}}`;
       }
@@ -163,6 +179,11 @@ function valueProblem(key: string, value: unknown, model: ModelInfo): string {
     }
     case "poll":
       return `poll: expected true, got ${show(value)} — send {"poll": true}`;
+    case "transaction":
+      if (typeof value === "string") {
+        return `transaction: ${value.length} characters is longer than the ${MAX_TRANSACTION_CHARS} allowed — use a shorter id, e.g. "transaction": "abc123"`;
+      }
+      return `transaction: expected a string or a number, got ${show(value)} — e.g. "transaction": "abc123"`;
     default:
       return `${key}: expected a string or a number, got ${show(value)} — e.g. "transaction": "abc123"`;
   }

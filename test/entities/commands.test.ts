@@ -95,6 +95,10 @@ describe("bad commands are refused with what, where and how to fix", () => {
     ["JSON on a bare-value topic", { payload: '{"max_power": 300}', key: "max_power" }, "this topic takes a bare value"],
     ["a bare value out of range", { payload: "600", key: "max_power" }, "max_power: 600 is above 500 W per panel for QS1"],
     ["a retained command", { payload: '{"max_power": 300}', retained: true }, "refused a retained command — commands must be published without the retain flag"],
+    // 1e400 is beyond the largest double (≈1.8e308), so JSON.parse gives Infinity; QS1's range is 20–500 W per panel.
+    ["a number too large to be finite", { payload: '{"max_power": 1e400}' }, 'max_power: not a finite number (JSON numbers beyond ±1.8e308, such as 1e400, read as infinity) — send a whole number of watts between 20 and 500 (per panel for QS1), e.g. {"max_power": 300}'],
+    ["minus infinity on DS3", { payload: '{"max_power": -1e400}', model: DS3 }, "not a finite number (JSON numbers beyond ±1.8e308, such as 1e400, read as infinity) — send a whole number of watts between 30 and 1100 (per inverter for DS3)"],
+    ["a 65-character transaction id", { payload: `{"poll": true, "transaction": "${"x".repeat(65)}"}` }, "transaction: 65 characters is longer than the 64 allowed — use a shorter id"],
   ] as [string, Case, string][])("%s", (_what, c, words) => {
     const r = run(c);
     expect(r.ok).toBe(false);
@@ -108,6 +112,22 @@ describe("bad commands are refused with what, where and how to fix", () => {
       ok: false,
       transaction: "t1",
     });
+  });
+
+  it("never suggests Infinity for an infinite max_power", () => {
+    const r = run({ payload: '{"max_power": 1e400}' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).not.toMatch(/Infinity/);
+  });
+
+  it("accepts a 64-character transaction id and refuses a 1 MiB one without echoing it", () => {
+    const ok = run({ payload: `{"poll": true, "transaction": "${"t".repeat(64)}"}` });
+    expect(ok).toEqual({ ok: true, command: { kind: "poll" }, transaction: "t".repeat(64) });
+    const huge = run({ payload: `{"poll": true, "transaction": "${"t".repeat(1 << 20)}"}` });
+    expect(huge.ok).toBe(false);
+    expect(huge.transaction).toBeUndefined();
+    expect(JSON.stringify(huge).length).toBeLessThan(400);
+    if (!huge.ok) expect(huge.error).toContain(`${1 << 20} characters is longer than the 64 allowed`);
   });
 
   it("refuses a retained command even when it is valid, saying how to clear it", () => {
