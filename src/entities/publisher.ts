@@ -51,6 +51,9 @@ export interface EntityMqttClient {
   publish(topic: string, payload: string, opts: { retain: boolean; qos: 0 | 1 }): unknown;
   subscribe(topics: string[], opts: { qos: 0 | 1 }): unknown;
   unsubscribe(topics: string[]): unknown;
+  /** With these (mqtt.js has them), a command published retained while running is found and refused. */
+  subscribeAsync?(topics: string[], opts: { qos: 0 | 1 }): Promise<unknown>;
+  unsubscribeAsync?(topics: string[]): Promise<unknown>;
   on(event: "message", listener: MessageListener): unknown;
   removeListener(event: "message", listener: MessageListener): unknown;
 }
@@ -85,6 +88,8 @@ export class EntityPublisher {
   private site?: SiteSnapshot;
   private siteSent?: string;
   private started = false;
+  /** Retained payloads received on a topic while a retained-check subscription for it is open. */
+  private readonly probes = new Map<string, { retained: string[]; users: number }>();
   private readonly listener: MessageListener = (topic, payload, packet) => {
     this.handleMessage(topic, payload, packet).catch((e: unknown) =>
       this.log.error(`entities: handling ${topic} failed: ${e instanceof Error ? e.message : String(e)}`),
@@ -206,11 +211,43 @@ export class EntityPublisher {
       }
       return;
     }
+    const probe = this.probes.get(topic);
+    if (probe && packet.retain === true) {
+      probe.retained.push(text);
+      return;
+    }
     const set = parseSetTopic(this.ctx.baseTopic, topic);
     if (!set) return;
     const inverters = [...this.inverters.values()].map((e) => e.snapshot);
     const ctx = { baseTopic: this.ctx.baseTopic, inverters, onCommand: this.opts.onCommand, log: this.log };
-    await handleSet({ ...ctx, send: (m) => this.send(m) }, set, topic, text, packet.retain === true);
+    await handleSet(
+      { ...ctx, send: (m) => this.send(m), retainedOnBroker: (t, p) => this.retainedOnBroker(t, p) },
+      set,
+      topic,
+      text,
+      packet.retain === true,
+    );
+  }
+
+  /**
+   * A fresh subscription to the exact topic receives the broker's retained copy with the retain flag set
+   * (MQTT 3.1.1 §3.3.1.3, MQTT 5 §3.3.1.3 alike); if it equals the command, the command was retained. The
+   * UNSUBACK is the barrier: the broker sends the retained copy before it answers the unsubscribe. This
+   * works on every broker and protocol version, unlike MQTT 5's "retain as published" (aedes is 3.1.1 only).
+   */
+  private async retainedOnBroker(topic: string, text: string): Promise<boolean> {
+    const c = this.opts.client;
+    if (!c.subscribeAsync || !c.unsubscribeAsync) return false;
+    const probe = this.probes.get(topic) ?? { retained: [], users: 0 };
+    probe.users++;
+    this.probes.set(topic, probe);
+    try {
+      await c.subscribeAsync([topic], { qos: 0 });
+      await c.unsubscribeAsync([topic]);
+    } finally {
+      if (--probe.users === 0) this.probes.delete(topic);
+    }
+    return probe.retained.includes(text);
   }
 
   private publishInverter(entry: InverterEntry, force: boolean): void {

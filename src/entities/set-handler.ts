@@ -2,7 +2,7 @@
  * One `<base>/<name>/set[/<key>]` message → validated command → `onCommand` → `<base>/<name>/set/result`.
  * Nothing reaches `onCommand` unless validateCommand passed; every refusal is answered and logged.
  */
-import { type Command, validateCommand } from "./commands.ts";
+import { type Command, retainedRefusal, validateCommand } from "./commands.ts";
 import type { InverterSnapshot } from "./snapshot.ts";
 import { bridgeTopics, type OutMessage, type SetTopic, topicName } from "./topics.ts";
 
@@ -10,6 +10,7 @@ export type CommandOutcome = { ok: true; detail?: Record<string, unknown> } | { 
 export type CommandHandler = (serial: string, command: Command) => Promise<CommandOutcome> | CommandOutcome;
 
 export interface EntityLog {
+  debug?(msg: string): void;
   info(msg: string): void;
   warn(msg: string): void;
   error(msg: string): void;
@@ -21,6 +22,11 @@ export interface SetContext {
   onCommand: CommandHandler;
   send: (m: OutMessage) => void;
   log: EntityLog;
+  /**
+   * Whether the broker holds `text` retained on `topic`. MQTT 3.1.1 brokers clear the retain flag for
+   * established subscriptions, so a command published retained while we run arrives looking live.
+   */
+  retainedOnBroker?: (topic: string, text: string) => Promise<boolean>;
 }
 
 export async function handleSet(
@@ -30,6 +36,11 @@ export async function handleSet(
   text: string,
   retained: boolean,
 ): Promise<void> {
+  if (text === "") {
+    // `mosquitto_pub -r -n` clears a retained command: the broker forwards the empty payload. Nothing to do.
+    ctx.log.debug?.(`entities: ${topic}: empty payload (a retained command was cleared), ignored`);
+    return;
+  }
   const resultTopic = `${ctx.baseTopic}/${set.name}/set/result`;
   const reply = (body: Record<string, unknown>) =>
     ctx.send({ topic: resultTopic, payload: JSON.stringify(body), retain: false, qos: 1 });
@@ -60,6 +71,12 @@ export async function handleSet(
   if (!r.ok) {
     ctx.log.warn(`entities: refused ${r.error}`);
     reply({ ok: false, error: r.error, ...tx });
+    return;
+  }
+  if (!retained && (await ctx.retainedOnBroker?.(topic, text))) {
+    const error = retainedRefusal(topic);
+    ctx.log.warn(`entities: refused ${error}`);
+    reply({ ok: false, error, ...tx });
     return;
   }
   try {
