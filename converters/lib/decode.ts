@@ -1,8 +1,13 @@
 /**
- * The converters' pure core: one raw APS payload (6-byte serial + L2, exactly what the inverter sent) and the
- * device's memory → the state keys of the entity catalog, and the next memory. No I/O, no clock: the caller
- * passes the reading's wall-clock time. Decoding is src/protocol's `decodeReply` — the one decode path shared
- * with the CLI and the radio; state values come from the catalog's own value functions.
+ * The converters' pure core: one inverter reply and the device's memory → the state keys of the entity
+ * catalog, and the next memory. No I/O, no clock: the caller passes the reading's wall-clock time.
+ *
+ * Both hosts run it through the same fromZigbee converter (fz.ts):
+ * - zigbee2mqtt hands over the raw APS payload, so `decodeRaw` decodes it (src/protocol's `decodeReply`) and
+ *   the energy is accounted in this module's memory (energy.ts: zigbee2mqtt has no store);
+ * - localecu's controller has already decoded the reply in the radio and accounts energy in its SQLite store,
+ *   so it passes both in (`ReadingContext.account`): the reading is decoded once and accounted once.
+ * The model comes from the definition that matched (or site.yaml's `model`), never re-guessed from the serial.
  */
 import { INVERTER_ENTITIES, inverterState } from "../../src/entities/catalog.ts";
 import type { InverterSnapshot, InverterStatus } from "../../src/entities/snapshot.ts";
@@ -10,30 +15,37 @@ import { FrameError } from "../../src/protocol/errors.ts";
 import { type ModelInfo, modelForSerial } from "../../src/protocol/models.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
 import type { Reply, Telemetry } from "../../src/protocol/types.ts";
-import type { EnergyEvent, InverterState } from "../../src/site/energy-state.ts";
+import type { AccountingResult, EnergyEvent, InverterState } from "../../src/site/energy-state.ts";
 import { accountReading, type EnergyContext, energyTotals } from "./energy.ts";
 import { exposedKeys } from "./keys.ts";
-import { statusOf } from "./status.ts";
+import { readingStatus } from "./status.ts";
 
 /** What a host keeps per device between messages (zigbee2mqtt has no store: the converter keeps it). */
 export interface DeviceMemory {
   serial?: string;
-  /** Energy accounting state; absent until the first telemetry. */
+  /** In-memory energy accounting state (zigbee2mqtt only); absent until the first telemetry. */
   energy?: InverterState;
   /** The last reading, so state published while silent keeps its fault flags. */
   telemetry?: Telemetry;
   status?: InverterStatus;
 }
 
-export interface DecodeContext {
+/** Books one reading's energy and returns the totals after it: the host's store, or the in-memory core. */
+export type Accountant = (t: Telemetry, atMs: number) => AccountingResult;
+
+export interface ReadingContext {
   /** Wall-clock time of the reading (ms since epoch). */
   atMs: number;
+  /** The definition's model (or site.yaml's); default: the serial's prefix. */
+  model?: ModelInfo;
   /** IANA zone for daily energy; default: this host's zone. */
   timeZone?: string;
   /** Site energy_calibration factor; default 1. */
   calibration?: number;
-  /** The device's last published state, used to seed energy when the memory is empty (see energy.ts). */
+  /** The device's last published state, used to seed in-memory energy when the memory is empty (energy.ts). */
   published?: Readonly<Record<string, unknown>>;
+  /** A host with its own energy store books the reading there; the in-memory core is then not used. */
+  account?: Accountant;
 }
 
 export interface DecodeResult {
@@ -45,19 +57,25 @@ export interface DecodeResult {
   warnings: string[];
   /** Energy accounting events (restart, wrap, rejected counters). */
   events: EnergyEvent[];
+  /** Telemetry only: the booked energy and the power derived from it. */
+  accounting?: AccountingResult;
 }
 
 export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone;
 }
 
-function energyContext(ctx: DecodeContext): EnergyContext {
+function energyContext(ctx: Pick<ReadingContext, "atMs" | "timeZone" | "calibration">): EnergyContext {
   return { atMs: ctx.atMs, timeZone: ctx.timeZone ?? systemTimeZone(), calibration: ctx.calibration ?? 1 };
 }
 
-/** Throws FrameError for a payload that is not an inverter reply (the caller logs it). */
-export function decodeRaw(payload: Uint8Array, memory: DeviceMemory, ctx: DecodeContext): DecodeResult {
-  const reply = decodeReply(payload);
+/** zigbee2mqtt's path: decode the raw payload, then `readingValues`. Throws FrameError. */
+export function decodeRaw(payload: Uint8Array, memory: DeviceMemory, ctx: ReadingContext): DecodeResult {
+  return readingValues(decodeReply(payload, { model: ctx.model }), memory, ctx);
+}
+
+/** An already decoded reply → catalog state. Throws FrameError when the model is unknown. */
+export function readingValues(reply: Reply, memory: DeviceMemory, ctx: ReadingContext): DecodeResult {
   // A different serial behind the same address is a different inverter: start its memory afresh.
   const base: DeviceMemory = memory.serial === reply.serial ? memory : { serial: reply.serial };
   const ectx = energyContext(ctx);
@@ -72,22 +90,31 @@ export function decodeRaw(payload: Uint8Array, memory: DeviceMemory, ctx: Decode
       events: [],
     };
   }
-  const model = requireModel(reply.serial);
+  const model = ctx.model ?? requireModel(reply.serial);
   if (reply.kind === "telemetry") {
-    const step = accountReading(base.energy, reply, ectx, base.energy ? undefined : ctx.published);
-    const status = statusOf(reply, step.acPowerW);
-    const snap = snapshotOf(model, reply.serial, status, reply, step.next, ectx, step.acPowerW);
+    let energy = base.energy;
+    let accounting: AccountingResult;
+    if (ctx.account) accounting = ctx.account(reply, ctx.atMs);
+    else {
+      const step = accountReading(base.energy, reply, ectx, base.energy ? undefined : ctx.published);
+      energy = step.next;
+      accounting = step.result;
+    }
+    const status = readingStatus(reply, accounting.acPowerW);
+    const snap = snapshotOf(model, reply.serial, status, reply, totalsOf(accounting), accounting.acPowerW);
     return {
       reply,
       values: pickKeys(inverterState(snap), exposedKeys(model.channels)),
-      memory: { ...base, energy: step.next, telemetry: reply, status },
+      memory: { ...base, energy, telemetry: reply, status },
       warnings: [],
-      events: step.events,
+      events: accounting.events,
+      accounting,
     };
   }
   if (reply.kind === "limit") {
     // The read-back limit: a catalog control, published as state (the control itself is not exposed).
-    const snap = snapshotOf(model, reply.serial, base.status ?? "idle", base.telemetry, base.energy, ectx);
+    const totals = base.energy ? energyTotals(base.energy, ectx.atMs, ectx.timeZone) : [];
+    const snap = snapshotOf(model, reply.serial, base.status ?? "idle", base.telemetry, totals);
     snap.maxPowerW = reply.limitW;
     const maxPower = INVERTER_ENTITIES.find((d) => d.key === "max_power")?.value?.(snap);
     return { reply, values: { max_power: maxPower ?? null }, memory: base, ...none };
@@ -101,19 +128,18 @@ export function decodeRaw(payload: Uint8Array, memory: DeviceMemory, ctx: Decode
  */
 export function sleepingValues(
   memory: DeviceMemory,
-  ctx: Omit<DecodeContext, "published">,
+  ctx: Pick<ReadingContext, "atMs" | "timeZone" | "model">,
 ): Record<string, unknown> | undefined {
   if (memory.serial === undefined || memory.energy === undefined) return undefined;
-  const model = requireModel(memory.serial);
-  const snap = snapshotOf(
-    model,
-    memory.serial,
-    "sleeping",
-    memory.telemetry,
-    memory.energy,
-    energyContext(ctx),
-  );
+  const model = ctx.model ?? requireModel(memory.serial);
+  const ectx = energyContext(ctx);
+  const totals = energyTotals(memory.energy, ectx.atMs, ectx.timeZone);
+  const snap = snapshotOf(model, memory.serial, "sleeping", memory.telemetry, totals);
   return pickKeys(inverterState(snap), exposedKeys(model.channels));
+}
+
+function totalsOf(a: AccountingResult): { lifetimeWh: number; todayWh: number }[] {
+  return a.channels.map((c) => ({ lifetimeWh: c.lifetimeWh, todayWh: c.todayWh }));
 }
 
 function snapshotOf(
@@ -121,11 +147,9 @@ function snapshotOf(
   serial: string,
   status: InverterStatus,
   telemetry: Telemetry | undefined,
-  energy: InverterState | undefined,
-  ctx: EnergyContext,
+  totals: readonly { lifetimeWh: number; todayWh: number }[],
   acPowerW?: number,
 ): InverterSnapshot {
-  const totals = energy ? energyTotals(energy, ctx.atMs, ctx.timeZone) : [];
   const channels = Array.from(
     { length: model.channels },
     (_, i) => totals[i] ?? { lifetimeWh: 0, todayWh: 0 },

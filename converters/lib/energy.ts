@@ -14,7 +14,7 @@
 import type { Telemetry } from "../../src/protocol/types.ts";
 import { localDay } from "../../src/site/daily.ts";
 import { DEFAULT_TOLERANCE } from "../../src/site/energy-session.ts";
-import type { EnergyEvent, InverterState } from "../../src/site/energy-state.ts";
+import type { AccountingResult, InverterState } from "../../src/site/energy-state.ts";
 import { stepReading } from "../../src/site/energy-step.ts";
 import { defaultMaxChannelW } from "../../src/site/energy-units.ts";
 
@@ -28,8 +28,8 @@ export interface EnergyContext {
 
 export interface EnergyStep {
   next: InverterState;
-  acPowerW: number;
-  events: EnergyEvent[];
+  /** The reading's booking; after seeding, its lifetimes are the seeded ones. */
+  result: AccountingResult;
 }
 
 export function accountReading(
@@ -44,17 +44,26 @@ export function accountReading(
     tolerance: DEFAULT_TOLERANCE,
     maxChannelW: (_serial, model) => defaultMaxChannelW(model),
   });
-  if (prev === undefined && published) seedFromPublished(next, published);
-  return { next, acPowerW: result.acPowerW, events: result.events };
+  if (prev === undefined && published && seedFromPublished(next, published)) {
+    result.channels.forEach((c, i) => {
+      c.lifetimeWh = next.channels[i]?.lifetimeWh ?? c.lifetimeWh;
+    });
+    result.lifetimeWh = result.channels.reduce((a, c) => a + c.lifetimeWh, 0);
+  }
+  return { next, result };
 }
 
-function seedFromPublished(next: InverterState, published: Readonly<Record<string, unknown>>): void {
+/** True when a published lifetime was found for at least one channel. */
+function seedFromPublished(next: InverterState, published: Readonly<Record<string, unknown>>): boolean {
+  let seeded = false;
   next.channels.forEach((c, i) => {
     const lifetimeKWh = finite(published[`energy_ch${i + 1}`]);
     if (lifetimeKWh === undefined) return;
     const todayWh = (finite(published[`energy_today_ch${i + 1}`]) ?? 0) * 1000;
     c.lifetimeWh = lifetimeKWh * 1000 + Math.max(0, c.dayWh - todayWh);
+    seeded = true;
   });
+  return seeded;
 }
 
 /** Lifetime and today's Wh per channel at `atMs`; today is 0 once local midnight has passed. */

@@ -15,13 +15,18 @@ import zhcLogger from "zigbee-herdsman-converters/lib/logger";
 import type { Fz, KeyValue, Publish } from "zigbee-herdsman-converters/lib/types";
 import { CLUSTER_REPLY } from "../../src/protocol/aps-link.ts";
 import { toHex } from "../../src/protocol/bytes.ts";
+import type { ModelName } from "../../src/protocol/models.ts";
+import type { Reply } from "../../src/protocol/types.ts";
 import {
-  type DecodeContext,
+  type Accountant,
   type DecodeResult,
   type DeviceMemory,
   decodeRaw,
+  type ReadingContext,
+  readingValues,
   sleepingValues,
 } from "./decode.ts";
+import { modelInfo } from "./fingerprint.ts";
 
 export interface ConverterLogger {
   warning(message: string): void;
@@ -37,6 +42,12 @@ export interface HostContext {
   logger?: ConverterLogger;
   /** Publish "sleeping" after this much silence; 0 = never (a host that polls knows better). */
   sleepAfterMs?: number;
+  /** The reply the host already decoded from these bytes: used as is, not decoded again. */
+  reply?: Reply;
+  /** The host's energy store: the reading is booked there instead of in the converter's memory. */
+  account?: Accountant;
+  /** Receives the converter's whole result (accounting, warnings) besides the state it returns. */
+  onResult?: (result: DecodeResult) => void;
 }
 
 export type HostMeta = Fz.Meta & { localecu?: HostContext };
@@ -80,7 +91,7 @@ export function rawPayloadOf(msg: { data: unknown; meta?: { rawData?: unknown } 
 export const fzApsReply: Fz.Converter<number, undefined, typeof REPLY_MESSAGE_TYPES> = {
   cluster: CLUSTER_REPLY,
   type: REPLY_MESSAGE_TYPES,
-  convert: (_definition, msg, publish, _options, meta) => {
+  convert: (definition, msg, publish, _options, meta) => {
     const host = (meta as HostMeta).localecu;
     const log = host?.logger ?? zhcLog;
     const ieee = msg.device.ieeeAddr;
@@ -91,15 +102,18 @@ export const fzApsReply: Fz.Converter<number, undefined, typeof REPLY_MESSAGE_TY
     }
     const rt = runtimes.get(ieee) ?? { memory: {} };
     runtimes.set(ieee, rt);
-    const ctx: DecodeContext = {
+    const ctx: ReadingContext = {
       atMs: host?.atMs ?? Date.now(),
+      // The matched definition says which model this is (the serial prefix may be unknown to us).
+      model: modelInfo(definition.model as ModelName),
       timeZone: host?.timeZone,
       calibration: host?.calibration,
       published: meta.state,
+      account: host?.account,
     };
     let out: DecodeResult;
     try {
-      out = decodeRaw(payload, rt.memory, ctx);
+      out = host?.reply ? readingValues(host.reply, rt.memory, ctx) : decodeRaw(payload, rt.memory, ctx);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       log.warning(`APsystems ${ieee}: reply not decoded (${why}); ignored. Payload: ${toHex(payload)}`);
@@ -107,11 +121,15 @@ export const fzApsReply: Fz.Converter<number, undefined, typeof REPLY_MESSAGE_TY
     }
     rt.memory = out.memory;
     for (const w of out.warnings) log.warning(`APsystems ${out.reply.serial}: ${w}`);
-    for (const e of out.events) {
-      const text = `APsystems ${e.serial}: ${e.message}`;
-      if (e.level === "warn") log.warning(text);
-      else log.debug(text);
+    // A host with its own store (host.account) logs the events it booked; logging them here would double them.
+    if (!host?.account) {
+      for (const e of out.events) {
+        const text = `APsystems ${e.serial}: ${e.message}`;
+        if (e.level === "warn") log.warning(text);
+        else log.debug(text);
+      }
     }
+    host?.onResult?.(out);
     if (out.reply.kind === "telemetry") {
       rt.lastSilent = undefined;
       armSilenceTimer(rt, publish, ctx, host?.sleepAfterMs ?? SLEEP_AFTER_MS);
@@ -123,7 +141,7 @@ export const fzApsReply: Fz.Converter<number, undefined, typeof REPLY_MESSAGE_TY
 };
 
 /** After `delayMs` without telemetry publish the sleeping state, then re-check hourly while silent. */
-function armSilenceTimer(rt: Runtime, publish: Publish, ctx: DecodeContext, delayMs: number): void {
+function armSilenceTimer(rt: Runtime, publish: Publish, ctx: ReadingContext, delayMs: number): void {
   if (rt.timer) clearTimeout(rt.timer);
   rt.timer = undefined;
   if (!(delayMs > 0)) return;

@@ -3,7 +3,7 @@
  * commands → the stick. One object that owns the wiring; each piece it wires is testable on its own.
  * The constructor only stores dependencies; start() wires and starts, stop() undoes it in reverse.
  */
-import { type DeviceMemory, decodeRaw } from "../../converters/lib/decode.ts";
+import { ConverterHost } from "../../converters/host.ts";
 import { EventBus } from "../bus/event-bus.ts";
 import { FAULTS } from "../entities/catalog.ts";
 import type { Command } from "../entities/commands.ts";
@@ -18,6 +18,7 @@ import type { CommandResult, ReadingEvent } from "../radio/events.ts";
 import type { Stick } from "../radio/stick.ts";
 import type { SiteConfig } from "../site/config-types.ts";
 import { localDay } from "../site/daily.ts";
+import type { AccountingResult } from "../site/energy-state.ts";
 import type { PairingBook } from "../site/pairing.ts";
 import type { EnergyStore } from "../site/store.ts";
 import { nextLocalMidnight } from "./midnight.ts";
@@ -45,12 +46,17 @@ export class Controller {
   private midnight?: unknown;
   private pairer?: AutoPairer;
   private readonly ecuId: string;
-  /** The converter's per-device memory: the controller decodes through the same code zigbee2mqtt runs. */
-  private readonly memory = new Map<string, DeviceMemory>();
+  /** The zigbee2mqtt device definitions, hosted here: every reply goes through them (converters/host.ts). */
+  private readonly host: ConverterHost;
 
   constructor(private readonly o: ControllerOptions) {
     this.bus = new EventBus({ error: (obj, msg) => o.logger.error(obj, msg) });
     this.ecuId = formatEcuId(o.stick.ecuId);
+    this.host = new ConverterHost({
+      timeZone: o.config.site.timezone,
+      calibration: o.config.site.energyCalibration,
+      logger: { warning: (m) => o.logger.warn(m), debug: (m) => o.logger.debug(m) },
+    });
   }
 
   get entities(): EntityPublisher | undefined {
@@ -163,43 +169,42 @@ export class Controller {
     this.publisher?.publishAll();
   }
 
+  /**
+   * One path per reply: the radio decoded it once; the hosted definition turns it into state, booking
+   * telemetry once, in the energy store.
+   */
   private onReading(e: ReadingEvent): void {
-    const r = e.reply;
-    if (r.kind === "telemetry") {
-      this.onTelemetry(this.decodeLikeZigbee2mqtt(e) ?? r, e.linkQuality, e.at);
+    const i = this.tracker.get(e.serial);
+    if (!i) return;
+    const res = this.host.receive(
+      { serial: e.serial, model: i.model },
+      { payload: e.payload, reply: e.reply, linkQuality: e.linkQuality, atMs: e.at },
+      (t, atMs) => this.o.store.record(t, atMs),
+    );
+    if (!res) return; // no definition for the model (YC1000), or the converter logged why it refused
+    const r = res.reply;
+    if (r.kind === "telemetry" && res.accounting) {
+      this.onTelemetry(r, res.accounting, e.linkQuality, e.at);
     } else if (r.kind === "limit") {
       this.refresh(this.tracker.applyLimit(r)?.serial);
     } else if (r.kind === "encrypted") {
-      this.o.logger.warn({ serial: r.serial }, r.reason);
+      // The converter logged its warning; the radio reports the state change too.
       this.refresh(this.tracker.setRadioState(r.serial, "encrypted")?.serial);
     }
   }
 
-  /**
-   * One decode path: the raw frame goes through the converters' decode core (what the zigbee2mqtt
-   * fromZigbee converter calls), so the controller and zigbee2mqtt cannot disagree on a reading.
-   */
-  private decodeLikeZigbee2mqtt(e: ReadingEvent): Telemetry | undefined {
-    const memory = this.memory.get(e.serial) ?? {};
-    try {
-      const res = decodeRaw(e.payload, memory, {
-        atMs: e.at,
-        timeZone: this.o.config.site.timezone,
-        calibration: this.o.config.site.energyCalibration,
-      });
-      this.memory.set(e.serial, res.memory);
-      return res.reply.kind === "telemetry" ? res.reply : undefined;
-    } catch (err) {
-      this.o.logger.warn({ serial: e.serial, err }, "converter could not decode the reply");
-      return undefined;
-    }
-  }
-
-  private onTelemetry(t: Telemetry, linkQuality: number, atMs: number): void {
-    const before = this.tracker.get(t.serial)?.telemetry;
-    const acc = this.o.store.record(t, atMs);
+  private onTelemetry(t: Telemetry, acc: AccountingResult, linkQuality: number, atMs: number): void {
+    const was = this.tracker.get(t.serial);
+    const before = was?.telemetry;
+    const wasOff = was?.on === false;
     const i = this.tracker.applyTelemetry(t, acc, linkQuality, atMs);
     if (!i) return;
+    if (wasOff && i.on) {
+      this.o.logger.warn(
+        { serial: t.serial, acPowerW: acc.acPowerW },
+        `${i.name}: still producing after OFF was delivered — the OFF command did not take effect (on/off is ${i.model.controls.onOff.status} on the ${i.model.model}); showing ON`,
+      );
+    }
     if (i.maxPowerW === undefined && !i.limitQueried) {
       // Read the stored limit once (a DE query, no write), so max_power is known before anyone sets it.
       i.limitQueried = true;
@@ -228,9 +233,8 @@ export class Controller {
     const level = r.outcome === "failed" || r.outcome === "refused" ? "warn" : "info";
     this.o.logger[level]({ serial: r.serial, outcome: r.outcome, control: r.control }, r.message);
     if (r.limit) this.tracker.applyLimit(r.limit);
-    const i = this.tracker.get(r.serial);
-    if (i && r.command.kind === "on-off" && (r.outcome === "sent" || r.outcome === "applied"))
-      i.on = r.command.on;
+    if (r.command.kind === "on-off" && (r.outcome === "sent" || r.outcome === "applied"))
+      this.tracker.applyOnOff(r.serial, r.command.on, r.at);
     this.refresh(r.serial);
     this.bus.emit("commandResult", {
       serial: r.serial,

@@ -3,15 +3,12 @@
  * sinks come out. Status is derived here so every sink agrees on it: at night an inverter is "sleeping"
  * with 0 W and its energies unchanged, never "unavailable".
  */
-import { FAULTS } from "../entities/catalog.ts";
+import { PRODUCING_MIN_W, readingStatus } from "../../converters/lib/status.ts";
 import type { InverterSnapshot, InverterStatus, SiteSnapshot } from "../entities/snapshot.ts";
 import type { ModelInfo } from "../protocol/models.ts";
 import type { LimitReply, Telemetry } from "../protocol/types.ts";
 import type { InverterState } from "../radio/events.ts";
 import type { AccountingResult, Totals } from "../site/energy-state.ts";
-
-/** Below this AC power a replying inverter is "idle" (dawn, dusk, heavy cloud). */
-export const PRODUCING_MIN_W = 1;
 
 export interface TrackedInverter {
   serial: string;
@@ -28,7 +25,13 @@ export interface TrackedInverter {
   linkQuality?: number;
   lastSeenMs?: number;
   maxPowerW?: number;
+  /**
+   * On/off as far as it is known: the last on/off command the inverter took (it gives no read-back for
+   * on/off), else what its output proves (see applyTelemetry). Undefined = not known.
+   */
   on?: boolean;
+  /** When the last on/off command was delivered. */
+  onOffAtMs?: number;
   panels?: (string | undefined)[];
   /** The stored limit was asked for once, so HA shows it without anyone setting it first. */
   limitQueried?: boolean;
@@ -81,6 +84,7 @@ export class InverterTracker {
   ): TrackedInverter | undefined {
     const i = this.inverters.get(t.serial);
     if (!i) return undefined;
+    if (acc.acPowerW >= PRODUCING_MIN_W && outputProvesOn(i, acc.acPowerSource)) i.on = true;
     i.telemetry = t;
     i.acPowerW = acc.acPowerW;
     i.lifetimeWh = acc.lifetimeWh;
@@ -91,8 +95,15 @@ export class InverterTracker {
     i.linkQuality = linkQuality;
     i.lastSeenMs = atMs;
     i.radioState = "awake";
-    // An inverter delivering output is on, whatever we last asked (the off command is unverified).
-    if (acc.acPowerW >= PRODUCING_MIN_W) i.on = true;
+    return i;
+  }
+
+  /** A delivered on/off command: the state shows it from now on, whatever the averaged power says. */
+  applyOnOff(serial: string, on: boolean, atMs: number): TrackedInverter | undefined {
+    const i = this.inverters.get(serial);
+    if (!i) return undefined;
+    i.on = on;
+    i.onOffAtMs = atMs;
     return i;
   }
 
@@ -147,6 +158,18 @@ export class InverterTracker {
   }
 }
 
+/**
+ * Output proves an inverter is on only when no OFF can explain it: nobody switched it since start, or the
+ * power covers an interval that began after the command (the previous reply came after it). Power from
+ * counters is the average since the previous reply, so the first reply after an OFF still shows output
+ * from before it; that one proves nothing.
+ */
+function outputProvesOn(i: TrackedInverter, source: AccountingResult["acPowerSource"]): boolean {
+  if (i.on !== false) return true;
+  if (i.onOffAtMs === undefined || i.lastSeenMs === undefined) return false;
+  return source !== "estimate" && i.lastSeenMs >= i.onOffAtMs;
+}
+
 export function statusOf(i: TrackedInverter): InverterStatus {
   if (i.shortAddress === undefined) return "unpaired";
   switch (i.radioState) {
@@ -163,10 +186,8 @@ export function statusOf(i: TrackedInverter): InverterStatus {
       break;
   }
   if (i.on === false) return "off";
-  // Only bits that have a fault sensor count, so Status never says "fault" with every fault sensor off
-  // (and agrees with the zigbee2mqtt converter). gridRelay/comm meanings are unconfirmed on air.
-  if (i.telemetry && FAULTS.some((f) => f.flags.some((k) => i.telemetry!.status[k]))) return "fault";
-  return (i.acPowerW ?? 0) >= PRODUCING_MIN_W ? "producing" : "idle";
+  // The same rule the zigbee2mqtt converter applies to a reading.
+  return i.telemetry ? readingStatus(i.telemetry, i.acPowerW ?? 0) : "idle";
 }
 
 function toSnapshot(i: TrackedInverter): InverterSnapshot {

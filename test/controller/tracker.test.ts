@@ -1,11 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { decodeRaw } from "../../converters/lib/decode.ts";
 import { InverterTracker, statusOf } from "../../src/controller/tracker.ts";
 import { inverterState } from "../../src/entities/catalog.ts";
 import { fromHex } from "../../src/protocol/bytes.ts";
 import { decodeDump } from "../../src/protocol/dump.ts";
 import { modelByName } from "../../src/protocol/models.ts";
-import { decodeReply } from "../../src/protocol/replies.ts";
 import type { Telemetry } from "../../src/protocol/types.ts";
 import { EnergyAccountant } from "../../src/site/energy.ts";
 import { captures } from "../fixtures/captures.ts";
@@ -101,18 +99,53 @@ describe("inverter tracker", () => {
   });
 });
 
-describe("one decode path", () => {
-  it.each(Object.entries(captures).filter(([, c]) => c.kind === "uart" && !c.id.includes("DE")))(
-    "%s: the converter's decode core gives the codec's reading",
-    (_id, c) => {
-      const payload = decodeDump(fromHex(c.hex)).messages[0]!;
-      expect(payload.reply.kind).toBe("telemetry");
-      // The controller feeds the raw payload to the converter core; compare with the codec directly.
-      const hex = c.hex.toUpperCase();
-      const start = hex.indexOf(payload.reply.serial.toUpperCase());
-      const end = hex.lastIndexOf("FEFE") + 4;
-      const raw = fromHex(hex.slice(start, end));
-      expect(decodeRaw(raw, {}, { atMs: AT, timeZone: "Europe/Amsterdam" }).reply).toEqual(decodeReply(raw));
-    },
-  );
+describe("on/off: what the inverter was told and what its output proves", () => {
+  const MIN = 60_000;
+  const reading = (watts: number, source: "counters" | "estimate" = "counters") => {
+    const { tracker, t, acc } = tracked();
+    return { tracker, t, acc: { ...acc, acPowerW: watts, acPowerSource: source } };
+  };
+
+  it("nobody switched it: output proves it is on; no output says nothing", () => {
+    const { tracker, t, acc } = reading(0);
+    const i = tracker.get(t.serial)!;
+    i.on = undefined;
+    tracker.applyTelemetry(t, acc, 90, AT + 5 * MIN);
+    expect(i.on).toBeUndefined();
+    tracker.applyTelemetry(t, { ...acc, acPowerW: 120 }, 90, AT + 10 * MIN);
+    expect(i.on).toBe(true);
+  });
+
+  it("the first reply after OFF still averages output from before it: the state stays OFF", () => {
+    const { tracker, t, acc } = reading(180);
+    tracker.applyOnOff(t.serial, false, AT + 1 * MIN); // the previous reply came at AT, before the OFF
+    tracker.applyTelemetry(t, acc, 90, AT + 5 * MIN);
+    expect(tracker.snapshot(t.serial)).toMatchObject({ on: false, status: "off" });
+    tracker.applyTelemetry(t, { ...acc, acPowerW: 0 }, 90, AT + 10 * MIN);
+    expect(tracker.snapshot(t.serial)).toMatchObject({ on: false, status: "off" });
+  });
+
+  it("output over a whole interval after OFF proves the command did not take: ON again", () => {
+    const { tracker, t, acc } = reading(180);
+    tracker.applyOnOff(t.serial, false, AT + 1 * MIN);
+    tracker.applyTelemetry(t, acc, 90, AT + 5 * MIN);
+    expect(tracker.get(t.serial)!.on).toBe(false);
+    tracker.applyTelemetry(t, acc, 90, AT + 10 * MIN); // previous reply (AT+5) came after the OFF
+    expect(tracker.snapshot(t.serial)).toMatchObject({ on: true, status: "producing" });
+  });
+
+  it("an estimate (Σ V·I, no counter interval) proves nothing after an OFF", () => {
+    const { tracker, t, acc } = reading(180, "estimate");
+    tracker.applyOnOff(t.serial, false, AT + 1 * MIN);
+    tracker.applyTelemetry(t, acc, 90, AT + 5 * MIN);
+    tracker.applyTelemetry(t, acc, 90, AT + 10 * MIN);
+    expect(tracker.get(t.serial)!.on).toBe(false);
+  });
+
+  it("ON after OFF shows ON at once", () => {
+    const { tracker, t } = reading(0);
+    tracker.applyOnOff(t.serial, false, AT + 1 * MIN);
+    tracker.applyOnOff(t.serial, true, AT + 2 * MIN);
+    expect(tracker.snapshot(t.serial)).toMatchObject({ on: true });
+  });
 });
