@@ -5,8 +5,9 @@
  * disabled, description, definition {model, vendor, description, exposes, options}, power_source,
  * model_id, manufacturer, interview_state, endpoints.
  */
+import { hostExposes } from "../../converters/lib/exposes.ts";
 import { inverterIeee } from "../protocol/ids.ts";
-import { type Expose, inverterExposes } from "./exposes.ts";
+import type { ModelInfo } from "../protocol/models.ts";
 import type { InverterSnapshot } from "./snapshot.ts";
 import { topicName } from "./topics.ts";
 
@@ -14,6 +15,30 @@ import { topicName } from "./topics.ts";
 const APS_ENDPOINT = 0x14;
 /** The APsystems profile's telemetry cluster (DESIGN.md §2: replies arrive on cluster 0x0106). */
 const TELEMETRY_CLUSTER = 0x0106;
+
+/** An expose as zigbee2mqtt serialises zhc's expose objects into bridge/devices. */
+export interface ExposeJson {
+  type: string;
+  name?: string;
+  label?: string;
+  property?: string;
+  access?: number;
+  endpoint?: string;
+  features?: ExposeJson[];
+  [field: string]: unknown;
+}
+
+const exposesByModel = new Map<string, ExposeJson[]>();
+
+/** The one catalog → exposes mapping (converters/lib/exposes.ts), with the controls, as plain JSON. */
+export function exposesJson(model: ModelInfo): ExposeJson[] {
+  let out = exposesByModel.get(model.model);
+  if (!out) {
+    out = JSON.parse(JSON.stringify(hostExposes(model))) as ExposeJson[];
+    exposesByModel.set(model.model, out);
+  }
+  return out;
+}
 
 export interface BridgeDevice {
   ieee_address: string;
@@ -23,7 +48,13 @@ export interface BridgeDevice {
   friendly_name: string;
   disabled: boolean;
   description?: string;
-  definition: { model: string; vendor: string; description: string; exposes: Expose[]; options: [] } | null;
+  definition: {
+    model: string;
+    vendor: string;
+    description: string;
+    exposes: ExposeJson[];
+    options: [];
+  } | null;
   power_source?: string;
   model_id?: string;
   manufacturer?: string;
@@ -61,7 +92,7 @@ export function bridgeDevice(s: InverterSnapshot): BridgeDevice {
       model: s.model.model,
       vendor: "APsystems",
       description: s.model.description,
-      exposes: inverterExposes(s.model),
+      exposes: exposesJson(s.model),
       options: [],
     },
     // Powered by its panels, silent at night.

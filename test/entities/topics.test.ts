@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { bridgeDevices } from "../../src/entities/bridge.ts";
+import { prepareDefinition } from "zigbee-herdsman-converters";
+import { definitions } from "../../converters/apsystems.ts";
+import { bridgeDevices, type ExposeJson, exposesJson } from "../../src/entities/bridge.ts";
 import { CHANNEL_ENTITIES, INVERTER_ENTITIES } from "../../src/entities/catalog.ts";
-import { type Expose, inverterExposes } from "../../src/entities/exposes.ts";
 import {
   bridgeWill,
   discoveryTopic,
@@ -137,15 +138,15 @@ describe("bridge/devices in zigbee2mqtt's shape", () => {
 });
 
 describe("exposes", () => {
-  const byProperty = (exposes: Expose[]) =>
+  const byProperty = (exposes: ExposeJson[]) =>
     Object.fromEntries(
       exposes.flatMap((e) =>
-        e.type === "switch" ? e.features.map((f) => [f.property, f]) : [[e.property, e]],
+        e.type === "switch" ? (e.features ?? []).map((f) => [f.property, f]) : [[e.property, e]],
       ),
     );
 
   it("expose every state property of the catalog, with z2m's endpoint convention for panels", () => {
-    const x = byProperty(inverterExposes(modelByName("QS1")!));
+    const x = byProperty(exposesJson(modelByName("QS1")!));
     const stateKeys = INVERTER_ENTITIES.filter((d) => d.platform !== "event").map((d) => d.key);
     const channelKeys = [1, 2, 3, 4].flatMap((n) => CHANNEL_ENTITIES.map((d) => `${d.key}_ch${n}`));
     expect(Object.keys(x).sort()).toEqual([...stateKeys, ...channelKeys].sort());
@@ -167,8 +168,21 @@ describe("exposes", () => {
     expect(x.poll).toMatchObject({ type: "enum", values: ["poll"], access: 2 });
   });
 
+  it.each(["QS1", "QS1A", "YC600", "DS3"])(
+    "%s: the zigbee2mqtt definition's exposes, plus the controls and what zigbee2mqtt adds itself",
+    (model) => {
+      const def = prepareDefinition(definitions.find((d) => d.model === model)!);
+      const z2m = byProperty(JSON.parse(JSON.stringify(def.exposes)) as ExposeJson[]);
+      const ours = byProperty(exposesJson(modelByName(model as "QS1")!));
+      // zigbee2mqtt adds linkquality itself; the controls need raw APS frames it cannot send.
+      const extra = ["last_seen", "linkquality", "max_power", "poll", "state"];
+      expect(Object.keys(ours).sort()).toEqual([...Object.keys(z2m), ...extra].sort());
+      for (const [property, e] of Object.entries(z2m)) expect(ours[property], property).toEqual(e);
+    },
+  );
+
   it("give max power the model's range", () => {
-    expect(byProperty(inverterExposes(modelByName("DS3")!)).max_power).toMatchObject({
+    expect(byProperty(exposesJson(modelByName("DS3")!)).max_power).toMatchObject({
       type: "numeric",
       access: 3,
       value_min: 30,
