@@ -300,7 +300,7 @@ export class Controller {
       this.bus.emit("inverterSnapshot", { snapshot: s });
     }
     // Until one inverter has been heard from, the site total is unknown, not 0 W (no dip at a restart).
-    if (this.tracker.snapshots().every((x) => x.status === "starting")) return;
+    if (this.tracker.snapshots().every((x) => x.status === "starting" || x.status === "unpaired")) return;
     const site = this.tracker.site(this.o.config.site.name);
     this.publisher.updateSite(site);
     this.bus.emit("siteSnapshot", { snapshot: site });

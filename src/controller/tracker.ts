@@ -186,8 +186,9 @@ export function statusOf(i: TrackedInverter): InverterStatus {
       break;
   }
   if (i.on === false) return "off";
-  // The same rule the zigbee2mqtt converter applies to a reading.
-  return i.telemetry ? readingStatus(i.telemetry, i.acPowerW ?? 0) : "idle";
+  // Awake but its reading not in yet (the radio reports the answer just before the reply): still unknown,
+  // not "idle, 0 W". Otherwise the same rule the zigbee2mqtt converter applies to a reading.
+  return i.telemetry ? readingStatus(i.telemetry, i.acPowerW ?? 0) : "starting";
 }
 
 function toSnapshot(i: TrackedInverter): InverterSnapshot {

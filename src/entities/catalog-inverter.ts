@@ -2,7 +2,16 @@
  * Inverter-level entities (one HA device per inverter). See catalog.ts for the contract on `key`.
  * Power reads 0 W while an inverter sleeps; energies keep their value — no "unavailable" at night.
  */
-import { awake, type EntityDescription, energySensors, fault, maybe, round, tel } from "./catalog-types.ts";
+import {
+  awake,
+  type EntityDescription,
+  energySensors,
+  fault,
+  maybe,
+  outputUnknown,
+  round,
+  tel,
+} from "./catalog-types.ts";
 import type { FaultKey, InverterSnapshot, InverterStatus } from "./snapshot.ts";
 
 export const STATUS_OPTIONS: readonly InverterStatus[] = [
@@ -65,7 +74,7 @@ export const INVERTER_ENTITIES: readonly EntityDescription<InverterSnapshot>[] =
     precision: 0,
     description: "AC output power (0 W while sleeping)",
     value: (s) =>
-      s.status === "starting" ? undefined : awake(s) ? round(s.acPowerW ?? s.telemetry?.acPowerW ?? 0, 1) : 0,
+      outputUnknown(s) ? undefined : awake(s) ? round(s.acPowerW ?? s.telemetry?.acPowerW ?? 0, 1) : 0,
   },
   ...energySensors<InverterSnapshot>(
     {

@@ -7,6 +7,7 @@ import {
   type EntityDescription,
   energySensors,
   maybe,
+  outputUnknown,
   round,
   tel,
 } from "./catalog-types.ts";
@@ -45,7 +46,7 @@ export const CHANNEL_ENTITIES: readonly EntityDescription<ChannelContext>[] = [
     precision: 0,
     description: "Panel power (0 W while sleeping)",
     value: ({ snapshot, index }) =>
-      snapshot.status === "starting"
+      outputUnknown(snapshot)
         ? undefined
         : awake(snapshot)
           ? maybe(snapshot.telemetry?.channels[index]?.powerW ?? 0, 1)

@@ -72,6 +72,11 @@ export const maybe = (v: number | undefined, digits: number) =>
 export const awake = (s: InverterSnapshot) =>
   s.status === "producing" || s.status === "idle" || s.status === "fault";
 export const tel = (s: InverterSnapshot) => (awake(s) ? s.telemetry : undefined);
+/**
+ * Output is not known yet (not polled since start, or never paired): power reads unknown, not 0 W, so a
+ * restart or a pairing draws no dip in Home Assistant's graphs.
+ */
+export const outputUnknown = (s: InverterSnapshot) => s.status === "starting" || s.status === "unpaired";
 export const fault =
   (...keys: FaultKey[]) =>
   (s: InverterSnapshot) =>
