@@ -143,7 +143,10 @@ describe("the controller's one path", () => {
   it("OFF → several polls → ON: every published state shows what the inverter was told", async () => {
     await waitFor("producing", () => states.at(-1)?.status === "producing" || undefined);
     // Before its first reading nothing about its output is known: no "idle, 0 W" dip on the way up.
-    const before = states.slice(0, states.findIndex((s) => s.status === "producing"));
+    const before = states.slice(
+      0,
+      states.findIndex((s) => s.status === "producing"),
+    );
     expect(before.length).toBeGreaterThan(0);
     for (const s of before) {
       expect(["unpaired", "starting"]).toContain(s.status);
