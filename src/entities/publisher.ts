@@ -20,6 +20,7 @@ import {
   siteDiscovery,
   withRemovedComponents,
 } from "./discovery.ts";
+import { RetainedProbe } from "./retained-probe.ts";
 import { type CommandHandler, type EntityLog, handleSet } from "./set-handler.ts";
 import type { InverterSnapshot, SiteSnapshot } from "./snapshot.ts";
 import {
@@ -48,6 +49,8 @@ export type MessageListener = (topic: string, payload: Uint8Array, packet: { ret
 
 /** The part of an mqtt.js client we use (mqtt.MqttClient satisfies it). */
 export interface EntityMqttClient {
+  /** mqtt.js's flag; while false, publishAll() waits for the caller's publishAll() on connect. */
+  connected?: boolean;
   publish(topic: string, payload: string, opts: { retain: boolean; qos: 0 | 1 }): unknown;
   subscribe(topics: string[], opts: { qos: 0 | 1 }): unknown;
   unsubscribe(topics: string[]): unknown;
@@ -88,8 +91,10 @@ export class EntityPublisher {
   private site?: SiteSnapshot;
   private siteSent?: string;
   private started = false;
-  /** Retained payloads received on a topic while a retained-check subscription for it is open. */
-  private readonly probes = new Map<string, { retained: string[]; users: number }>();
+  /** Payload last sent on each retained topic: an identical one is not sent again unless re-publishing. */
+  private readonly lastRetained = new Map<string, string>();
+  private republishing = false;
+  private readonly probe: RetainedProbe;
   private readonly listener: MessageListener = (topic, payload, packet) => {
     this.handleMessage(topic, payload, packet).catch((e: unknown) =>
       this.log.error(`entities: handling ${topic} failed: ${e instanceof Error ? e.message : String(e)}`),
@@ -105,8 +110,13 @@ export class EntityPublisher {
       ...(opts.coordinatorIeee ? { coordinatorIeee: opts.coordinatorIeee } : {}),
     };
     this.log = opts.log ?? SILENT;
+    this.probe = new RetainedProbe(opts.client);
   }
 
+  /**
+   * Subscribes and publishes everything, once: when the client is still connecting, the publishAll() the
+   * caller runs on connect does it (mqtt.js would otherwise queue this set and send it next to that one).
+   */
   start(): void {
     const { client } = this.opts;
     client.on("message", this.listener);
@@ -122,6 +132,7 @@ export class EntityPublisher {
     if (!this.started) return;
     this.send({ topic: bridgeTopics(this.ctx.baseTopic).state, payload: OFFLINE, retain: true, qos: 1 });
     this.started = false;
+    this.lastRetained.clear();
     this.opts.client.unsubscribe([
       haStatusTopic(this.ctx.discoveryPrefix),
       ...setSubscriptions(this.ctx.baseTopic),
@@ -189,12 +200,17 @@ export class EntityPublisher {
    * call it on the client's reconnect too, as a restarted broker may have lost the retained messages.
    */
   publishAll(): void {
-    if (!this.started) return;
-    this.send({ topic: bridgeTopics(this.ctx.baseTopic).state, payload: ONLINE, retain: true, qos: 1 });
-    this.sendDiscovery(bridgeDiscovery(this.ctx), undefined);
-    this.publishSite(true);
-    for (const entry of this.inverters.values()) this.publishInverter(entry, true);
-    this.publishBridgeDevices();
+    if (!this.started || this.opts.client.connected === false) return;
+    this.republishing = true;
+    try {
+      this.send({ topic: bridgeTopics(this.ctx.baseTopic).state, payload: ONLINE, retain: true, qos: 1 });
+      this.sendDiscovery(bridgeDiscovery(this.ctx), undefined);
+      this.publishSite(true);
+      for (const entry of this.inverters.values()) this.publishInverter(entry, true);
+      this.publishBridgeDevices();
+    } finally {
+      this.republishing = false;
+    }
   }
 
   /** Handles one incoming message; public so tests and callers can await it. */
@@ -211,43 +227,18 @@ export class EntityPublisher {
       }
       return;
     }
-    const probe = this.probes.get(topic);
-    if (probe && packet.retain === true) {
-      probe.retained.push(text);
-      return;
-    }
+    if (this.probe.take(topic, text, packet.retain === true)) return;
     const set = parseSetTopic(this.ctx.baseTopic, topic);
     if (!set) return;
     const inverters = [...this.inverters.values()].map((e) => e.snapshot);
     const ctx = { baseTopic: this.ctx.baseTopic, inverters, onCommand: this.opts.onCommand, log: this.log };
     await handleSet(
-      { ...ctx, send: (m) => this.send(m), retainedOnBroker: (t, p) => this.retainedOnBroker(t, p) },
+      { ...ctx, send: (m) => this.send(m), retainedOnBroker: (t, p) => this.probe.isRetained(t, p) },
       set,
       topic,
       text,
       packet.retain === true,
     );
-  }
-
-  /**
-   * A fresh subscription to the exact topic receives the broker's retained copy with the retain flag set
-   * (MQTT 3.1.1 §3.3.1.3, MQTT 5 §3.3.1.3 alike); if it equals the command, the command was retained. The
-   * UNSUBACK is the barrier: the broker sends the retained copy before it answers the unsubscribe. This
-   * works on every broker and protocol version, unlike MQTT 5's "retain as published" (aedes is 3.1.1 only).
-   */
-  private async retainedOnBroker(topic: string, text: string): Promise<boolean> {
-    const c = this.opts.client;
-    if (!c.subscribeAsync || !c.unsubscribeAsync) return false;
-    const probe = this.probes.get(topic) ?? { retained: [], users: 0 };
-    probe.users++;
-    this.probes.set(topic, probe);
-    try {
-      await c.subscribeAsync([topic], { qos: 0 });
-      await c.unsubscribeAsync([topic]);
-    } finally {
-      if (--probe.users === 0) this.probes.delete(topic);
-    }
-    return probe.retained.includes(text);
   }
 
   private publishInverter(entry: InverterEntry, force: boolean): void {
@@ -256,8 +247,10 @@ export class EntityPublisher {
     if (force || JSON.stringify(discovery.config) !== JSON.stringify(entry.sent)) {
       this.sendDiscovery(discovery, entry.sent);
       entry.sent = discovery.config;
-      if (!force) this.publishBridgeDevices();
     }
+    // Pairing, firmware or name may have changed what bridge/devices says (interview_state…); an
+    // unchanged list is not re-sent (send() skips identical retained payloads).
+    if (!force) this.publishBridgeDevices();
     const [state, availability, controls] = inverterMessages(this.ctx.baseTopic, s);
     this.send(state!);
     if (force || availability!.payload !== entry.sentAvailability) this.send(availability!);
@@ -291,6 +284,10 @@ export class EntityPublisher {
   }
 
   private send(m: OutMessage): void {
+    if (m.retain) {
+      if (!this.republishing && this.lastRetained.get(m.topic) === m.payload) return;
+      this.lastRetained.set(m.topic, m.payload);
+    }
     const r = this.opts.client.publish(m.topic, m.payload, { retain: m.retain, qos: m.qos });
     if (r instanceof Promise) {
       r.catch((e: unknown) =>
