@@ -20,6 +20,17 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${where}: ${issue.message}${hint}`;
 }
 
+/**
+ * The same line with the position first, `site.yaml:6:15: poll.interval_s: …`, as compilers print it
+ * (editors and terminals jump to it). Syntax issues already carry it in `file`.
+ */
+export function formatIssueAt(issue: ConfigIssue): string {
+  if (issue.line === undefined) return formatIssue(issue);
+  const at = `:${issue.line}:${issue.col ?? 1}`;
+  const file = issue.file.endsWith(at) ? issue.file : `${issue.file}${at}`;
+  return formatIssue({ ...issue, file });
+}
+
 /** Thrown when a configuration cannot be used; `issues` lists every problem found, not just the first. */
 export class ConfigError extends Error {
   override readonly name = "ConfigError";

@@ -21,8 +21,9 @@ describe("localecu check", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toContain("4 inverters (4 × QS1), 16 panels, 2 map arrays, 2 branch circuits");
+    // examples/site.yaml line 51 is `    isc_a: 12.28`: the value starts at column 12.
     expect(r.stdout).toContain(
-      "warning  modules.trina-400.isc_a: Isc 12.28 A is above the 12 A input rating",
+      `warning  ${EXAMPLE_PATH}:51:12: modules.trina-400.isc_a: Isc 12.28 A is above the 12 A input rating`,
     );
     expect(r.stdout).toContain(
       "source: QS1-EU installation manual, section 8 (technical data): max input current 12 A per input",
@@ -31,13 +32,15 @@ describe("localecu check", () => {
   });
 
   it("exits 1 when the design breaks the datasheet", async () => {
-    const r = await check(join(FIXTURES, "design-errors.yaml"));
+    const file = join(FIXTURES, "design-errors.yaml");
+    const r = await check(file);
     expect(r.code).toBe(1);
+    // Line 22 `    inverters: ["8010…` (the list starts at column 16); line 9 `    voc_v: 53.0` (value at 12).
     expect(r.stdout).toContain(
-      "error    branches[0].inverters: 4 QS1 units on a 20 A breaker; at most 3 allowed — split the branch",
+      `error    ${file}:22:16: branches[0].inverters: 4 QS1 units on a 20 A breaker; at most 3 allowed — split the branch`,
     );
     expect(r.stdout).toContain(
-      "error    modules.big-72.voc_v: Voc at -20 °C is 60.2 V, above the 60 V maximum",
+      `error    ${file}:9:12: modules.big-72.voc_v: Voc at -20 °C is 60.2 V, above the 60 V maximum`,
     );
     expect(r.stdout.trim().split("\n").at(-1)).toBe(
       "2 errors, 1 warning, 1 info — fix the errors before installing",
@@ -46,12 +49,13 @@ describe("localecu check", () => {
 
   it.each([
     [
+      // Line 7 is `  - serial: 80100008507`: the value starts at column 13.
       "schema-errors.yaml",
-      'schema-errors.yaml: inverters[1].serial: expected 12 digits, got "80100008507" — copy the serial from the inverter label',
+      'schema-errors.yaml:7:13: inverters[1].serial: expected 12 digits, got "80100008507" — copy the serial from the inverter label',
     ],
     [
       "bad-references.yaml",
-      "bad-references.yaml: map.arrays[0].cells[0].inverter: unknown inverter 801000012346 — did you mean 801000012345?",
+      "bad-references.yaml:16:42: map.arrays[0].cells[0].inverter: unknown inverter 801000012346 — did you mean 801000012345?",
     ],
     [
       "syntax-error.yaml.txt",
@@ -74,6 +78,8 @@ describe("localecu check", () => {
       severity: "warning",
       rule: "isc",
       path: "modules.trina-400.isc_a",
+      line: 51,
+      col: 12,
     });
     const bad = await check(join(FIXTURES, "schema-errors.yaml"), "--json");
     expect(bad.code).toBe(2);
