@@ -7,10 +7,12 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { Command } from "commander";
 import { isSerial } from "../protocol/ids.ts";
 import { SimClock } from "../sim/clock.ts";
+import { DEMO_LOCATION } from "../sim/demo-site.ts";
 import { type EmulatorServer, serveEmulator } from "../sim/emulator-server.ts";
 import { emulatorSite, truthLine } from "../sim/emulator-site.ts";
 import type { LineFaultOptions } from "../sim/line-faults.ts";
 import { DEFAULT_ECU_ID } from "../sim/stick-emulator.ts";
+import { daylightTest } from "../site/daylight.ts";
 import { CliError, guard } from "./errors.ts";
 
 interface RawOptions {
@@ -31,6 +33,8 @@ export interface EmulateConfig {
   seed: number;
   speed: number;
   startMs: number;
+  /** Set when the default start moved to daylight: why, for the startup line. */
+  startNote?: string;
   truthFile: string | undefined;
   ecuId: string;
   lineFaults?: LineFaultOptions;
@@ -76,7 +80,10 @@ export function emulateCommand(): Command {
     .option("--inverters <serials>", "comma-separated inverter serials (default: the demo site's four QS1)")
     .option("--seed <n>", "seed for weather, short addresses and radio noise", "1")
     .option("--speed <x>", "simulated seconds per real second", "1")
-    .option("--start <iso-time>", "simulated time at start (default: now)")
+    .option(
+      "--start <iso-time>",
+      "simulated time at start (default: now, or today's solar noon when the sun is down at the simulated site)",
+    )
     .option("--truth <file>", "append one JSON line per telemetry reply with the exact values encoded")
     .option(
       "--ecu-id <hex>",
@@ -107,7 +114,8 @@ export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): Emulat
   if (!(Number.isFinite(speed) && speed > 0)) {
     throw new CliError(`--speed must be a positive number (1 = real time), got '${raw.speed}'`);
   }
-  const startMs = raw.start === undefined ? nowMs : Date.parse(raw.start);
+  const start = raw.start === undefined ? defaultStart(nowMs) : { startMs: Date.parse(raw.start) };
+  const { startMs } = start;
   if (!Number.isFinite(startMs)) {
     throw new CliError(`--start must be an ISO time such as 2024-06-21T10:00:00Z, got '${raw.start}'`);
   }
@@ -121,9 +129,27 @@ export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): Emulat
     seed,
     speed,
     startMs,
+    ...(start.note ? { startNote: start.note } : {}),
     truthFile: raw.truth,
     ecuId: raw.ecuId.toUpperCase(),
     lineFaults: raw.faults === undefined ? undefined : parseFaults(raw.faults, seed),
+  };
+}
+
+/**
+ * Inverters are silent without sun, so an emulator started after dark would answer nothing (no pairing, no
+ * telemetry) — a confusing first test. Outside daylight at the simulated site (the demo house near
+ * Amsterdam) the default is the same UTC day's solar noon there: 12:00 − longitude / 15° per hour.
+ */
+export function defaultStart(nowMs: number): { startMs: number; note?: string } {
+  if (daylightTest(DEMO_LOCATION.latitudeDeg, DEMO_LOCATION.longitudeDeg)(nowMs)) return { startMs: nowMs };
+  const day = new Date(nowMs);
+  const noonMs =
+    Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 12) -
+    Math.round((DEMO_LOCATION.longitudeDeg / 15) * 3_600_000);
+  return {
+    startMs: noonMs,
+    note: "the sun is down at the simulated site now, so it starts at solar noon (choose with --start)",
   };
 }
 
@@ -158,7 +184,8 @@ async function run(cfg: EmulateConfig): Promise<void> {
   process.stdout.write(`${server.url}\n`);
   process.stderr.write(
     `emulate: stick on ${server.url}, inverters ${site.serials().join(", ")}, ` +
-      `simulated time ${new Date(cfg.startMs).toISOString()} ×${cfg.speed}; Ctrl-C stops\n`,
+      `simulated time ${new Date(cfg.startMs).toISOString()} ×${cfg.speed}` +
+      `${cfg.startNote ? ` (${cfg.startNote})` : ""}; Ctrl-C stops\n`,
   );
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGINT", resolve);

@@ -50,9 +50,30 @@ describe("parseEmulateOptions", () => {
     });
   });
 
-  it("defaults the start to now and accepts an IPv6 host", () => {
-    const cfg = parseEmulateOptions({ ...defaults, listen: "tcp://[::1]:5000" }, 1234);
-    expect([cfg.host, cfg.port, cfg.startMs, cfg.serials]).toEqual(["::1", 5000, 1234, undefined]);
+  it("defaults the start to now in daylight and accepts an IPv6 host", () => {
+    // 21 June 2024, 12:00 UTC: midsummer midday at the demo house near Amsterdam.
+    const noon = Date.parse("2024-06-21T12:00:00Z");
+    const cfg = parseEmulateOptions({ ...defaults, listen: "tcp://[::1]:5000" }, noon);
+    expect([cfg.host, cfg.port, cfg.startMs, cfg.serials, cfg.startNote]).toEqual([
+      "::1",
+      5000,
+      noon,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it("after dark defaults to that day's solar noon at the simulated site, and says so", () => {
+    // 1 Dec 2026 22:00 UTC is night in Amsterdam (52.37 N, 4.90 E). Solar noon there: 12:00 UTC minus
+    // 4.90° / 15° per hour = 0.3267 h = 19 min 36 s → 11:40:24 UTC (sun ≈ 90 − 52.4 − 21.8 = 15.8° high).
+    const cfg = parseEmulateOptions({ ...defaults, listen: "tcp://h:1" }, Date.parse("2026-12-01T22:00:00Z"));
+    expect(new Date(cfg.startMs).toISOString()).toBe("2026-12-01T11:40:24.000Z");
+    expect(cfg.startNote).toMatch(/sun is down .* --start/);
+    const explicit = parseEmulateOptions(
+      { ...defaults, listen: "tcp://h:1", start: "2026-12-01T23:00:00Z" },
+      Date.parse("2026-12-01T22:00:00Z"),
+    );
+    expect([explicit.startMs, explicit.startNote]).toEqual([Date.parse("2026-12-01T23:00:00Z"), undefined]);
   });
 
   it.each([
