@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { captures, frames } from "../fixtures/captures.ts";
 import { runCli } from "../helpers/cli.ts";
+import { readmeCommands } from "./readme-commands.ts";
 
 describe("localecu decode", () => {
   it("prints one JSON object for a captured QS1 UART dump, channel 1 = input A", async () => {
@@ -116,5 +117,37 @@ describe("localecu encode", () => {
     const r = await runCli(["encode", "limit", "--watts", "5000"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/outside 20–500 W/);
+  });
+});
+
+describe("the README's decode and encode examples", () => {
+  const decodes = readmeCommands("decode");
+  const encodes = readmeCommands("encode");
+
+  it("are there: two decodes (a UART dump, a bare L2 with --model) and two encodes", () => {
+    expect(decodes.map((a) => a.includes("--model"))).toEqual([false, true]);
+    expect(encodes.map((a) => a[1])).toEqual(["limit", "poll"]);
+  });
+
+  it.each(decodes.map((a) => [a.join(" ").slice(0, 60), a]))(
+    "decode %s… runs as pasted and prints a telemetry reading",
+    async (_n, args) => {
+      const r = await runCli(args);
+      expect([r.code, r.stderr]).toEqual([0, ""]);
+      const j = JSON.parse(r.stdout.trim().split("\n")[0]!);
+      expect(j.kind).toBe("telemetry");
+      // The UART example is the YC600 408000158215 capture; the bare L2 carries no serial.
+      if (args.includes("--model")) expect(j).toMatchObject({ serial: null, model: "DS3" });
+      else expect(j).toMatchObject({ serial: "408000158215", model: "YC600" });
+    },
+  );
+
+  it.each(encodes.map((a) => [a.join(" "), a]))("encode %s runs as pasted", async (_n, args) => {
+    const r = await runCli(args);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    // The vendor ECU's 300 W sniff (frames.json set_power_sniffs), and the documented poll L2 inside the frame.
+    if (args[1] === "limit")
+      expect(r.stdout.trim().toLowerCase()).toBe(frames.set_power_sniffs.l2_by_watts["300"]);
+    else expect(r.stdout.trim().toLowerCase()).toContain(frames.command_vectors_source_only.poll);
   });
 });

@@ -20,6 +20,8 @@ import {
 } from "../../src/protocol/znp-commands.ts";
 import { encodeZnpFrame, type ZnpFrame } from "../../src/protocol/znp-frame.ts";
 import { ZnpStreamParser } from "../../src/protocol/znp-parser.ts";
+import { runCli as localecu } from "../helpers/cli.ts";
+import { readmeCommands } from "./readme-commands.ts";
 
 const ENTRY = new URL("./emulate-entry.ts", import.meta.url).pathname;
 const ECU = "D8A3011B9780";
@@ -230,4 +232,21 @@ describe("--faults", () => {
       message,
     );
   });
+});
+
+describe("the README's emulate + probe example", () => {
+  it("works as pasted at any hour: probe pairs and reads the emulated inverter", async () => {
+    // Without the subcommand: this file's runCli starts the emulate command itself.
+    const emulate = readmeCommands("emulate")[0]?.slice(1);
+    const example = readmeCommands("probe")[1]?.slice(1);
+    expect(emulate).toBeDefined();
+    expect(example?.join(" ")).toMatch(/^--port tcp:\/\/127\.0\.0\.1:\d+ --inverter 801000012345$/);
+    const emu = runCli(emulate!);
+    const url = await emu.firstLine;
+    // The README's port is an example of what emulate prints: use the one it printed.
+    const args = example!.map((a) => (a.startsWith("tcp://") ? url : a));
+    const r = await localecu(["probe", ...args], { timeoutMs: 60_000 });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout.trim())).toMatchObject({ serial: "801000012345", kind: "telemetry" });
+  }, 90_000);
 });
