@@ -33,6 +33,7 @@ describe("AES shape", () => {
   it.each([
     ["one block (an ack: 13-byte L2 + length byte = 14 ≤ 16)", 1],
     ["six blocks (a QS1 telemetry L2 of 90 bytes + 1 = 91 → 96)", 6],
+    ["sixteen blocks (the longest L2 we accept, 240 bytes, + 1 = 241 → 256)", 16],
   ])("serial + nonce + %s is reported encrypted", (_n, blocks) => {
     const payload = fromHex(SERIAL + NONCE + block(blocks));
     expect(isEncryptedPayload(payload)).toBe(true);
@@ -52,6 +53,19 @@ describe("AES shape", () => {
     expect(() => decodeReply(payload)).toThrow(FrameError);
     expect(() => decodeReply(payload)).toThrow(/at byte 6: after serial \d{12} comes neither an L2 frame/);
     expect(() => decodeReply(payload)).toThrow(why);
+  });
+
+  it.each([
+    ["a high nibble above 9 in the serial", `a01000085070${NONCE}${block(1)}`],
+    ["a low nibble above 9 in the serial", `80100008507a${NONCE}${block(1)}`],
+    ["nothing after the serial", SERIAL],
+    ["only part of a serial", "8010"],
+  ])("isEncryptedPayload is false for %s", (_n, hex) => {
+    expect(isEncryptedPayload(fromHex(hex))).toBe(false);
+  });
+
+  it("EF, just below the F0 gate, after the serial is AES", () => {
+    expect(isEncryptedPayload(fromHex(`${SERIAL}ef${"a5".repeat(5 + 16)}`))).toBe(true);
   });
 
   it("a byte at or above F0 after the serial is not AES (it is parsed as L2 and fails there)", () => {
