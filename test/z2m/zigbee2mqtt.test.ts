@@ -8,34 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captures } from "../fixtures/captures.ts";
 import { type Published, type RunningZ2m, type SeededInverter, startZigbee2mqtt } from "./harness.ts";
-
-/** Seeded as zigbee2mqtt's database.db holds them: IEEE = 0x + the serial bytes reversed + ffff. */
-const INV = {
-  // short addresses of the captures where they carry one (AF_INCOMING_MSG srcAddr), else arbitrary
-  qs1: { friendlyName: "qs1", ieeeAddr: "0x705008001080ffff", nwkAddr: 0x05c0 }, // 80 10 00 08 50 70
-  qs1a: { friendlyName: "qs1a", ieeeAddr: "0x822504006080ffff", nwkAddr: 0x4a11 }, // 80 60 00 04 25 82
-  yc600: { friendlyName: "yc600", ieeeAddr: "0x158215008040ffff", nwkAddr: 0x103a }, // 40 80 00 15 82 15
-  ds3: { friendlyName: "ds3", ieeeAddr: "0x001302003070ffff", nwkAddr: 0x2c1d }, // 70 30 00 02 13 00
-  ds3Limit: { friendlyName: "ds3_limit", ieeeAddr: "0x942520004070ffff", nwkAddr: 0xf6a2 }, // 70 40 00 20 25 94
-  aes: { friendlyName: "qs1_aes", ieeeAddr: "0x563412002080ffff", nwkAddr: 0x5a5a }, // 80 20 00 12 34 56
-  dropped: { friendlyName: "ds3_dropped", ieeeAddr: "0x563412044070ffff", nwkAddr: 0x7b7b }, // 70 40 04 12 34 56
-} satisfies Record<string, SeededInverter>;
-
-const hex = (s: string) => Buffer.from(s.replace(/\s/g, ""), "hex");
-/** The serial + L2 payload of the DS3 capture (ds3-703000021300-l2, AAA_DECODE.ino comment). */
-const DS3_PAYLOAD = hex(captures.ds3Telemetry.hex);
-/** The QS1 capture's APS payload (its AF_INCOMING_MSG data), for a QS1A: there is no public QS1A capture,
- *  and QS1A replies have the QS1 layout (cmd 0xB1, four channels). Serial 801000085070 → 806000042582. */
-const QS1_PAYLOAD = hex(
-  "801000085070 fbfb51b103eb0f419300caf069d9f068c7c068c1206804b868e0000006a80001bb38134d01cce90e0a01fd1e052201d967d0641f0003055400000000000000000000000000000000000000000000000000002b2a0000fefe",
-);
-const QS1A_PAYLOAD = Buffer.concat([hex("806000042582"), QS1_PAYLOAD.subarray(6)]);
-/** An AES-paired inverter's reply has this shape: BCD serial, 6-byte nonce, whole 16-byte blocks. */
-const AES_PAYLOAD = hex(
-  `802000123456 1a2b3c4d5e6f ${"9f3e61c2a70d58b4e21f0c93d67a4b15"} ${"0e8d2f61b9c34a7755e1d08c3f9a6b20"}`,
-);
-/** The DS3 capture with a serial whose 5th–6th digits are 04: herdsman reads 70 40 04 as ZCL writeRsp. */
-const DROPPED_PAYLOAD = Buffer.concat([hex("704004123456"), DS3_PAYLOAD.subarray(6)]);
+import { AES_PAYLOAD, DROPPED_PAYLOAD, DS3_PAYLOAD, INV, QS1A_PAYLOAD } from "./inverters.ts";
 
 let z2m: RunningZ2m;
 const states: Record<string, Record<string, unknown>> = {};
@@ -61,8 +34,13 @@ beforeAll(async () => {
   await deliver(INV.aes, () => a.injectPayload(INV.aes.nwkAddr, AES_PAYLOAD, 80));
   await deliver(INV.yc600, () => expect(a.injectUart(captures.yc600Limit300.hex)).toBe(1));
   a.injectPayload(INV.dropped.nwkAddr, DROPPED_PAYLOAD, 120);
-  // Home Assistant discovery comes 5 s after start (zigbee2mqtt waits for retained discovery first).
-  await z2m.next(`homeassistant/sensor/${INV.ds3Limit.ieeeAddr}/power/config`, 0, 15_000);
+  // Home Assistant discovery comes 5 s after start (zigbee2mqtt waits for retained discovery first), one
+  // device after the other, each ending with the linkquality sensor zigbee2mqtt adds.
+  await Promise.all(
+    Object.values(INV).map((inv) =>
+      z2m.next(`homeassistant/sensor/${inv.ieeeAddr}/linkquality/config`, 0, 15_000),
+    ),
+  );
 }, 40_000);
 
 afterAll(async () => {
@@ -233,6 +211,7 @@ interface Discovery {
   unit_of_measurement?: string;
   state_topic?: string;
   value_template?: string;
+  options?: string[];
 }
 
 function discovery(inv: SeededInverter): Map<string, Discovery & { component: string }> {
@@ -259,6 +238,10 @@ const HA: Record<string, [deviceClass: string, stateClass: string, unit: string]
 };
 
 describe("Home Assistant discovery published by zigbee2mqtt", () => {
+  it("the AES-paired inverter's status 'encrypted' is one of its enum options", () => {
+    expect(discovery(INV.aes).get("status")?.options).toContain("encrypted");
+  });
+
   it.each([
     [INV.qs1, 4],
     [INV.qs1a, 4],
@@ -289,7 +272,15 @@ describe("Home Assistant discovery published by zigbee2mqtt", () => {
       expect(d.get(`dc_voltage_ch${c}`)!.name).toMatch(new RegExp(`ch${c}\\b`));
     }
     expect(d.has(`dc_voltage_ch${channels + 1}`)).toBe(false);
-    expect(d.get("status")).toMatchObject({ component: "sensor", device_class: "enum" });
+    // HA: an enum sensor lists its options, has no state class or unit, and rejects a state not listed
+    const status = d.get("status")!;
+    expect(status).toMatchObject({ component: "sensor", device_class: "enum" });
+    expect(status.state_class).toBeUndefined();
+    expect(status.unit_of_measurement).toBeUndefined();
+    expect(status.options).toEqual(
+      expect.arrayContaining(["producing", "idle", "sleeping", "fault", "encrypted"]),
+    );
+    expect(status.options).toContain(states[inv.friendlyName]!.status);
     for (const f of [
       "fault_ground",
       "fault_grid_voltage",
