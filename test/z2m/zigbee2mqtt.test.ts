@@ -183,10 +183,13 @@ describe(`zigbee2mqtt (real controller) with the built converter`, () => {
     expect(states.ds3_limit!.max_power).toBe(600);
   });
 
-  it("an AES-scrambled reply publishes status encrypted and nothing else of substance", () => {
+  it("an AES-scrambled reply publishes status encrypted, nothing else of substance, and a warning in the log", () => {
     const s = states.qs1_aes!;
     expect(s.status).toBe("encrypted");
     for (const k of ["power", "ac_voltage", "dc_voltage_ch1", "energy"]) expect(s[k] ?? null).toBeNull();
+    const warnings = z2m.logs.filter((l) => l.level === "warning" && l.message.includes("802000123456"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.message).toMatch(/AES/);
   });
 
   it("herdsman answers each ZCL-parsed reply with a ZCL readRsp to the inverter (the raw ones get none)", () => {
@@ -238,6 +241,14 @@ const HA: Record<string, [deviceClass: string, stateClass: string, unit: string]
 };
 
 describe("Home Assistant discovery published by zigbee2mqtt", () => {
+  it.each([INV.qs1, INV.qs1a, INV.yc600, INV.ds3])(
+    "$friendlyName: every discovered entity has a value in the state",
+    (inv) => {
+      const missing = [...discovery(inv).keys()].filter((k) => states[inv.friendlyName]![k] == null);
+      expect(missing).toEqual([]);
+    },
+  );
+
   it("the AES-paired inverter's status 'encrypted' is one of its enum options", () => {
     expect(discovery(INV.aes).get("status")?.options).toContain("encrypted");
   });
