@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captures } from "../fixtures/captures.ts";
+import { discoveryOf } from "./discovery.ts";
 import { type Published, type RunningZ2m, type SeededInverter, startZigbee2mqtt } from "./harness.ts";
 import { AES_PAYLOAD, DROPPED_PAYLOAD, DS3_PAYLOAD, INV, QS1A_PAYLOAD } from "./inverters.ts";
 
@@ -207,25 +208,7 @@ describe(`zigbee2mqtt (real controller) with the built converter`, () => {
   });
 });
 
-interface Discovery {
-  name?: string;
-  device_class?: string;
-  state_class?: string;
-  unit_of_measurement?: string;
-  state_topic?: string;
-  value_template?: string;
-  options?: string[];
-}
-
-function discovery(inv: SeededInverter): Map<string, Discovery & { component: string }> {
-  const out = new Map<string, Discovery & { component: string }>();
-  const re = new RegExp(`^homeassistant/(\\w+)/${inv.ieeeAddr}/(\\w+)/config$`);
-  for (const p of z2m.published) {
-    const m = re.exec(p.topic);
-    if (m && p.payload) out.set(m[2]!, { component: m[1]!, ...(JSON.parse(p.payload) as Discovery) });
-  }
-  return out;
-}
+const discovery = (inv: SeededInverter) => discoveryOf(z2m.published, inv.ieeeAddr);
 
 /** What Home Assistant needs per key (HA sensor docs: device classes, state classes, units). */
 const HA: Record<string, [deviceClass: string, stateClass: string, unit: string]> = {
