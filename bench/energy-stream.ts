@@ -6,8 +6,8 @@
  * File layout, one record per answered poll: f64 LE atMs, u8 payload length, payload (AF bytes).
  */
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
-import { encodeTelemetry } from "../src/protocol/telemetry-encode.ts";
 import { createDemoSite } from "../src/sim/demo-site.ts";
+import { encodeTelemetry } from "../src/sim/wire/telemetry.ts";
 import { localDay } from "../src/site/daily.ts";
 
 export const POLL_EVERY_MS = 300_000;

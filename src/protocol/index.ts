@@ -13,7 +13,6 @@ export * from "./pairing.ts";
 export * from "./replies.ts";
 export * from "./status.ts";
 export * from "./telemetry-ds3.ts";
-export * from "./telemetry-encode.ts";
 export * from "./telemetry-qs1.ts";
 export type * from "./types.ts";
 export * from "./znp-commands.ts";

@@ -8,7 +8,7 @@
  *   C1/A1, C2/A2             on / off
  */
 import { readUintBE } from "../protocol/bytes.ts";
-import { ds3LimitWatts, L2_CMD, qs1LimitWatts } from "../protocol/commands.ts";
+import { L2_CMD } from "../protocol/commands.ts";
 import { type L2Frame, parseL2 } from "../protocol/l2.ts";
 import { modelForSerial } from "../protocol/models.ts";
 import {
@@ -21,6 +21,7 @@ import {
 import type { EmulatedInverter } from "./emulator-types.ts";
 import type { Rng } from "./random.ts";
 import type { TelemetryTruth } from "./truth.ts";
+import { limitWattsOfWord } from "./wire/limit.ts";
 
 export interface Outcome {
   /** The inverter's radio took the frame (MAC ack): AF_DATA_CONFIRM 00; otherwise 0xCD. */
@@ -71,11 +72,15 @@ export function execute(
     case L2_CMD.SET_POWER_QS1:
     case L2_CMD.SET_POWER_QS1_BROADCAST:
       if ((family !== "qs1" && family !== "yc600") || b[0] !== 0x8c || b[1] !== 0x02) return probe();
-      return control(inv, unicast, ctx, () => inv.setMaxPower(qs1LimitWatts(readUintBE(b, 2, 2)), tMs));
+      return control(inv, unicast, ctx, () =>
+        inv.setMaxPower(limitWattsOfWord(family, readUintBE(b, 2, 2)), tMs),
+      );
     case L2_CMD.SET_POWER_DS3:
     case L2_CMD.SET_POWER_DS3_BROADCAST:
       if (family !== "ds3" || b[0] !== 0x27) return probe();
-      return control(inv, unicast, ctx, () => inv.setMaxPower(ds3LimitWatts(readUintBE(b, 3, 2)), tMs));
+      return control(inv, unicast, ctx, () =>
+        inv.setMaxPower(limitWattsOfWord(family, readUintBE(b, 3, 2)), tMs),
+      );
     case L2_CMD.ON:
     case L2_CMD.ON_BROADCAST:
       return control(inv, unicast, ctx, () => inv.setOn(true, tMs));

@@ -1,17 +1,18 @@
 /**
  * AF payloads an emulated inverter sends to the coordinator (cluster 0x0106): `<serial 6 BCD> <L2>`,
- * built with the codec's encoders so the bytes are exactly what the decoder reads back.
+ * built with the simulator's own wire encoders (src/sim/wire), never the codec's, so a codec mistake shows.
  */
 import { concat } from "../protocol/bytes.ts";
-import { ds3LimitRaw, L2_CMD, qs1LimitRaw } from "../protocol/commands.ts";
+import { L2_CMD } from "../protocol/commands.ts";
 import { encodeSerial } from "../protocol/ids.ts";
 import { buildL2 } from "../protocol/l2.ts";
 import { encodeLimitReplyL2 } from "../protocol/limit.ts";
 import { type ModelInfo, modelByName, modelForSerial } from "../protocol/models.ts";
 import { AES_GATE } from "../protocol/replies.ts";
-import { encodeTelemetry } from "../protocol/telemetry-encode.ts";
 import type { Rng } from "./random.ts";
 import type { TelemetryTruth } from "./truth.ts";
+import { limitWordOfWatts } from "./wire/limit.ts";
+import { encodeTelemetry } from "./wire/telemetry.ts";
 
 /** Model of a site inverter; the sim only builds inverters for known prefixes, so a miss is a bug. */
 export function modelOf(serial: string, modelName?: string): ModelInfo {
@@ -29,7 +30,8 @@ export function telemetryPayload(truth: TelemetryTruth): Uint8Array {
 /** DE query reply: the captured DE (QS1/YC600) or DD DE (DS3) reply with the stored limit in place. */
 export function limitPayload(serial: string, limitW: number, modelName?: string): Uint8Array {
   const model = modelOf(serial, modelName);
-  const raw = model.family === "ds3" ? ds3LimitRaw(limitW) : qs1LimitRaw(limitW);
+  if (model.family === "yc1000") throw new Error(`emulated inverter ${serial}: a YC1000 has no limit reply`);
+  const raw = limitWordOfWatts(model.family, limitW);
   return concat(encodeSerial(serial), encodeLimitReplyL2(model, raw));
 }
 

@@ -3,8 +3,8 @@
  * Datasheet values are the QS1 ones for every model (DESIGN.md §5); only the AC rating differs.
  */
 import { type Family, type ModelInfo, modelByName, modelForSerial } from "../protocol/models.ts";
-import { DS3_ENERGY_WH_PER_LSB, QS1_ENERGY_WH_PER_LSB } from "../protocol/scales.ts";
 import type { InputWindow } from "./panel.ts";
+import { SIM_DS3_WH_PER_LSB, SIM_QS1_WH_PER_LSB } from "./wire/scales.ts";
 
 export type SimFamily = Exclude<Family, "yc1000">;
 
@@ -13,9 +13,9 @@ export const MAX_CONTINUOUS_W: Readonly<Record<SimFamily, number>> = { qs1: 1200
 
 /** Counter widths on the wire: QS1/YC600 5 bytes, DS3 4 bytes (DESIGN.md §2). */
 const ENERGY: Readonly<Record<SimFamily, { whPerLsb: number; wrap: number }>> = {
-  qs1: { whPerLsb: QS1_ENERGY_WH_PER_LSB, wrap: 2 ** 40 },
-  yc600: { whPerLsb: QS1_ENERGY_WH_PER_LSB, wrap: 2 ** 40 },
-  ds3: { whPerLsb: DS3_ENERGY_WH_PER_LSB, wrap: 2 ** 32 },
+  qs1: { whPerLsb: SIM_QS1_WH_PER_LSB, wrap: 2 ** 40 },
+  yc600: { whPerLsb: SIM_QS1_WH_PER_LSB, wrap: 2 ** 40 },
+  ds3: { whPerLsb: SIM_DS3_WH_PER_LSB, wrap: 2 ** 32 },
 };
 const UPTIME_WRAP_S = 65_536;
 

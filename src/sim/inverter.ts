@@ -172,6 +172,7 @@ export class InverterSim {
         voltageV: c.voltageV,
         currentA: c.currentA,
         energyCounter: energyCounter(this.family, this.energy[i]!),
+        energyWh: this.energy[i]!,
       })),
       statusBytes: encodeStatusBytes(this.family, {
         gfdi: this.faults.gfdi,

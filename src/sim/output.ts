@@ -1,6 +1,6 @@
 /** One instant of an inverter's power stage: MPPT per input, then the AC caps, then clipping. */
-import { DC_TO_AC_EFFICIENCY } from "../protocol/scales.ts";
 import { type InputWindow, type IvCurve, mpptPoint, pointAtPower } from "./panel.ts";
+import { SIM_DC_TO_AC_EFFICIENCY as DC_TO_AC_EFFICIENCY } from "./wire/scales.ts";
 
 export interface ChannelOutput {
   voltageV: number;

@@ -1,6 +1,6 @@
 /**
  * What a simulated inverter says in answer to a poll, in physical units: the contract between the
- * simulator (which produces it) and the protocol-side encoder (which turns it into reply bytes).
+ * simulator (which produces it) and its wire encoder (src/sim/wire, which turns it into reply bytes).
  * Field names are shared with that encoder: do not rename them.
  */
 import type { ModelName } from "../protocol/models.ts";
@@ -11,10 +11,12 @@ export interface TelemetryChannelTruth {
   /** DC input current, A. */
   currentA: number;
   /**
-   * Raw energy counter, already wrapped: QS1/QS1A/YC600 count QS1_ENERGY_WH_PER_LSB Wh per step in
-   * 5 bytes (wrap 2^40); DS3 counts DS3_ENERGY_WH_PER_LSB Wh per step in 4 bytes (wrap 2^32).
+   * Raw energy counter, already wrapped: QS1/QS1A/YC600 count 3.756e-8 Wh per step in 5 bytes (wrap 2^40);
+   * DS3 counts 1.674e-5 Wh per step in 4 bytes (wrap 2^32). See wire/scales.ts.
    */
   energyCounter: number;
+  /** The true AC energy of this input since power-up, Wh, before quantisation: what a decoder must recover. */
+  energyWh: number;
 }
 
 export interface TelemetryTruth {

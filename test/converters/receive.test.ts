@@ -11,10 +11,9 @@ import { systemTimeZone } from "../../converters/lib/decode.ts";
 import { exposedKeys } from "../../converters/lib/exposes.ts";
 import { SLEEP_AFTER_MS } from "../../converters/lib/fz.ts";
 import { inverterIeee } from "../../src/protocol/ids.ts";
-import { decodeReply } from "../../src/protocol/replies.ts";
-import { QS1_ENERGY_WH_PER_LSB } from "../../src/protocol/scales.ts";
-import type { Telemetry } from "../../src/protocol/types.ts";
+import { WORKED } from "../fixtures/capture-values.ts";
 import { captures } from "../fixtures/captures.ts";
+import { expectPublished, expectWorkedState } from "../fixtures/published.ts";
 import { definitionFor, type LoadedBundle, loadBundle, stopDevice as stop } from "./bundle.ts";
 import { captureLogger, fakeDevice, herdsmanMessage, replyPayload, z2mReceive } from "./helpers.ts";
 
@@ -35,11 +34,8 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function telemetryOf(payload: Uint8Array): Telemetry {
-  const r = decodeReply(payload);
-  if (r.kind !== "telemetry") throw new Error(r.kind);
-  return r;
-}
+/** Channel A of the two consecutive YC600 polls: 100 544 890 counter steps × 3.756e-8 Wh = 3.77647 Wh. */
+const POLL_PAIR_DELTA_KWH_CH1 = 0.00377647;
 
 describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
   beforeEach(async () => {
@@ -50,18 +46,11 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     vi.useFakeTimers({ now: T0 });
     const def = await definitionFor("801000085070");
     const { payload } = replyPayload(captures.qs1Johan);
-    const t = telemetryOf(payload);
     const device = fakeDevice(inverterIeee("801000085070"));
     const state = await z2mReceive(def, herdsmanMessage(device, payload), {});
     expect(Object.keys(state).sort()).toEqual(exposedKeys(4).sort());
     expect(state.status).toBe("producing");
-    expect(state.ac_voltage).toBeCloseTo(t.acVoltageV, 1);
-    expect(state.ac_frequency).toBeCloseTo(t.frequencyHz, 2);
-    for (const c of t.channels) {
-      expect(state[`dc_voltage_ch${c.channel}`]).toBeCloseTo(c.voltageV, 2);
-      expect(state[`dc_current_ch${c.channel}`]).toBeCloseTo(c.currentA, 3);
-      expect(state[`energy_ch${c.channel}`]).toBeCloseTo((c.energyCounter * QS1_ENERGY_WH_PER_LSB) / 1000, 4);
-    }
+    expectWorkedState(state, WORKED.qs1Johan);
   });
 
   it("a DS3 reply that herdsman parses as a ZCL 'read' frame still decodes (from meta.rawData)", async () => {
@@ -72,15 +61,13 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     const msg = herdsmanMessage(device, payload);
     expect([msg.type, msg.cluster]).toEqual(["read", "262"]);
     const state = await z2mReceive(def, msg, {});
-    const t = telemetryOf(payload);
-    expect(state.power).toBeCloseTo(t.acPowerW, 1);
-    expect(state.dc_voltage_ch2).toBeCloseTo(t.channels[1]!.voltageV, 2);
+    expectWorkedState(state, WORKED.ds3Telemetry);
   });
 
   it("two consecutive captured polls accumulate energy", async () => {
     const first = replyPayload(captures.yc600Poll36495).payload;
     const second = replyPayload(captures.yc600Poll36887).payload;
-    const [a, b] = [telemetryOf(first), telemetryOf(second)];
+    const [a, b] = [WORKED.yc600Poll36495, WORKED.yc600Poll36887];
     vi.useFakeTimers({ now: T0 });
     const def = await definitionFor("408000158215");
     const device = fakeDevice(inverterIeee("408000158215"));
@@ -88,9 +75,10 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     const s1 = { ...(await z2mReceive(def, herdsmanMessage(device, first), state)) };
     vi.setSystemTime(T0 + (b.uptimeS - a.uptimeS) * 1000);
     const s2 = await z2mReceive(def, herdsmanMessage(device, second), state);
-    const deltaKWh =
-      ((b.channels[0]!.energyCounter - a.channels[0]!.energyCounter) * QS1_ENERGY_WH_PER_LSB) / 1000;
-    expect(s2.energy_ch1).toBeCloseTo((s1.energy_ch1 as number) + deltaKWh, 3);
+    expectWorkedState(s1, a);
+    expect(s2.energy_ch1).toBeCloseTo((s1.energy_ch1 as number) + POLL_PAIR_DELTA_KWH_CH1, 3);
+    // 3.77712 Wh over 392 s = 34.688 W from the counters.
+    expectPublished(s2.power, 34.6878, 1, "power");
     expect(s2.energy as number).toBeGreaterThan(s1.energy as number);
     expect(s2.energy_today as number).toBeGreaterThan(s1.energy_today as number);
   });
@@ -147,11 +135,8 @@ describe("fromZigbee: captured replies as zigbee2mqtt delivers them", () => {
     await stop(def, "408000158215"); // zigbee2mqtt stops; state.json keeps `state`
     vi.setSystemTime(T0 + 392_000);
     const after = await z2mReceive(def, herdsmanMessage(device, second), state);
-    const [a, b] = [telemetryOf(first), telemetryOf(second)];
-    const deltaKWh =
-      ((b.channels[0]!.energyCounter - a.channels[0]!.energyCounter) * QS1_ENERGY_WH_PER_LSB) / 1000;
     expect(after.energy_ch1 as number).toBeGreaterThanOrEqual(before.energy_ch1 as number);
-    expect(after.energy_ch1).toBeCloseTo((before.energy_ch1 as number) + deltaKWh, 3);
+    expect(after.energy_ch1).toBeCloseTo((before.energy_ch1 as number) + POLL_PAIR_DELTA_KWH_CH1, 3);
   });
 
   it("an AES-paired inverter publishes status encrypted and logs a warning", async () => {

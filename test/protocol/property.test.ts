@@ -1,26 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { fromHex } from "../../src/protocol/bytes.ts";
-import { qs1LimitRaw, qs1LimitWatts } from "../../src/protocol/commands.ts";
-import { decodeDump } from "../../src/protocol/dump.ts";
-import { FrameError } from "../../src/protocol/errors.ts";
 import { buildL2, parseL2 } from "../../src/protocol/l2.ts";
-import { modelByName } from "../../src/protocol/models.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
-import { QS1_AC_VOLT_DIVISOR, QS1_DC_AMPS_PER_LSB, QS1_DC_VOLTS_PER_LSB } from "../../src/protocol/scales.ts";
-import { encodeTelemetry, type TelemetryValues } from "../../src/protocol/telemetry-encode.ts";
 import { encodeZnpFrame } from "../../src/protocol/znp-frame.ts";
 import { ZnpStreamParser } from "../../src/protocol/znp-parser.ts";
-import { captures, frames } from "../fixtures/captures.ts";
+import { encodeTelemetry, type TelemetryValues } from "../../src/sim/wire/telemetry.ts";
 
-/** Only typed codec errors may escape; anything else (TypeError, RangeError) is a bug. */
-function typedOrOk(run: () => unknown): void {
-  try {
-    run();
-  } catch (e) {
-    if (!(e instanceof FrameError)) throw e;
-  }
-}
+/**
+ * Round trips through the simulator's encoder (src/sim/wire) and the codec. They find layout slips and
+ * overflow at the edges of the ranges, but they are not proof that a scale is right: the expected values
+ * in test/protocol/telemetry.test.ts come from the captures' sources. Wire steps (DESIGN.md §2) written out:
+ */
+const QS1_DC_V_STEP = 82.5 / 4096;
+const QS1_DC_A_STEP = 27.5 / 4096;
+const QS1_AC_V_STEP = 1 / (1.3277 * 4);
+const QS1_TEMP_STEP = 0.2752;
 
 const channel = fc.record({
   voltageV: fc.double({ min: 0, max: 60, noNaN: true }),
@@ -50,16 +44,16 @@ describe("encode → decode round trips", () => {
         if (t.kind !== "telemetry") return false;
         expect(t.serial).toBe(v.serial);
         expect(t.uptimeS).toBe(v.uptimeS);
-        expect(Math.abs(t.acVoltageV - v.acVoltageV)).toBeLessThanOrEqual(0.5 / QS1_AC_VOLT_DIVISOR + 1e-9);
+        expect(Math.abs(t.acVoltageV - v.acVoltageV)).toBeLessThanOrEqual(QS1_AC_V_STEP / 2 + 1e-9);
         expect(Math.abs(t.frequencyHz - v.frequencyHz)).toBeLessThan(1e-4);
-        expect(Math.abs(t.temperatureC - v.temperatureC)).toBeLessThanOrEqual(0.1376 + 1e-9);
+        expect(Math.abs(t.temperatureC - v.temperatureC)).toBeLessThanOrEqual(QS1_TEMP_STEP / 2 + 1e-9);
         t.channels.forEach((c, i) => {
           const w = v.channels[i]!;
-          expect(
-            Math.abs(c.voltageV - Math.min(w.voltageV, 4095 * QS1_DC_VOLTS_PER_LSB)),
-          ).toBeLessThanOrEqual(QS1_DC_VOLTS_PER_LSB / 2 + 1e-9);
-          expect(Math.abs(c.currentA - Math.min(w.currentA, 4095 * QS1_DC_AMPS_PER_LSB))).toBeLessThanOrEqual(
-            QS1_DC_AMPS_PER_LSB / 2 + 1e-9,
+          expect(Math.abs(c.voltageV - Math.min(w.voltageV, 4095 * QS1_DC_V_STEP))).toBeLessThanOrEqual(
+            QS1_DC_V_STEP / 2 + 1e-9,
+          );
+          expect(Math.abs(c.currentA - Math.min(w.currentA, 4095 * QS1_DC_A_STEP))).toBeLessThanOrEqual(
+            QS1_DC_A_STEP / 2 + 1e-9,
           );
           expect(c.energyCounter).toBe(w.energyCounter);
         });
@@ -107,10 +101,6 @@ describe("encode → decode round trips", () => {
     );
   });
 
-  it("QS1 limit values round-trip to the same raw value across the whole range", () => {
-    for (let w = 20; w <= 500; w++) expect(qs1LimitRaw(qs1LimitWatts(qs1LimitRaw(w)))).toBe(qs1LimitRaw(w));
-  });
-
   it("ZNP frames survive arbitrary chunking with garbage between them", () => {
     const frameArb = fc.record({
       cmd0: fc.integer({ min: 0, max: 255 }),
@@ -136,62 +126,5 @@ describe("encode → decode round trips", () => {
       ),
       { numRuns: 2000 },
     );
-  });
-});
-
-describe("fuzzing: random and mutated input never throws untyped and never hangs", () => {
-  const seeds = [
-    ...frames.telemetry_and_replies.map((c) => fromHex(c.hex)),
-    ...frames.pairing_replies.map((h) => fromHex(h)),
-  ];
-  const mutated = fc
-    .tuple(
-      fc.constantFrom(...seeds),
-      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
-      fc.nat(),
-      fc.nat(),
-    )
-    .map(([seed, flips, cutA, cutB]) => {
-      const b = Uint8Array.from(seed);
-      for (const [pos, val] of flips) b[pos % b.length] = val;
-      const a = cutA % b.length;
-      return b.subarray(Math.min(a, cutB % b.length), Math.max(a, cutB % b.length) + 1);
-    });
-
-  it("50 000 mutated captures through the UART parser and every decoder", () => {
-    const model = modelByName("QS1")!;
-    fc.assert(
-      fc.property(mutated, (b) => {
-        typedOrOk(() => decodeDump(b));
-        typedOrOk(() => decodeDump(b, { model }));
-        const p = new ZnpStreamParser();
-        p.push(b);
-        p.flush();
-        expect(p.pending).toBe(0);
-      }),
-      { numRuns: 50_000 },
-    );
-  });
-
-  it("50 000 random byte strings into the L2 decoder and reply decoder", () => {
-    const payload = fc.oneof(
-      fc.uint8Array({ maxLength: 260 }),
-      fc
-        .uint8Array({ minLength: 8, maxLength: 120 })
-        .map((b) => Uint8Array.from([0x80, 0x10, 0, 0x08, 0x50, 0x70, 0xfb, 0xfb, ...b])),
-      fc.uint8Array({ maxLength: 120 }).map((b) => Uint8Array.from([0xfb, 0xfb, ...b, 0xfe, 0xfe])),
-    );
-    fc.assert(
-      fc.property(payload, (b) => {
-        typedOrOk(() => parseL2(b));
-        typedOrOk(() => decodeReply(b));
-        typedOrOk(() => decodeDump(b, { model: modelByName("YC600")! }));
-      }),
-      { numRuns: 50_000 },
-    );
-  });
-
-  it("a known capture still decodes after the fuzz (sanity of the harness)", () => {
-    expect(decodeDump(fromHex(captures.qs1Johan.hex)).messages).toHaveLength(1);
   });
 });

@@ -3,106 +3,18 @@ import { fromHex } from "../../src/protocol/bytes.ts";
 import { decodeDump } from "../../src/protocol/dump.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
 import type { Telemetry } from "../../src/protocol/types.ts";
+import { WORKED } from "../fixtures/capture-values.ts";
 import { captures } from "../fixtures/captures.ts";
 
-/**
- * Raw field values read by hand from each capture (bytes at the DESIGN.md §2 offsets, counted from the first
- * serial byte), and the DESIGN.md formulas applied here independently of the decoder.
- * Channel tuples are [input, raw V (12 bit), raw I (12 bit), raw 5-byte energy].
- */
-const QS1_FAMILY: [
-  string,
-  string,
-  { temp: number; freq: number; ac: number; up: number; ch: [string, number, number, number][] },
-][] = [
-  [
-    "yc600Case0",
-    "408000158215",
-    {
-      temp: 980,
-      freq: 999703,
-      ac: 1174,
-      up: 29903,
-      ch: [
-        ["A", 1725, 115, 6208040328],
-        ["B", 1703, 118, 6314715168],
-      ],
-    },
-  ],
-  [
-    "qs1Johan",
-    "801000085070",
-    {
-      temp: 1003,
-      freq: 999827,
-      ac: 1208,
-      up: 26848,
-      ch: [
-        ["A", 1666, 193, 7435981645],
-        ["B", 1676, 199, 7732792842],
-        ["C", 1679, 217, 8541570338],
-        ["D", 1695, 202, 7942426724],
-      ],
-    },
-  ],
-  [
-    "yc600Annotated",
-    "408000158215",
-    {
-      temp: 1064,
-      freq: 999515,
-      ac: 1177,
-      up: 36063,
-      ch: [
-        ["A", 1641, 98, 7366666086],
-        ["B", 47, 1, 4467169],
-      ],
-    },
-  ],
-  // The uptime of the next three is also logged by their source ("extracted time" 15371, 36495, 36887).
-  [
-    "yc600Poll15371",
-    "408000158215",
-    {
-      temp: 997,
-      freq: 1000050,
-      ac: 1172,
-      up: 15371,
-      ch: [
-        ["A", 1682, 197, 2031165397],
-        ["B", 1684, 198, 2013845154],
-      ],
-    },
-  ],
-  [
-    "yc600Poll36495",
-    "408000158215",
-    {
-      temp: 1069,
-      freq: 1000106,
-      ac: 1185,
-      up: 36495,
-      ch: [
-        ["A", 1653, 96, 7019145225],
-        ["B", 50, 1, 3050656],
-      ],
-    },
-  ],
-  [
-    "yc600Poll36887",
-    "408000158215",
-    {
-      temp: 1067,
-      freq: 1000371,
-      ac: 1186,
-      up: 36887,
-      ch: [
-        ["A", 1652, 268, 7119690115],
-        ["B", 55, 1, 3067926],
-      ],
-    },
-  ],
-];
+/** The QS1-family captures and their serials; the worked values are in fixtures/capture-values.ts. */
+const QS1_FAMILY = [
+  ["qs1Johan", "801000085070"],
+  ["yc600Case0", "408000158215"],
+  ["yc600Annotated", "408000158215"],
+  ["yc600Poll15371", "408000158215"],
+  ["yc600Poll36495", "408000158215"],
+  ["yc600Poll36887", "408000158215"],
+] as const;
 
 function telemetryOf(hex: string): Telemetry {
   const r = decodeDump(fromHex(hex));
@@ -113,30 +25,30 @@ function telemetryOf(hex: string): Telemetry {
 }
 
 describe("telemetry 0xB1 (QS1 / YC600) against real captures", () => {
-  it.each(QS1_FAMILY)("%s decodes to the hand-derived values", (id, serial, raw) => {
-    const t = telemetryOf(captures[id as keyof typeof captures].hex);
+  it.each(QS1_FAMILY)("%s decodes to the worked values (bytes → DESIGN.md formula → value)", (id, serial) => {
+    const t = telemetryOf(captures[id].hex);
+    const w = WORKED[id];
     expect(t.serial).toBe(serial);
-    expect(t.temperatureC).toBeCloseTo(raw.temp * 0.2752 - 258.7, 6);
-    expect(t.frequencyHz).toBeCloseTo(50_000_000 / raw.freq, 6);
-    expect(t.acVoltageV).toBeCloseTo(raw.ac / 1.3277 / 4, 6);
-    expect(t.uptimeS).toBe(raw.up);
-    expect(t.channels.map((c) => c.input)).toEqual(raw.ch.map((c) => c[0]));
+    expect(t.temperatureC).toBeCloseTo(w.temperatureC, 4);
+    expect(t.frequencyHz).toBeCloseTo(w.frequencyHz, 5);
+    expect(t.acVoltageV).toBeCloseTo(w.acVoltageV, 3);
+    expect(t.uptimeS).toBe(w.uptimeS);
+    expect(t.channels.map((c) => c.input)).toEqual(w.channels.map((c) => c.input));
     t.channels.forEach((c, i) => {
-      const [, v, a, e] = raw.ch[i]!;
+      const x = w.channels[i]!;
       expect(c.channel).toBe(i + 1);
-      expect(c.voltageV).toBeCloseTo((v * 82.5) / 4096, 9);
-      expect(c.currentA).toBeCloseTo((a * 27.5) / 4096, 9);
-      expect(c.energyCounter).toBe(e);
-      expect(c.energyWh).toBeCloseTo(e * 3.756e-8, 6);
+      expect(c.voltageV).toBeCloseTo(x.voltageV, 4);
+      expect(c.currentA).toBeCloseTo(x.currentA, 5);
+      expect(c.powerW).toBeCloseTo(x.powerW, 3);
+      expect(c.energyWh).toBeCloseTo(x.energyWh, 4);
     });
-    const sumVI = raw.ch.reduce((s, [, v, a]) => s + ((v * 82.5) / 4096) * ((a * 27.5) / 4096), 0);
-    expect(t.acPowerW).toBeCloseTo(sumVI * 0.95, 6);
+    expect(t.acPowerW).toBeCloseTo(w.acPowerW, 3);
     expect(t.acPowerSource).toBe("estimate");
   });
 
   it("values are physically plausible for a producing inverter (50 Hz grid, 184–253 V, MPPT 22–48 V)", () => {
     for (const [id] of QS1_FAMILY) {
-      const t = telemetryOf(captures[id as keyof typeof captures].hex);
+      const t = telemetryOf(captures[id].hex);
       expect(t.frequencyHz).toBeGreaterThan(49.9);
       expect(t.frequencyHz).toBeLessThan(50.1);
       expect(t.acVoltageV).toBeGreaterThan(184);
@@ -169,23 +81,26 @@ describe("telemetry 0xB1 (QS1 / YC600) against real captures", () => {
 });
 
 describe("telemetry 0xBB (DS3)", () => {
-  it("decodes the captured DS3 frame with openaps scales (bytes read by hand)", () => {
+  it("decodes the captured DS3 frame to the worked values (openaps scales)", () => {
     const t = decodeReply(fromHex(captures.ds3Telemetry.hex));
     if (t.kind !== "telemetry") throw new Error(t.kind);
+    const w = WORKED.ds3Telemetry;
     expect(t.model).toBe("DS3");
-    expect(t.channels[0]!.voltageV).toBeCloseTo(0x06f5 * 0.02, 9);
-    expect(t.channels[1]!.voltageV).toBeCloseTo(0x06f9 * 0.02, 9);
-    expect(t.channels[0]!.currentA).toBeCloseTo(0x002e * 0.01172, 9);
-    expect(t.channels[1]!.currentA).toBeCloseTo(0x0034 * 0.01172, 9);
-    expect(t.acVoltageV).toBeCloseTo(0x0360 * 0.268, 9);
-    expect(t.frequencyHz).toBeCloseTo(0x138a * 0.01, 9);
-    expect(t.uptimeS).toBe(0x17a7);
-    expect(t.acPowerW).toBe(0x24);
+    t.channels.forEach((c, i) => {
+      const x = w.channels[i]!;
+      expect(c.voltageV).toBeCloseTo(x.voltageV, 6);
+      expect(c.currentA).toBeCloseTo(x.currentA, 6);
+      expect(c.powerW).toBeCloseTo(x.powerW, 3);
+      expect(c.energyWh).toBeCloseTo(x.energyWh, 4);
+    });
+    expect(t.acVoltageV).toBeCloseTo(w.acVoltageV, 6);
+    expect(t.frequencyHz).toBeCloseTo(w.frequencyHz, 6);
+    expect(t.uptimeS).toBe(w.uptimeS);
+    expect(t.acPowerW).toBe(w.acPowerW);
     expect(t.acPowerSource).toBe("reported");
-    expect(t.reactivePowerVar).toBe(0x1f);
-    expect(t.temperatureC).toBeCloseTo(0x0690 * 0.0198 - 23.84, 9);
-    expect(t.channels[0]!.energyWh).toBeCloseTo(0x0016f62b * 1.674e-5, 9);
-    expect(t.channels[1]!.energyWh).toBeCloseTo(0x0018e451 * 1.674e-5, 9);
+    // body 0x20 = 00 1F → +31 var (signed 16-bit).
+    expect(t.reactivePowerVar).toBe(31);
+    expect(t.temperatureC).toBeCloseTo(w.temperatureC, 6);
     // Reported AC power vs ΣV·I: a plausible conversion efficiency.
     const dc = t.channels.reduce((s, c) => s + c.powerW, 0);
     expect(t.acPowerW / dc).toBeGreaterThan(0.85);

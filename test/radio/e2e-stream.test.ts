@@ -4,12 +4,13 @@
  * reply delays, the driver's timeouts and the simulated clock (Date.now).
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { qs1LimitRaw, qs1LimitWatts, type Telemetry } from "../../src/protocol/index.ts";
+import type { Telemetry } from "../../src/protocol/index.ts";
 import { Stick } from "../../src/radio/stick.ts";
 import { openStreamTransport } from "../../src/radio/transport-url.ts";
-import { createDemoSite, DEMO_SERIALS } from "../../src/sim/demo-site.ts";
+import { createDemoSite, DEMO_LOCATION, DEMO_MODULE, DEMO_SERIALS } from "../../src/sim/demo-site.ts";
 import type { TelemetryEmitted } from "../../src/sim/emulator-types.ts";
 import { type LineFaultOptions, LineFaults } from "../../src/sim/line-faults.ts";
+import { SimSite } from "../../src/sim/site.ts";
 import { StickCore, StickEmulator } from "../../src/sim/stick-emulator.ts";
 import { ECU, expectMatchesTruth, lastTruth, MIDDAY, NIGHT } from "./e2e-helpers.ts";
 
@@ -22,9 +23,39 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function rig(startMs: number, faults: LineFaultOptions = {}) {
+/**
+ * Max-power words worked out from DESIGN.md §2, not with the codec's functions:
+ * QS1 250 W → (250 · 7395) >> 8 = 1 848 750 >> 8 = 7221 (0x1C35) → back 7221 · 256 / 7395 = 249.9765 W.
+ * DS3 600 W → round(600 / 0.06027) = round(9955.20) = 9955 → 9955 · 0.06027 = 599.98785 W;
+ * DS3 1100 W (top of its range) → round(18251.20) = 18251, under openaps' cap 0x474C = 18252 → 1099.98777 W.
+ */
+const QS1_250W_WORD = 7221;
+const QS1_250W_BACK = 249.9765;
+const DS3_600W_BACK = 599.98785;
+const DS3_1100W_BACK = 1099.98777;
+
+/** One of each model family on the demo roof: QS1 (4 inputs), YC600 (2), DS3 (2). */
+const MIXED = { qs1: "801000054321", yc600: "408000054321", ds3: "703000054321" } as const;
+function mixedSite(): SimSite {
+  const panel = { ...DEMO_MODULE, tiltDeg: 35, azimuthDeg: 180 };
+  return new SimSite({
+    ...DEMO_LOCATION,
+    seed: 11,
+    clearSky: true,
+    inverters: [
+      { serial: MIXED.qs1, panels: [panel, panel, panel, panel] },
+      { serial: MIXED.yc600, panels: [panel, panel] },
+      { serial: MIXED.ds3, panels: [panel, panel] },
+    ],
+  });
+}
+
+function rig(
+  startMs: number,
+  faults: LineFaultOptions = {},
+  site: SimSite = createDemoSite({ clearSky: true }),
+) {
   vi.setSystemTime(startMs);
-  const site = createDemoSite({ clearSky: true });
   const emitted: TelemetryEmitted[] = [];
   const core = new StickCore({
     inverters: site.inverters,
@@ -79,16 +110,45 @@ describe("driver ↔ stick emulator, in-process stream", () => {
     }
 
     const set = await run(stick.setMaxPower(A, 250));
-    expect(set).toMatchObject({ outcome: "applied", control: "confirmed", requestedRaw: qs1LimitRaw(250) });
+    expect(set).toMatchObject({ outcome: "applied", control: "confirmed", requestedRaw: QS1_250W_WORD });
     const q = await run(stick.queryLimit(A));
     expect(q.outcome).toBe("read");
-    expect(q.limit!.limitW).toBeCloseTo(qs1LimitWatts(qs1LimitRaw(250)), 9);
-    expect(Math.abs(q.limit!.limitW - 250)).toBeLessThan(256 / 7395);
+    expect(q.limit!.limitW).toBeCloseTo(QS1_250W_BACK, 4);
     // The inverter's own stored limit (the emulator's truth) is that wire value.
     await run(stick.poll(A), 5000);
-    expect(lastTruth(emitted, A).truth.limitW).toBeCloseTo(q.limit!.limitW, 9);
+    expect(lastTruth(emitted, A).truth.limitW).toBeCloseTo(QS1_250W_BACK, 4);
     // Same value again: nothing is written.
     expect(await run(stick.setMaxPower(A, 250))).toMatchObject({ outcome: "unchanged", writes: 0 });
+    await stick.stop();
+  });
+
+  it("QS1, YC600 and DS3 side by side: every field equals the truth, DS3 limits land in the inverter", async () => {
+    const { emitted, stick, site } = rig(MIDDAY, {}, mixedSite());
+    await run(stick.start(), 5000);
+    for (const serial of Object.values(MIXED)) stick.addInverter(await run(stick.pair(serial)));
+    for (const [family, serial] of Object.entries(MIXED)) {
+      const out = await run(stick.poll(serial), 5000);
+      expect(out.kind, family).toBe("reading");
+      if (out.kind !== "reading") return;
+      const t = out.reading.reply as Telemetry;
+      expect(t.family).toBe(family);
+      expect(t.acPowerW).toBeGreaterThan(50);
+      expectMatchesTruth(t, lastTruth(emitted, serial));
+    }
+    // DS3 limits are per inverter, in 0.06027 W steps; the emulated inverter stores what the word says.
+    for (const [watts, back] of [
+      [600, DS3_600W_BACK],
+      [1100, DS3_1100W_BACK],
+    ] as const) {
+      const set = await run(stick.setMaxPower(MIXED.ds3, watts));
+      expect(set, `${watts} W`).toMatchObject({ outcome: "applied" });
+      expect(site.inverter(MIXED.ds3)!.limitW()).toBeCloseTo(back, 4);
+      const q = await run(stick.queryLimit(MIXED.ds3));
+      expect(q.limit!.limitW).toBeCloseTo(back, 4);
+    }
+    // YC600 limits are per panel, like QS1.
+    await run(stick.setMaxPower(MIXED.yc600, 250));
+    expect(site.inverter(MIXED.yc600)!.limitW()).toBeCloseTo(QS1_250W_BACK, 4);
     await stick.stop();
   });
 

@@ -17,17 +17,16 @@ import {
   type CmdName,
   encodeLimitReplyL2,
   encodeSerial,
-  encodeTelemetry,
   encodeZnpFrame,
   is,
   type ModelInfo,
   modelForSerial,
   nameOf,
-  type TelemetryValues,
   type ZnpFrame,
   ZnpStreamParser,
   znp,
 } from "../../src/protocol/index.ts";
+import { encodeTelemetry, type TelemetryValues } from "../../src/sim/wire/telemetry.ts";
 import { duplexFor, FakeTransport } from "./fake-transport.ts";
 
 export { FakeTransport };

@@ -80,6 +80,8 @@ export function sampleTruth(
       voltageV: 33 + i,
       currentA: 4 + i / 2,
       energyCounter: 1_000_000 * (i + 1),
+      // Wh per counter step: 3.756e-8 (QS1/YC600), 1.674e-5 (DS3) — DESIGN.md §2.
+      energyWh: 1_000_000 * (i + 1) * (model === "DS3" ? 1.674e-5 : 3.756e-8),
     })),
     statusBytes: new Uint8Array(model === "DS3" ? 5 : 4),
     encrypted: false,

@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { DS3_ENERGY_WH_PER_LSB, QS1_ENERGY_WH_PER_LSB } from "../../src/protocol/scales.ts";
 import { Panel } from "../../src/sim/panel.ts";
 import { SimSite } from "../../src/sim/site.ts";
 import type { TelemetryTruth } from "../../src/sim/truth.ts";
@@ -13,6 +12,10 @@ import {
   MODULE_500,
   oneInverterSite,
 } from "./fixtures.ts";
+
+/** Wh per energy-counter step on the wire (DESIGN.md §2): QS1/YC600 5-byte, DS3 32-bit. */
+const QS1_ENERGY_WH_PER_LSB = 3.756e-8;
+const DS3_ENERGY_WH_PER_LSB = 1.674e-5;
 
 const QS1 = "801000085070";
 const NOON = JUNE_21 + 11.6 * HOUR;
@@ -61,7 +64,7 @@ describe("InverterSim day and night", () => {
     expect(morning.channels[0]!.energyCounter).toBeLessThan(evening.channels[0]!.energyCounter);
     expect(morning.channels[0]!.energyCounter).toBeGreaterThan(0);
     // Unconnected inputs read nothing.
-    expect(morning.channels[3]).toEqual({ voltageV: 0, currentA: 0, energyCounter: 0 });
+    expect(morning.channels[3]).toEqual({ voltageV: 0, currentA: 0, energyCounter: 0, energyWh: 0 });
   });
 
   it("starting mid-day behaves as if up since dawn", () => {

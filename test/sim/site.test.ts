@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { QS1_ENERGY_WH_PER_LSB } from "../../src/protocol/scales.ts";
 import { createDemoSite } from "../../src/sim/demo-site.ts";
 import { SimSite } from "../../src/sim/site.ts";
 import type { TelemetryTruth } from "../../src/sim/truth.ts";
@@ -59,7 +58,7 @@ describe("demo site on a clear June day", () => {
       .get(serial)!
       .filter((r) => r !== null)
       .at(-1)!;
-    return last.channels.map((c) => c.energyCounter * QS1_ENERGY_WH_PER_LSB);
+    return last.channels.map((c) => c.energyWh);
   };
 
   it("makes a plausible daily energy against the plane-of-array irradiance", () => {

@@ -2,7 +2,6 @@
 import type { Family, ModelName } from "../../src/protocol/models.ts";
 import { emptyStatus } from "../../src/protocol/status.ts";
 import type { Telemetry } from "../../src/protocol/types.ts";
-import { counterSpec } from "../../src/site/energy-units.ts";
 
 export const TZ = "Europe/Amsterdam";
 export const QS1_SERIAL = "801000012345";
@@ -10,13 +9,25 @@ export const DS3_SERIAL = "703000012345";
 
 const INPUTS = ["A", "B", "C", "D"] as const;
 
+/**
+ * Wh per raw counter step (DESIGN.md §2): QS1/QS1A/YC600 5-byte accumulator × 3.756e-8 Wh (openaps),
+ * DS3 32-bit × 1.674e-5 Wh. Literal on purpose: taken from the accountant's own table, a wrong scale would
+ * build the expectation with the same mistake.
+ */
+export const WH_PER_STEP: Readonly<Record<Family, number>> = {
+  qs1: 3.756e-8,
+  yc600: 3.756e-8,
+  yc1000: 3.756e-8,
+  ds3: 1.674e-5,
+};
+
 /** Wh → the family's raw counter (rounded to a whole LSB, as the wire carries it). */
 export function rawOf(wh: number, family: Family = "qs1"): number {
-  return Math.round(wh / counterSpec(family).whPerLsb);
+  return Math.round(wh / WH_PER_STEP[family]);
 }
 
 export function whOf(raw: number, family: Family = "qs1"): number {
-  return raw * counterSpec(family).whPerLsb;
+  return raw * WH_PER_STEP[family];
 }
 
 export interface ReadingSpec {

@@ -5,9 +5,10 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { QS1_ENERGY_WH_PER_LSB } from "../../src/protocol/scales.ts";
 import { EnergyAccountant } from "../../src/site/energy.ts";
-import { at, QS1_SERIAL, TZ, telemetry } from "./energy-fixtures.ts";
+import { at, QS1_SERIAL, TZ, telemetry, WH_PER_STEP } from "./energy-fixtures.ts";
+
+const QS1_ENERGY_WH_PER_LSB = WH_PER_STEP.qs1;
 
 const M = 2 ** 40;
 const CHANNELS = 4;

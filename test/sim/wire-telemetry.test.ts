@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { fromHex, toHex } from "../../src/protocol/bytes.ts";
 import { decodeDump } from "../../src/protocol/dump.ts";
 import { QS1_STATUS_OFFSET } from "../../src/protocol/status.ts";
-import { encodeTelemetry } from "../../src/protocol/telemetry-encode.ts";
 import { QS1_OFFSETS } from "../../src/protocol/telemetry-qs1.ts";
+import { encodeTelemetry } from "../../src/sim/wire/telemetry.ts";
 import { captures } from "../fixtures/captures.ts";
 
 /** The AF payload (serial + L2) of a captured UART dump. */

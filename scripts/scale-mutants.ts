@@ -1,0 +1,111 @@
+/**
+ * "Tests that can fail" (issue 9): break each scale constant in src/protocol/scales.ts, one at a time, and
+ * check that the converter tests AND the end-to-end tests notice — not only the protocol unit tests.
+ *
+ *   node --import tsx scripts/scale-mutants.ts [--factor 1.01] [--only NAME,NAME] [--groups protocol,converters,e2e]
+ *
+ * Works on a temporary copy of the checkout (tracked and new files, node_modules symlinked), so the working
+ * tree is never left mutated, even when interrupted. Prints a Markdown table; exit 1 if a constant escapes
+ * the converter or the end-to-end group.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+const GROUPS: Record<string, string[]> = {
+  protocol: ["test/protocol"],
+  converters: ["test/converters"],
+  e2e: ["test/e2e", "test/radio/e2e-stream.test.ts", "test/radio/e2e-tcp.test.ts"],
+};
+
+const { values: opts } = parseArgs({
+  options: {
+    factor: { type: "string", default: "1.01" },
+    only: { type: "string" },
+    groups: { type: "string", default: "protocol,converters,e2e" },
+  },
+});
+const factor = Number(opts.factor);
+if (!Number.isFinite(factor) || factor === 1) {
+  console.error(`--factor must be a number other than 1, got '${opts.factor}'`);
+  process.exit(2);
+}
+const groups = opts.groups!.split(",");
+for (const g of groups) {
+  if (!GROUPS[g]) {
+    console.error(`unknown group '${g}'; use ${Object.keys(GROUPS).join(", ")}`);
+    process.exit(2);
+  }
+}
+
+const root = resolve(import.meta.dirname, "..");
+const SCALES = "src/protocol/scales.ts";
+const original = readFileSync(join(root, SCALES), "utf8");
+const decl = /^export const (\w+) = (.+);$/gm;
+const names = [...original.matchAll(decl)].map((m) => m[1]!);
+const only = opts.only?.split(",");
+const chosen = only ? names.filter((n) => only.includes(n)) : names;
+if (chosen.length === 0) {
+  console.error(`no constants chosen; scales.ts declares ${names.join(", ")}`);
+  process.exit(2);
+}
+
+// A private copy: tracked files plus new, not-ignored ones.
+const copy = mkdtempSync(join(tmpdir(), "localecu-scale-mutants-"));
+const cleanup = () => rmSync(copy, { recursive: true, force: true });
+process.on("SIGINT", () => {
+  cleanup();
+  process.exit(130);
+});
+const files = spawnSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], {
+  cwd: root,
+  encoding: "utf8",
+})
+  .stdout.split("\0")
+  .filter((f) => f && f !== "node_modules");
+for (const f of files) {
+  mkdirSync(dirname(join(copy, f)), { recursive: true });
+  cpSync(join(root, f), join(copy, f));
+}
+symlinkSync(resolve(root, "node_modules"), join(copy, "node_modules"), "dir");
+
+function run(paths: string[]): boolean {
+  const r = spawnSync("npx", ["vitest", "run", "--bail=1", "--reporter=dot", ...paths], {
+    cwd: copy,
+    encoding: "utf8",
+    env: { ...process.env, CI: "" },
+  });
+  return r.status === 0;
+}
+
+try {
+  // The unmutated copy must be green, or every "caught" below would mean nothing.
+  for (const g of groups) {
+    if (!run(GROUPS[g]!)) throw new Error(`group ${g} fails without any mutation; fix that first`);
+  }
+  const rows: string[] = [];
+  let escaped = 0;
+  for (const name of chosen) {
+    const mutated = original.replace(
+      new RegExp(`^export const ${name} = (.+);$`, "m"),
+      (_l, expr: string) => `export const ${name} = (${expr}) * ${factor};`,
+    );
+    writeFileSync(join(copy, SCALES), mutated);
+    const caught = groups.map((g) => run(GROUPS[g]!) === false);
+    writeFileSync(join(copy, SCALES), original);
+    groups.forEach((g, i) => {
+      if (!caught[i] && g !== "protocol") escaped++;
+    });
+    const row = `| ${name} × ${factor} | ${caught.map((c) => (c ? "caught" : "**missed**")).join(" | ")} |`;
+    rows.push(row);
+    console.error(row);
+  }
+  console.log(`| constant | ${groups.join(" | ")} |`);
+  console.log(`|---|${groups.map(() => "---").join("|")}|`);
+  for (const r of rows) console.log(r);
+  process.exitCode = escaped > 0 ? 1 : 0;
+} finally {
+  cleanup();
+}
