@@ -132,7 +132,9 @@ describe("limit read-back", () => {
       const r = decodeReply(payload);
       expect(r.kind).toBe("limit");
       if (r.kind === "limit") {
-        expect(r.limitRaw).toBe(qs1LimitRaw(Number(w)));
+        // The word the vendor ECU-C itself sent for that wattage (L2 bytes 6–7 of its set frame).
+        const sent = frames.set_power_sniffs.l2_by_watts[w]!;
+        expect(r.limitRaw).toBe(Number.parseInt(sent.slice(12, 16), 16));
         expect(Math.abs(r.limitW - Number(w))).toBeLessThan(0.1);
       }
     },

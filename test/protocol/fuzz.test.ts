@@ -54,7 +54,7 @@ describe("fuzzing: random and mutated input never throws untyped and never hangs
       }),
       { numRuns: 50_000 },
     );
-  });
+  }, 180_000);
 
   it("50 000 random byte strings into the L2 decoder and reply decoder", () => {
     const payload = fc.oneof(
@@ -72,7 +72,7 @@ describe("fuzzing: random and mutated input never throws untyped and never hangs
       }),
       { numRuns: 50_000 },
     );
-  });
+  }, 180_000);
 
   it("a known capture still decodes after the fuzz (sanity of the harness)", () => {
     expect(decodeDump(fromHex(captures.qs1Johan.hex)).messages).toHaveLength(1);

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { runProbe } from "../../src/cli/probe.ts";
-import { qs1LimitRaw, qs1LimitWatts, type Telemetry } from "../../src/protocol/index.ts";
+import type { Telemetry } from "../../src/protocol/index.ts";
 import { Stick } from "../../src/radio/stick.ts";
 import { SimClock } from "../../src/sim/clock.ts";
 import { createDemoSite, DEMO_SERIALS } from "../../src/sim/demo-site.ts";
@@ -64,11 +64,12 @@ describe("driver ↔ stick emulator over TCP", () => {
         expectMatchesTruth(out.reading.reply as Telemetry, lastTruth(emitted, serial));
     }
     const set = await s.setMaxPower(B, 180);
-    expect(set).toMatchObject({ outcome: "applied", requestedRaw: qs1LimitRaw(180), writes: 1 });
+    // (180 · 7395) >> 8 = 1 331 100 >> 8 = 5199 (0x144F) → 5199 · 256 / 7395 = 179.9789 W.
+    expect(set).toMatchObject({ outcome: "applied", requestedRaw: 5199, writes: 1 });
     const q = await s.queryLimit(B);
-    expect(q.limit!.limitW).toBeCloseTo(qs1LimitWatts(qs1LimitRaw(180)), 9);
+    expect(q.limit!.limitW).toBeCloseTo(179.9789, 4);
     await s.poll(B);
-    expect(lastTruth(emitted, B).truth.limitW).toBeCloseTo(q.limit!.limitW, 9);
+    expect(lastTruth(emitted, B).truth.limitW).toBeCloseTo(179.9789, 4);
   });
 
   it("recovers from line noise and a dropped connection", async () => {

@@ -1,13 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildInverterRequest, pairingSequence } from "../../src/protocol/aps-link.ts";
 import { fromHex } from "../../src/protocol/bytes.ts";
-import {
-  encodeLimitQuery,
-  encodePoll,
-  encodeSetMaxPower,
-  qs1LimitRaw,
-  qs1LimitWatts,
-} from "../../src/protocol/commands.ts";
+import { encodeLimitQuery, encodePoll, encodeSetMaxPower } from "../../src/protocol/commands.ts";
 import { decodeDump } from "../../src/protocol/dump.ts";
 import type { LimitReply, Telemetry } from "../../src/protocol/types.ts";
 import { encodeZnpFrame, type ZnpFrame } from "../../src/protocol/znp-frame.ts";
@@ -60,7 +54,9 @@ describe("StickEmulator with the real inverter simulation (demo site)", () => {
     await request(encodeSetMaxPower({ family: "qs1", watts: 200, rangeW: [20, 500] }));
     clock.advance(10_000); // the simulated inverter applies a command 2–5 s after receiving it
     const limit = decodeDump(raw(await request(encodeLimitQuery()))).messages[0]!.reply as LimitReply;
-    expect(limit.limitW).toBeCloseTo(qs1LimitWatts(qs1LimitRaw(200)), 9);
+    // (200 · 7395) >> 8 = 5777 (0x1691, as the vendor ECU-C sends for 200 W) → 5777 · 256 / 7395 = 199.9881 W.
+    expect(limit.limitRaw).toBe(0x1691);
+    expect(limit.limitW).toBeCloseTo(199.9881, 4);
   });
 
   it("cannot pair at night, and a request to the address then finds no route", async () => {

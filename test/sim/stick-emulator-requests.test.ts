@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildInverterRequest, pairingSequence } from "../../src/protocol/aps-link.ts";
 import { fromHex, toHex } from "../../src/protocol/bytes.ts";
-import {
-  encodeLimitQuery,
-  encodeOnOff,
-  encodePoll,
-  encodeSetMaxPower,
-  qs1LimitRaw,
-  qs1LimitWatts,
-} from "../../src/protocol/commands.ts";
+import { encodeLimitQuery, encodeOnOff, encodePoll, encodeSetMaxPower } from "../../src/protocol/commands.ts";
 import { decodeDump } from "../../src/protocol/dump.ts";
 import { modelForSerial } from "../../src/protocol/models.ts";
 import type { LimitReply, Telemetry } from "../../src/protocol/types.ts";
@@ -157,7 +150,8 @@ describe("StickEmulator runs commands on the inverters", () => {
       encodeSetMaxPower({ family: "qs1", watts: 250, rangeW: [20, 500], broadcast: true }),
     );
     expect(heads(out)).toEqual(["640100", "4480001401"]);
-    const applied = `limit ${qs1LimitWatts(qs1LimitRaw(250)).toFixed(2)}`;
+    // (250 · 7395) >> 8 = 7221 → 7221 · 256 / 7395 = 249.98 W per panel.
+    const applied = "limit 249.98";
     expect(invs.map((i) => i.commands)).toEqual([[applied], [applied], []]);
   });
 
