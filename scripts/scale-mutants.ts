@@ -8,7 +8,7 @@
  * tree is never left mutated, even when interrupted. Prints a Markdown table; exit 1 if a constant escapes
  * the converter tests or both end-to-end groups.
  */
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import {
   cpSync,
   mkdirSync,
@@ -72,7 +72,9 @@ if (chosen.length === 0) {
 // A private copy: tracked files plus new, not-ignored ones.
 const copy = mkdtempSync(join(tmpdir(), "localecu-scale-mutants-"));
 const cleanup = () => rmSync(copy, { recursive: true, force: true });
+let child: ChildProcess | undefined;
 process.on("SIGINT", () => {
+  child?.kill("SIGTERM");
   cleanup();
   process.exit(130);
 });
@@ -89,20 +91,33 @@ for (const f of files) {
 symlinkSync(resolve(root, "node_modules"), join(copy, "node_modules"), "dir");
 
 let lastOutput = "";
-function run(paths: string[]): boolean {
-  const r = spawnSync("npx", ["vitest", "run", "--bail=1", "--reporter=dot", ...paths], {
-    cwd: copy,
-    encoding: "utf8",
-    env: { ...process.env, CI: "" },
+/** vitest on some test paths in the copy; true when every test passed. Async, so Ctrl-C is handled. */
+function run(paths: string[]): Promise<boolean> {
+  return new Promise((done) => {
+    const c = spawn("npx", ["vitest", "run", "--bail=1", "--reporter=dot", ...paths], {
+      cwd: copy,
+      env: { ...process.env, CI: "" },
+    });
+    child = c;
+    let out = "";
+    c.stdout.on("data", (d: Buffer) => {
+      out += d;
+    });
+    c.stderr.on("data", (d: Buffer) => {
+      out += d;
+    });
+    c.on("close", (code) => {
+      lastOutput = out;
+      child = undefined;
+      done(code === 0);
+    });
   });
-  lastOutput = `${r.stdout}\n${r.stderr}`;
-  return r.status === 0;
 }
 
 try {
   // The unmutated copy must be green, or every "caught" below would mean nothing.
   for (const g of groups) {
-    if (!run(GROUPS[g]!)) {
+    if (!(await run(GROUPS[g]!))) {
       console.error(lastOutput.slice(-3000));
       throw new Error(`group ${g} fails without any mutation; fix that first`);
     }
@@ -115,7 +130,8 @@ try {
       (_l, expr: string) => `export const ${name} = (${expr}) * ${factor};`,
     );
     writeFileSync(join(copy, SCALES), mutated);
-    const caught = groups.map((g) => run(GROUPS[g]!) === false);
+    const caught: boolean[] = [];
+    for (const g of groups) caught.push(!(await run(GROUPS[g]!)));
     writeFileSync(join(copy, SCALES), original);
     const by = (g: string) => caught[groups.indexOf(g)] ?? true;
     if (!by("converters") || (!by("e2e-radio") && !by("e2e-mqtt"))) escaped++;
