@@ -144,7 +144,7 @@ describe("decodeDump: what an installer pastes", () => {
 
   it("bytes with no ZNP frame at all say so, with the reason", () => {
     expect(() => decodeDump(fromHex("F8F8F8F8"))).toThrow(
-      "sof: no complete ZNP frame in 4 bytes (no FE start byte)",
+      "sof: no complete ZNP frame in 4 bytes (sof at byte 0: 4 byte(s) before FE)",
     );
   });
 });
