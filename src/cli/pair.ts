@@ -28,8 +28,11 @@ export function pairCommand(): Command {
         for (const s of serials) {
           if (!isSerial(s))
             throw new CliError(`'${s}' is not a 12-digit serial (copy it from the inverter label)`);
-          if (!modelForSerial(s))
-            throw new CliError(`${s}: serial prefix ${s.slice(0, 3)} is not a known APsystems model`);
+          // Pairing itself needs no model; site.yaml's `model` names one for a prefix we do not know.
+          if (!modelForSerial(s) && !config.inverters.some((i) => i.serial === s && i.model))
+            throw new CliError(
+              `${s}: serial prefix ${s.slice(0, 3)} is not a known APsystems model; add it to ${o.config} with its model (model: QS1, QS1A, YC600 or DS3)`,
+            );
         }
         const stepMs = o.stepMs === undefined ? undefined : Number(o.stepMs);
         if (stepMs !== undefined && !(stepMs >= 0)) {

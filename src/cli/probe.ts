@@ -1,5 +1,5 @@
 /**
- * `localecu probe --port URL --inverter SERIAL [--inverter SERIAL…] [--ecu-id HEX]`: the installer's
+ * `localecu probe --port URL --inverter SERIAL [--inverter SERIAL…] [--model NAME] [--ecu-id HEX]`: the installer's
  * first test of a stick. Brings the coordinator up, pairs each inverter (or uses `SERIAL=0xSHORT` when
  * the short address is known), polls each once and prints one JSON line per inverter on stdout —
  * `serial`, `short_address`, `link_quality` and the reading in `localecu decode`'s shape. Progress and
@@ -11,6 +11,7 @@
 import { hostname } from "node:os";
 import { Command } from "commander";
 import { isSerial } from "../protocol/ids.ts";
+import { MODELS, type ModelInfo, modelByName, modelForSerial } from "../protocol/models.ts";
 import { formatEcuId, resolveEcuId } from "../radio/ecu-id.ts";
 import { RadioError } from "../radio/errors.ts";
 import { errorMessage } from "../radio/log.ts";
@@ -24,6 +25,7 @@ import { formatReply, hex4 } from "./format.ts";
 interface RawOptions {
   port?: string;
   inverter: string[];
+  model?: string;
   ecuId?: string;
   timeout: string;
   pairStep: string;
@@ -34,6 +36,8 @@ export interface ProbeTarget {
   serial: string;
   /** Known short address: skip pairing. */
   shortAddress?: number;
+  /** --model: for a serial whose prefix is not a known model (site.yaml's `model`). */
+  model?: ModelInfo;
 }
 
 export interface ProbeConfig {
@@ -59,6 +63,10 @@ export function probeCommand(): Command {
       "12-digit serial, repeatable; SERIAL=0xSHORT skips pairing",
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
+    )
+    .option(
+      "--model <name>",
+      `read the inverters as this model when their serial prefix is unknown (${MODELS.map((m) => m.model).join(", ")})`,
     )
     .option(
       "--ecu-id <hex>",
@@ -87,7 +95,16 @@ export function parseProbeOptions(raw: RawOptions): ProbeConfig {
   }
   if (raw.inverter.length === 0)
     throw new CliError("give at least one --inverter SERIAL (the 12 digits on its label)");
-  const targets = raw.inverter.map(parseTarget);
+  let model: ModelInfo | undefined;
+  if (raw.model !== undefined) {
+    model = modelByName(raw.model);
+    if (!model) {
+      throw new CliError(
+        `--model: '${raw.model}' is not a model; use one of ${MODELS.map((m) => m.model).join(", ")}`,
+      );
+    }
+  }
+  const targets = raw.inverter.map((t) => parseTarget(t, model));
   if (raw.ecuId !== undefined && !/^[0-9a-fA-F]{12}$/.test(raw.ecuId)) {
     throw new CliError(`--ecu-id must be 12 hex digits (e.g. D8A3011B9780), got '${raw.ecuId}'`);
   }
@@ -102,15 +119,21 @@ export function parseProbeOptions(raw: RawOptions): ProbeConfig {
   return cfg;
 }
 
-function parseTarget(text: string): ProbeTarget {
+function parseTarget(text: string, model: ModelInfo | undefined): ProbeTarget {
   const [serial = "", short] = text.split("=");
   if (!isSerial(serial)) throw new CliError(`--inverter: '${serial}' is not a 12-digit inverter serial`);
-  if (short === undefined) return { serial };
+  if (!model && !modelForSerial(serial)) {
+    throw new CliError(
+      `--inverter ${serial}: prefix ${serial.slice(0, 3)} is not a known APsystems model; say which it is with --model (${MODELS.map((m) => m.model).join(", ")})`,
+    );
+  }
+  const base: ProbeTarget = model ? { serial, model } : { serial };
+  if (short === undefined) return base;
   const v = /^0x[0-9a-f]{1,4}$/i.test(short) ? Number.parseInt(short.slice(2), 16) : Number.NaN;
   if (!(v > 0 && v < 0xfff8)) {
     throw new CliError(`--inverter ${serial}=${short}: the short address must be hex 0x0001–0xFFF7`);
   }
-  return { serial, shortAddress: v };
+  return { ...base, shortAddress: v };
 }
 
 function positive(name: string, v: string): number {
@@ -170,7 +193,7 @@ async function probeOne(stick: Stick, t: ProbeTarget, io: ProbeIo): Promise<Reco
       short = paired.shortAddress;
       io.err(`probe: ${t.serial} paired at ${hex4(short)} — store this short address`);
     }
-    stick.addInverter({ serial: t.serial, shortAddress: short });
+    stick.addInverter({ serial: t.serial, shortAddress: short, model: t.model });
     return lineFor(t.serial, short, await stick.poll(t.serial));
   } catch (e) {
     return {

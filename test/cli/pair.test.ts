@@ -59,6 +59,12 @@ describe("localecu pair", () => {
     expect(r.stderr).toMatch(/not a 12-digit serial/);
   });
 
+  it("refuses an unknown serial prefix unless site.yaml gives that inverter a model", async () => {
+    const r = await runCli(["pair", "803000012345", "--config", config]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/prefix 803 is not a known APsystems model; add it to .*site\.yaml with its model/);
+  });
+
   it("says clearly when the stick cannot be reached", async () => {
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, readFileSync(config, "utf8").replace(emu.url, "tcp://127.0.0.1:1"));

@@ -134,8 +134,20 @@ describe("localecu probe", () => {
     [{ inverter: [`${YC600}=0xFFFF`] }, /0x0001–0xFFF7/],
     [{ ecuId: "XYZ" }, /--ecu-id must be 12 hex digits/],
     [{ timeout: "0" }, /--timeout must be a positive number/],
+    [
+      { inverter: ["803000012345"] },
+      /prefix 803 is not a known APsystems model; say which it is with --model/,
+    ],
+    [{ inverter: ["803000012345"], model: "QS2" }, /--model: 'QS2' is not a model/],
   ])("rejects bad arguments %o", (patch, msg) => {
     const r = { ...raw("tcp://127.0.0.1:1", [YC600]), ...patch } as Parameters<typeof parseProbeOptions>[0];
     expect(() => parseProbeOptions(r)).toThrow(msg);
+  });
+
+  it("--model reads an inverter whose serial prefix is unknown as that model", () => {
+    const r = { ...raw("tcp://127.0.0.1:1", ["803000012345=0x1234"]), model: "QS1" };
+    expect(parseProbeOptions(r).targets).toEqual([
+      { serial: "803000012345", shortAddress: 0x1234, model: expect.objectContaining({ model: "QS1" }) },
+    ]);
   });
 });
