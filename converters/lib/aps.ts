@@ -7,7 +7,7 @@
  */
 import type { ModernExtend } from "zigbee-herdsman-converters/lib/types";
 import type { ModelName } from "../../src/protocol/models.ts";
-import { channelExposes, inverterExposes, READ_ONLY_REASON } from "./exposes.ts";
+import { channelExposes, inverterExposes } from "./exposes.ts";
 import { modelInfo } from "./fingerprint.ts";
 import { forgetDevice, fzApsReplies } from "./fz.ts";
 import { applyCatalogToHaPayload } from "./ha.ts";
@@ -41,7 +41,10 @@ export function panels(args: { model: ModelName; count?: number }): ModernExtend
   return { exposes: channelExposes(model, count), isModernExtend: true };
 }
 
-/** The model's description from models.ts, plus why it is read-only here. */
+/**
+ * The model's description from models.ts, marked read-only. Short on purpose: zigbee2mqtt shows it as the
+ * device's model in Home Assistant; the reason (READ_ONLY_REASON) is in docs/zigbee2mqtt.md and the log.
+ */
 export function description(model: ModelName): string {
-  return `${modelInfo(model).description} — ${READ_ONLY_REASON}`;
+  return `${modelInfo(model).description}, read-only in zigbee2mqtt`;
 }

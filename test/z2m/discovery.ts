@@ -11,6 +11,7 @@ export interface Discovery {
   state_topic?: string;
   value_template?: string;
   options?: string[];
+  device?: { model?: string; manufacturer?: string };
 }
 
 export function discoveryOf(published: readonly Published[], ieeeAddr: string): Map<string, Discovery> {

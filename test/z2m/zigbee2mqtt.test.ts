@@ -289,5 +289,9 @@ describe("Home Assistant discovery published by zigbee2mqtt", () => {
     expect(new Set(names).size).toBe(names.length);
     // read-only: no controls
     expect([...d.values()].filter((x) => ["number", "switch", "button"].includes(x.component))).toEqual([]);
+    // zigbee2mqtt shows the definition's description as the device model: one short line, marked read-only
+    const model = d.get("power")?.device?.model ?? "";
+    expect(model).toMatch(/microinverter.*read-only in zigbee2mqtt/);
+    expect(model.length).toBeLessThanOrEqual(80);
   });
 });
