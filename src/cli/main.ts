@@ -49,7 +49,19 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
   demo: { summary: "run the demo (npm start)", load: async () => (await import("./demo.ts")).demoCommand() },
 };
 
+/**
+ * `localecu check … | head`: the reader left, so there is nobody to tell; stop quietly with the exit code
+ * so far, the way Unix tools end on a closed pipe, instead of a stack trace.
+ */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+    process.exit();
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe(process.stdout);
   const program = new Command("localecu")
     .description("Cloud-free monitoring and control of APsystems QS1 / YC600 / DS3 microinverters")
     .version(process.env.npm_package_version ?? "0.1.0")

@@ -16,6 +16,20 @@ afterEach(() => {
 });
 
 describe("localecu check", () => {
+  it("stops quietly with its exit code when the reader closes the pipe (check … | head)", async () => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/localecu.js"), "check", EXAMPLE_PATH], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.destroy(); // the reader is gone before the first line: every write meets EPIPE
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
+  });
+
   it("exits 0 on the demo site and prints each finding with its datasheet line", async () => {
     const r = await check(EXAMPLE_PATH);
     expect(r.code).toBe(0);
