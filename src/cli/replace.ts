@@ -6,7 +6,7 @@
 import { open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Command } from "commander";
-import { ConfigError, formatIssue } from "../site/config.ts";
+import { ConfigError, formatIssueAt } from "../site/config.ts";
 import { ReplaceError, type ReplaceResult, replaceInverter } from "../site/replace.ts";
 
 export interface ReplaceHooks {
@@ -50,7 +50,7 @@ export async function runReplace(
     result = replaceInverter(text, oldSerial, newSerial, file);
   } catch (e) {
     if (e instanceof ConfigError) {
-      for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+      for (const issue of e.issues) process.stderr.write(`${formatIssueAt(issue)}\n`);
       process.stderr.write(`${file}: fix the configuration first (localecu check ${file})\n`);
       return 2;
     }

@@ -12,7 +12,7 @@ import type { SiteConfig } from "./config-types.ts";
 import { coerceSerials, locate, type ParsedYaml, readYaml } from "./config-yaml.ts";
 
 export type { ConfigIssue } from "./config-issues.ts";
-export { ConfigError, formatIssue } from "./config-issues.ts";
+export { ConfigError, formatIssue, formatIssueAt } from "./config-issues.ts";
 export { SCHEMA_URL } from "./config-schema.ts";
 export { resolveSecret, SecretError } from "./config-secret.ts";
 export type * from "./config-types.ts";

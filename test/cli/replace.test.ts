@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { replaceCommand } from "../../src/cli/replace.ts";
 import type { ReplaceResult } from "../../src/site/replace.ts";
 import { runCommand } from "../helpers/command.ts";
-import { EXAMPLE, EXAMPLE_PATH } from "../site/config-fixtures.ts";
+import { EXAMPLE, EXAMPLE_PATH, FIXTURES } from "../site/config-fixtures.ts";
 
 function siteCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "localecu-replace-"));
@@ -22,6 +22,17 @@ afterEach(() => {
 });
 
 describe("localecu replace", () => {
+  it("a broken site.yaml: each problem at file:line:col, nothing written, exit 2", async () => {
+    const file = join(FIXTURES, "schema-errors.yaml");
+    const before = readFileSync(file, "utf8");
+    const r = await replace(["801000012345", "801000012399", "--config", file]);
+    expect(r.code).toBe(2);
+    // history_days: ninety is on line 4, column 17 (counted in test/fixtures/site/schema-errors.yaml)
+    expect(r.stderr).toContain(`${file}:4:17: site.history_days:`);
+    expect(r.stderr).toMatch(/fix the configuration first/);
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
+
   it("rewrites the file in place, prints the changes and the manual's section-7 steps, calls the hook", async () => {
     const file = siteCopy();
     const seen: [string, string, string][] = [];
