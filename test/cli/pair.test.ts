@@ -62,7 +62,9 @@ describe("localecu pair", () => {
   it("refuses an unknown serial prefix unless site.yaml gives that inverter a model", async () => {
     const r = await runCli(["pair", "803000012345", "--config", config]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/prefix 803 is not a known APsystems model; add it to .*site\.yaml with its model/);
+    expect(r.stderr).toMatch(
+      /prefix 803 is not a known APsystems model; add it to .*site\.yaml with its model/,
+    );
   });
 
   it("says clearly when the stick cannot be reached", async () => {
