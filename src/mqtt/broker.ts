@@ -1,9 +1,18 @@
 /**
  * The embedded MQTT broker used when site.yaml names no broker (and by `npm start`'s demo): aedes on a TCP
  * port, bound to 127.0.0.1 unless told otherwise, with retained messages kept in memory.
+ *
+ * Nothing we publish comes near 64 KiB (the largest is a discovery config of a few KiB), so bigger
+ * publishes are refused and their sender disconnected: one client must not fill the broker's memory.
  */
-import { createServer, type Server } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { Aedes } from "aedes";
+import { packetSizeGuard } from "./packet-guard.ts";
+
+/** The largest payload the embedded broker accepts (bytes). */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+/** Any packet larger than this is cut off while it is still arriving, before it is buffered whole. */
+const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 4096;
 
 export interface EmbeddedBroker {
   url: string;
@@ -12,28 +21,55 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
+/** Why the broker could not start, as one line that says how to fix it. */
+export class BrokerStartError extends Error {}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export async function startEmbeddedBroker(
   opts: { host?: string; port?: number } = {},
 ): Promise<EmbeddedBroker> {
   const host = opts.host ?? "127.0.0.1";
-  const broker = await Aedes.createBroker();
-  const server: Server = createServer(broker.handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (e: NodeJS.ErrnoException) =>
-      reject(
-        e.code === "EADDRINUSE"
-          ? new Error(
-              `MQTT port ${opts.port} on ${host} is already in use: choose another with --mqtt-port or LOCALECU_MQTT_PORT`,
-            )
-          : e,
-      ),
-    );
-    server.listen(opts.port ?? 1883, host, () => resolve());
+  const broker = await Aedes.createBroker({
+    authorizePublish: (_client, packet, done) => {
+      if (packet.topic.startsWith("$SYS/")) return done(new Error("$SYS/ topics are reserved"));
+      if (packet.payload.length > MAX_PAYLOAD_BYTES) {
+        return done(new Error(`payload of ${packet.payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`));
+      }
+      done(null);
+    },
   });
+  const server: Server = createServer((socket: Socket) => {
+    packetSizeGuard(socket, MAX_PACKET_BYTES);
+    broker.handle(socket);
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.port ?? 1883, host, () => resolve());
+    });
+  } catch (e) {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    const err = e as NodeJS.ErrnoException;
+    const where = `${host}:${opts.port ?? 1883}`;
+    const fix =
+      err.code === "EADDRINUSE"
+        ? "is already in use (another broker or demo?): stop it, or choose another port with --mqtt-port / LOCALECU_MQTT_PORT (0 picks a free one)"
+        : err.code === "EADDRNOTAVAIL"
+          ? "is not an address of this machine: use 127.0.0.1, 0.0.0.0 or one of its LAN addresses"
+          : err.code === "EACCES"
+            ? "needs privileges (ports below 1024): choose a port above 1024"
+            : `cannot be opened: ${err.message}`;
+    throw new BrokerStartError(`embedded MQTT broker: ${where} ${fix}`);
+  }
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : (opts.port ?? 1883);
+  const urlHost = host.includes(":") ? `[${host}]` : host;
   return {
-    url: `mqtt://${host}:${port}`,
+    url: `mqtt://${urlHost}:${port}`,
     host,
     port,
     close: () =>
