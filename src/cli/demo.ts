@@ -3,29 +3,34 @@
  * broker, an emulated stick in-process, the 4-QS1 demo roof (16 panels, one inverter partly shaded) on an
  * accelerated clock, and the full controller with Home Assistant discovery.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Command } from "commander";
 import { scaledClock } from "../controller/clock.ts";
 import { type RunningController, runController } from "../controller/run.ts";
 import { createLogger } from "../log.ts";
+import { isLoopback } from "../mqtt/broker.ts";
 import { openStreamTransport } from "../radio/transport-url.ts";
 import { DEMO_SHADING } from "../sim/demo-site.ts";
 import { simSiteFromConfig } from "../sim/from-config.ts";
 import { StickEmulator } from "../sim/stick-emulator.ts";
 import { loadConfig } from "../site/config.ts";
+import { defaultDemoDataDir, firstMissingDir, readDemoClock, saveDemoClock } from "./demo-data.ts";
 import { CliError, guard } from "./errors.ts";
 
 export const DEMO_CONFIG = fileURLToPath(new URL("../../examples/site.yaml", import.meta.url));
 const DEFAULT_SPEED = 60;
 const DEFAULT_PORT = 1883;
+const DEFAULT_HOST = "127.0.0.1";
+/** How often the simulated clock is saved (real ms): a kill -9 loses at most this × speed of it. */
+const CLOCK_SAVE_MS = 1000;
 
 export interface DemoOptions {
   start?: string;
   speed?: string;
   mqttPort?: string;
+  mqttHost?: string;
   data?: string;
   seed?: string;
   clouds?: boolean;
@@ -60,6 +65,12 @@ export function parseDemoOptions(raw: DemoOptions, env: NodeJS.ProcessEnv = proc
       `--mqtt-port / LOCALECU_MQTT_PORT must be a port number (0 picks a free one), got '${portText}'`,
     );
   }
+  const mqttHost = (raw.mqttHost ?? env.LOCALECU_MQTT_HOST ?? DEFAULT_HOST).trim();
+  if (mqttHost === "" || /[\s/]/.test(mqttHost)) {
+    throw new CliError(
+      `--mqtt-host / LOCALECU_MQTT_HOST must be an address of this machine (127.0.0.1, 0.0.0.0, a LAN address), got '${mqttHost}'`,
+    );
+  }
   const startText = raw.start ?? env.LOCALECU_START;
   let startMs: number | undefined;
   if (startText !== undefined) {
@@ -71,18 +82,25 @@ export function parseDemoOptions(raw: DemoOptions, env: NodeJS.ProcessEnv = proc
   }
   const seed = raw.seed === undefined ? 1 : Number(raw.seed);
   if (!Number.isInteger(seed)) throw new CliError(`--seed must be an integer, got '${raw.seed}'`);
-  return { speed, mqttPort, startMs, seed, clouds: raw.clouds === true, data: raw.data };
+  const dataText = raw.data ?? env.LOCALECU_DATA;
+  if (dataText !== undefined && dataText.trim() === "") {
+    throw new CliError("--data / LOCALECU_DATA must name a folder, got an empty value");
+  }
+  const data = dataText === undefined ? defaultDemoDataDir(env) : resolve(dataText);
+  return { speed, mqttPort, mqttHost, startMs, seed, clouds: raw.clouds === true, data };
 }
 
 export async function startDemo(
   raw: DemoOptions,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<RunningController & { startMs: number; speed: number }> {
+): Promise<RunningController & { startMs: number; speed: number; dataDir: string; resumed: boolean }> {
   const o = parseDemoOptions(raw, env);
   const config = await loadConfig(DEMO_CONFIG);
-  const startMs = o.startMs ?? defaultDemoStart(Date.now(), config.site.timezone);
+  const dataDir = o.data;
+  // An explicit --start wins; otherwise the simulated day goes on where the last run left it.
+  const saved = o.startMs === undefined ? readDemoClock(dataDir) : undefined;
+  const startMs = o.startMs ?? saved ?? defaultDemoStart(Date.now(), config.site.timezone);
   const clock = scaledClock(startMs, o.speed);
-  const dataDir = o.data ?? mkdtempSync(join(tmpdir(), "localecu-demo-"));
   // The emulated inverters start unpaired on every run; short addresses kept from a previous run would
   // point at nothing. (Real inverters keep their pairing, and so does a real site's pairing.json.)
   rmSync(join(dataDir, "pairing.json"), { force: true });
@@ -92,7 +110,7 @@ export async function startDemo(
   config.mqtt.password = undefined;
   config.mqtt.tls = undefined;
   config.homeassistant = undefined;
-  config.mqtt.embedded = { host: "127.0.0.1", port: o.mqttPort };
+  config.mqtt.embedded = { host: o.mqttHost, port: o.mqttPort };
   // The roof the controller is told about (examples/site.yaml) is the roof that is simulated.
   const site = simSiteFromConfig(config, { seed: o.seed, clearSky: !o.clouds, shading: DEMO_SHADING });
   const logger = createLogger({ level: env.LOCALECU_LOG_LEVEL, pretty: env.LOCALECU_LOG_FORMAT !== "json" });
@@ -106,22 +124,43 @@ export async function startDemo(
       }),
     { url: "emulator://demo", clock },
   );
-  const running = await runController({
-    config,
-    logger,
-    clock,
-    transport,
-    // The emulated inverters need no 1.5 s between pairing broadcasts; the demo shows data sooner.
-    stick: { ecuId: config.stick?.ecuId ?? "D8A3011B9780", pairing: { stepMs: 250 } },
-    env,
-  });
+  // A failed start removes the folders it made: nothing is left behind.
+  const created = firstMissingDir(dataDir);
+  let running: RunningController;
+  try {
+    running = await runController({
+      config,
+      logger,
+      clock,
+      transport,
+      // The emulated inverters need no 1.5 s between pairing broadcasts; the demo shows data sooner.
+      stick: { ecuId: config.stick?.ecuId ?? "D8A3011B9780", pairing: { stepMs: 250 } },
+      env,
+      instance: "demo",
+    });
+    saveDemoClock(dataDir, clock.now());
+  } catch (e) {
+    if (created) rmSync(created, { recursive: true, force: true });
+    throw e;
+  }
+  const saver = setInterval(() => {
+    try {
+      saveDemoClock(dataDir, clock.now());
+    } catch (e) {
+      logger.warn(`cannot save the simulated clock in ${dataDir}: ${(e as Error).message}`);
+    }
+  }, CLOCK_SAVE_MS);
+  saver.unref();
   return {
     ...running,
     startMs,
     speed: o.speed,
+    dataDir,
+    resumed: saved !== undefined,
     async stop() {
+      clearInterval(saver);
       await running.stop();
-      if (!o.data) rmSync(dataDir, { recursive: true, force: true });
+      saveDemoClock(dataDir, clock.now());
     },
   };
 }
@@ -129,28 +168,53 @@ export async function startDemo(
 export function demoCommand(): Command {
   return new Command("demo")
     .description("run the demo: embedded MQTT broker, emulated stick, simulated 4-QS1 roof on a fast clock")
-    .option("--start <iso>", "simulated start time (default: 10:30 today, site time; env LOCALECU_START)")
+    .option(
+      "--start <iso>",
+      "simulated start time (default: where the last run stopped, else 10:30 today, site time; env LOCALECU_START)",
+    )
     .option("--speed <x>", "simulated seconds per real second (default 60; env LOCALECU_SPEED)")
     .option("--mqtt-port <port>", "embedded broker port (default 1883; env LOCALECU_MQTT_PORT)")
-    .option("--data <dir>", "keep the demo's data here (default: a temporary folder)")
+    .option(
+      "--mqtt-host <address>",
+      "address the embedded broker listens on (default 127.0.0.1; 0.0.0.0 = every network; env LOCALECU_MQTT_HOST)",
+    )
+    .option(
+      "--data <dir>",
+      "energy totals and simulated clock (default $XDG_DATA_HOME/localecu/demo or ~/.local/share/localecu/demo; env LOCALECU_DATA)",
+    )
     .option("--seed <n>", "simulation seed (default 1)")
     .option("--clouds", "seeded passing clouds instead of a clear sky")
     .action((raw: DemoOptions) =>
       guard(async () => {
         const demo = await startDemo(raw);
-        const url = demo.mqttUrl;
+        const url = new URL(demo.mqttUrl);
+        const host = demo.broker?.host ?? url.hostname;
+        const local = isLoopback(host);
+        const haHost = local
+          ? "127.0.0.1"
+          : host === "0.0.0.0" || host === "::"
+            ? "<this machine's address>"
+            : host;
         process.stdout.write(
           [
             "",
             "localecu demo is running — a simulated roof of 4 QS1 inverters (16 panels, one partly shaded).",
-            `  simulated time: ${new Date(demo.startMs).toISOString()} at ×${demo.speed}`,
-            `  MQTT broker:    ${url}   (embedded, listening on 127.0.0.1 only)`,
+            `  simulated time: ${new Date(demo.startMs).toISOString()} at ×${demo.speed}` +
+              (demo.resumed ? " (resumed where the last run stopped; --start to choose)" : ""),
+            `  data:           ${demo.dataDir}   (lifetime energy and simulated clock; --data to change)`,
+            `  MQTT broker:    ${demo.mqttUrl}   ` +
+              (local
+                ? "(embedded, listening on this machine only)"
+                : "(embedded, NO PASSWORD, reachable from the network: see the warning above)"),
             "",
             "  Home Assistant: Settings → Devices & services → Add integration → MQTT,",
-            `                  broker 127.0.0.1, port ${new URL(url).port}; the inverters appear as devices.`,
-            `  MQTT Explorer:  connect to ${url} and open localecu/ and homeassistant/.`,
+            `                  broker ${haHost}, port ${url.port}; the inverters appear as devices.`,
+            ...(local
+              ? ["                  (HA on another host or in a container: restart with --mqtt-host 0.0.0.0)"]
+              : []),
+            `  MQTT Explorer:  connect to ${demo.mqttUrl} and open localecu/ and homeassistant/.`,
             "  Try a command:  mosquitto_pub -p " +
-              `${new URL(url).port} -t localecu/<inverter name>/set -m '{"max_power": 250}'`,
+              `${url.port} -t localecu/<inverter name>/set -m '{"max_power": 250}'`,
             "",
             "Ctrl-C stops it.",
             "",

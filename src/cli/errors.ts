@@ -1,4 +1,5 @@
 /** Command-line failures: one line on stderr, a chosen exit code, never a stack trace. */
+import { StartupError } from "../controller/startup-error.ts";
 import { FrameError } from "../protocol/errors.ts";
 import { ConfigError } from "../site/config-issues.ts";
 import { SecretError } from "../site/config-secret.ts";
@@ -21,7 +22,8 @@ export async function guard(body: () => Promise<void> | void): Promise<void> {
       e instanceof CliError ||
       e instanceof FrameError ||
       e instanceof ConfigError ||
-      e instanceof SecretError
+      e instanceof SecretError ||
+      e instanceof StartupError
     ) {
       process.stderr.write(`localecu: ${e.message}\n`);
       process.exitCode = e instanceof CliError ? e.exitCode : 2;

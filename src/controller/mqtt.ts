@@ -44,6 +44,28 @@ export function mqttOptions(o: Omit<MqttConnectOptions, "onConnect" | "onStatus"
   return opts;
 }
 
+/**
+ * Resolves at the first successful connect; rejects with the broker's reason (refused, unknown host, bad
+ * credentials) on the first error or after `timeoutMs`. Later reconnects are the client's business.
+ */
+export function firstConnect(client: MqttClient, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      client.off("connect", onConnect);
+      client.off("error", onError);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onConnect = () => done();
+    const onError = (e: Error) => done(e);
+    const timer = setTimeout(() => done(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    if (client.connected) return done();
+    client.on("connect", onConnect);
+    client.on("error", onError);
+  });
+}
+
 export function connectMqtt(o: MqttConnectOptions): MqttClient {
   const client = mqtt.connect(o.url, mqttOptions(o));
   client.on("connect", () => {

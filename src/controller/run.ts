@@ -2,10 +2,12 @@
  * Builds and runs the whole controller from a SiteConfig: store, pairing book, MQTT (external or embedded),
  * the stick and the Controller. `localecu start`, the demo and the end-to-end tests all come through here.
  */
+import { readFileSync } from "node:fs";
 import type { MqttClient } from "mqtt";
 import type { Logger } from "../log.ts";
 import { safeUrl } from "../log.ts";
-import { type EmbeddedBroker, startEmbeddedBroker } from "../mqtt/broker.ts";
+import { BrokerStartError, type EmbeddedBroker, isLoopback, startEmbeddedBroker } from "../mqtt/broker.ts";
+import { answerHealthChecks, describeInstance, findLiveInstance, identityOf } from "../mqtt/instance.ts";
 import type { Clock } from "../radio/clock.ts";
 import { Stick, type StickOptions } from "../radio/stick.ts";
 import type { Transport } from "../radio/transport.ts";
@@ -16,7 +18,14 @@ import { PairingBook } from "../site/pairing.ts";
 import { EnergyStore } from "../site/store.ts";
 import { systemClock } from "./clock.ts";
 import { Controller } from "./controller.ts";
-import { connectMqtt } from "./mqtt.ts";
+import { connectMqtt, firstConnect } from "./mqtt.ts";
+import { StartupError } from "./startup-error.ts";
+
+export { StartupError };
+
+const PACKAGE_VERSION = (
+  JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 export interface RunOptions {
   config: SiteConfig;
@@ -26,6 +35,12 @@ export interface RunOptions {
   transport?: Transport;
   stick?: Partial<Omit<StickOptions, "port">>;
   env?: NodeJS.ProcessEnv;
+  /** Who this is when another controller asks (health check): "demo" or the site file. */
+  instance?: string;
+  /** How long to wait for another live controller on the base topic to answer (default 2 s). */
+  instanceCheckMs?: number;
+  /** How long the first MQTT connect may take (default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 export interface RunningController {
@@ -42,76 +57,138 @@ export async function runController(o: RunOptions): Promise<RunningController> {
   const clock = o.clock ?? systemClock;
   const port = o.transport ?? config.stick?.port;
   if (port === undefined) {
-    throw new Error(
+    throw new StartupError(
       `${config.file}: stick.port is missing — set it to the stick's serial port or tcp://host:port`,
     );
   }
   // Secrets first: a missing password must stop us before anything is created on disk.
   if (config.mqtt.url && config.mqtt.password) resolveSecret(config.mqtt.password, "mqtt.password", o.env);
-  const store = EnergyStore.open(config.site.dataDir, {
-    timeZone: config.site.timezone,
-    calibration: config.site.energyCalibration,
-    historyDays: config.site.historyDays,
-    // A morning restart is routine (debug); a rejected jump is worth a warning. One line each.
-    log: (e) => logger[e.level]({ serial: e.serial, channel: e.channel, code: e.code }, e.message),
-  });
-  const pairing = PairingBook.open(config.site.dataDir);
 
-  let broker: EmbeddedBroker | undefined;
-  let mqttUrl = config.mqtt.url;
-  if (!mqttUrl) {
-    broker = await startEmbeddedBroker({
-      host: config.mqtt.embedded?.host,
-      port: config.mqtt.embedded?.port,
+  // Undone in reverse when a later step fails, so a failed start leaves nothing running or half-made.
+  const undo: (() => unknown)[] = [];
+  try {
+    // MQTT before the data directory: a taken port, an unreachable broker or another live controller
+    // on the same topics stops us before anything is written.
+    let broker: EmbeddedBroker | undefined;
+    let mqttUrl = config.mqtt.url;
+    if (!mqttUrl) {
+      const host = config.mqtt.embedded?.host ?? "127.0.0.1";
+      try {
+        broker = await startEmbeddedBroker({ host, port: config.mqtt.embedded?.port });
+      } catch (e) {
+        throw e instanceof BrokerStartError ? new StartupError(e.message) : e;
+      }
+      undo.push(() => broker?.close());
+      mqttUrl = broker.url;
+    }
+
+    let controller: Controller | undefined;
+    const client = connectMqtt({
+      url: mqttUrl,
+      config: config.mqtt,
+      env: o.env,
+      onConnect: () => {
+        // The first connect is reported once the start has succeeded; this is for reconnects.
+        if (!controller) return;
+        logger.info({ url: safeUrl(mqttUrl!) }, "connected to MQTT");
+        controller.republish();
+      },
+      onStatus: (s) => {
+        if (s.state !== "connected" && controller) logger.warn({ detail: s.detail }, `MQTT ${s.state}`);
+      },
     });
-    mqttUrl = broker.url;
-    logger.info({ url: mqttUrl }, `embedded MQTT broker listening on ${mqttUrl}`);
+    undo.push(() => client.endAsync(true));
+    try {
+      await firstConnect(client, o.connectTimeoutMs);
+    } catch (e) {
+      const why = (e as Error).message;
+      const fix = /not authori[sz]ed|bad user ?name or password/i.test(why)
+        ? `check mqtt.username and the password in ${config.file}`
+        : `check that the broker runs and mqtt.url in ${config.file} points at it`;
+      throw new StartupError(`cannot connect to the MQTT broker at ${safeUrl(mqttUrl)}: ${why} — ${fix}`);
+    }
+
+    const base = config.mqtt.baseTopic;
+    const other = await findLiveInstance(client, base, o.instanceCheckMs);
+    if (other) {
+      throw new StartupError(
+        `another localecu is already running on base topic '${base}' at ${safeUrl(mqttUrl)}: ${describeInstance(other)} — stop it first, or give this one another mqtt.base_topic`,
+      );
+    }
+
+    let store: EnergyStore;
+    let pairing: PairingBook;
+    try {
+      store = EnergyStore.open(config.site.dataDir, {
+        timeZone: config.site.timezone,
+        calibration: config.site.energyCalibration,
+        historyDays: config.site.historyDays,
+        // A morning restart is routine (debug); a rejected jump is worth a warning. One line each.
+        log: (e) => logger[e.level]({ serial: e.serial, channel: e.channel, code: e.code }, e.message),
+      });
+      undo.push(() => store.close());
+      pairing = PairingBook.open(config.site.dataDir);
+    } catch (e) {
+      throw new StartupError((e as Error).message);
+    }
+
+    // Only now that nothing can refuse the start: a failed start prints its one line and nothing else.
+    if (broker) {
+      logger.info({ url: mqttUrl }, `embedded MQTT broker listening on ${mqttUrl}`);
+      if (!isLoopback(broker.host)) {
+        logger.warn(
+          `the embedded MQTT broker listens on ${broker.host}, beyond this machine, with no password: anyone on the network can read the site and command the inverters. Keep it on a trusted network, or use a broker with a password (mqtt.url in site.yaml).`,
+        );
+      }
+    }
+    logger.info({ url: safeUrl(mqttUrl) }, "connected to MQTT");
+
+    const stick = new Stick({
+      ...o.stick,
+      port,
+      ecuId: config.stick?.ecuId ?? o.stick?.ecuId,
+      stableId: o.stick?.stableId ?? config.site.name,
+      clock,
+      logger: logger.child({ module: "radio" }),
+      poll: {
+        intervalMs: config.poll.intervalS * 1000,
+        // Knowing where the sun is lets a silent site in daylight be reported instead of "asleep".
+        isDaylight:
+          config.site.latitude !== undefined && config.site.longitude !== undefined
+            ? daylightTest(config.site.latitude, config.site.longitude)
+            : undefined,
+        ...o.stick?.poll,
+      },
+    });
+    controller = new Controller({ config, stick, mqtt: client, store, pairing, clock, logger });
+    const started = controller;
+    undo.push(() => started.stop());
+    await controller.start();
+    const version = PACKAGE_VERSION;
+    const stopAnswering = answerHealthChecks(client, base, identityOf(o.instance ?? config.file, version));
+
+    return {
+      controller,
+      mqttUrl,
+      broker,
+      client,
+      store,
+      async stop() {
+        stopAnswering();
+        await started.stop();
+        await client.endAsync();
+        await broker?.close();
+        store.close();
+      },
+    };
+  } catch (e) {
+    for (const u of undo.reverse()) {
+      try {
+        await u();
+      } catch {
+        // Already failing: the first error is the one worth reporting.
+      }
+    }
+    throw e;
   }
-
-  const stick = new Stick({
-    ...o.stick,
-    port,
-    ecuId: config.stick?.ecuId ?? o.stick?.ecuId,
-    stableId: o.stick?.stableId ?? config.site.name,
-    clock,
-    logger: logger.child({ module: "radio" }),
-    poll: {
-      intervalMs: config.poll.intervalS * 1000,
-      // Knowing where the sun is lets a silent site in daylight be reported instead of "asleep".
-      isDaylight:
-        config.site.latitude !== undefined && config.site.longitude !== undefined
-          ? daylightTest(config.site.latitude, config.site.longitude)
-          : undefined,
-      ...o.stick?.poll,
-    },
-  });
-  let controller: Controller | undefined;
-  const client = connectMqtt({
-    url: mqttUrl,
-    config: config.mqtt,
-    env: o.env,
-    onConnect: () => {
-      logger.info({ url: safeUrl(mqttUrl!) }, "connected to MQTT");
-      controller?.republish();
-    },
-    onStatus: (s) => {
-      if (s.state !== "connected") logger.warn({ detail: s.detail }, `MQTT ${s.state}`);
-    },
-  });
-  controller = new Controller({ config, stick, mqtt: client, store, pairing, clock, logger });
-  await controller.start();
-
-  return {
-    controller,
-    mqttUrl,
-    broker,
-    client,
-    store,
-    async stop() {
-      await controller!.stop();
-      await client.endAsync();
-      await broker?.close();
-      store.close();
-    },
-  };
 }

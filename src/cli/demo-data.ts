@@ -1,0 +1,70 @@
+/**
+ * Where the demo keeps its data, and its simulated clock. The energy store lives in a known folder so a
+ * restart continues the lifetime totals (Home Assistant must never see a meter reset); the clock is saved
+ * beside it so a restart resumes the simulated day instead of counting the morning again.
+ */
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { CliError } from "./errors.ts";
+
+export const CLOCK_FILE = "demo-clock.json";
+
+/** $XDG_DATA_HOME/localecu/demo, else ~/.local/share/localecu/demo (the XDG base directory default). */
+export function defaultDemoDataDir(env: NodeJS.ProcessEnv, home: string = homedir()): string {
+  const xdg = env.XDG_DATA_HOME;
+  // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+  const base = xdg?.startsWith("/") ? xdg : join(home, ".local", "share");
+  return join(base, "localecu", "demo");
+}
+
+/** The simulated time the last run reached, or undefined on a first run. */
+export function readDemoClock(dataDir: string): number | undefined {
+  const file = join(dataDir, CLOCK_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new CliError(`cannot read ${file}: ${(e as Error).message} — fix its permissions or pass --start`);
+  }
+  let ms = Number.NaN;
+  try {
+    ms = Date.parse(String((JSON.parse(text) as { simulated_time?: unknown }).simulated_time));
+  } catch {
+    // reported below
+  }
+  if (!Number.isFinite(ms)) {
+    throw new CliError(
+      `${file} does not hold a simulated_time — delete it (the demo then starts at 10:30 today) or pass --start`,
+    );
+  }
+  return ms;
+}
+
+/** Replaces the clock file in one rename, so a kill at any moment leaves the old or the new one whole. */
+export function saveDemoClock(dataDir: string, simulatedMs: number): void {
+  const file = join(dataDir, CLOCK_FILE);
+  const tmp = `${file}.${process.pid}.tmp`;
+  const body = { simulated_time: new Date(simulatedMs).toISOString(), saved_at: new Date().toISOString() };
+  try {
+    writeFileSync(tmp, `${JSON.stringify(body)}\n`);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** The outermost folder of `dir` that does not exist yet (what to remove if a start fails), if any. */
+export function firstMissingDir(dir: string): string | undefined {
+  let d = resolve(dir);
+  let missing: string | undefined;
+  while (!existsSync(d)) {
+    missing = d;
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  return missing;
+}
