@@ -14,14 +14,22 @@ describe("brokerKinds", () => {
   });
 
   it("without mosquitto under CI=true: fails instead of skipping", () => {
-    expect(() => brokerKinds({ CI: "true" }, () => undefined, () => undefined)).toThrow(
-      /CI=true but mosquitto is not installed/,
-    );
+    expect(() =>
+      brokerKinds(
+        { CI: "true" },
+        () => undefined,
+        () => undefined,
+      ),
+    ).toThrow(/CI=true but mosquitto is not installed/);
   });
 
   it("with mosquitto: both brokers, no warning", () => {
     const lines: string[] = [];
-    const kinds = brokerKinds({ CI: "true" }, () => "/usr/sbin/mosquitto", (l) => lines.push(l));
+    const kinds = brokerKinds(
+      { CI: "true" },
+      () => "/usr/sbin/mosquitto",
+      (l) => lines.push(l),
+    );
     expect(kinds.map((k) => k.name)).toEqual(["aedes (embedded)", "mosquitto"]);
     expect(lines).toEqual([]);
   });
