@@ -3,7 +3,16 @@
  * restart continues the lifetime totals (Home Assistant must never see a meter reset); the clock is saved
  * beside it so a restart resumes the simulated day instead of counting the morning again.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  existsSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { CliError } from "./errors.ts";
@@ -16,6 +25,30 @@ export function defaultDemoDataDir(env: NodeJS.ProcessEnv, home: string = homedi
   // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
   const base = xdg?.startsWith("/") ? xdg : join(home, ".local", "share");
   return join(base, "localecu", "demo");
+}
+
+/**
+ * Checks, without creating anything, that `dir` is (or can become) a writable folder: a start must not
+ * get halfway and then fail on the data folder.
+ */
+export function checkDataDir(dir: string): void {
+  let d = resolve(dir);
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  let why: string | undefined;
+  try {
+    if (!statSync(d).isDirectory()) why = `${d} is a file, not a folder`;
+    else accessSync(d, constants.W_OK | constants.X_OK);
+  } catch (e) {
+    why =
+      (e as NodeJS.ErrnoException).code === "EACCES"
+        ? `no permission to write in ${d}`
+        : (e as Error).message;
+  }
+  if (why) {
+    throw new CliError(
+      `the demo's data folder ${resolve(dir)} cannot be used (${why}) — choose another with --data or LOCALECU_DATA`,
+    );
+  }
 }
 
 /** The simulated time the last run reached, or undefined on a first run. */

@@ -16,7 +16,13 @@ import { DEMO_SHADING } from "../sim/demo-site.ts";
 import { simSiteFromConfig } from "../sim/from-config.ts";
 import { StickEmulator } from "../sim/stick-emulator.ts";
 import { loadConfig } from "../site/config.ts";
-import { defaultDemoDataDir, firstMissingDir, readDemoClock, saveDemoClock } from "./demo-data.ts";
+import {
+  checkDataDir,
+  defaultDemoDataDir,
+  firstMissingDir,
+  readDemoClock,
+  saveDemoClock,
+} from "./demo-data.ts";
 import { CliError, guard } from "./errors.ts";
 
 export const DEMO_CONFIG = fileURLToPath(new URL("../../examples/site.yaml", import.meta.url));
@@ -97,6 +103,7 @@ export async function startDemo(
   const o = parseDemoOptions(raw, env);
   const config = await loadConfig(DEMO_CONFIG);
   const dataDir = o.data;
+  checkDataDir(dataDir);
   // An explicit --start wins; otherwise the simulated day goes on where the last run left it.
   const saved = o.startMs === undefined ? readDemoClock(dataDir) : undefined;
   const startMs = o.startMs ?? saved ?? defaultDemoStart(Date.now(), config.site.timezone);

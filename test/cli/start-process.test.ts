@@ -116,7 +116,9 @@ describe.each(brokerKinds())("localecu start (child process) on $name", (kind) =
     );
     // Retained: Home Assistant restarting later still gets it from the broker.
     const late = await watch(broker.url, [topic]);
-    await waitFor("retained discovery", () => late.seen.find((m) => m.retain && m.payload === config.payload));
+    await waitFor("retained discovery", () =>
+      late.seen.find((m) => m.retain && m.payload === config.payload),
+    );
     await late.client.endAsync(true);
     expect(checkDeviceDiscovery(topic, config.payload)).toEqual([]);
     const energy = Object.values(expandDeviceDiscovery(JSON.parse(config.payload)).components).find((c) =>
