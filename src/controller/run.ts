@@ -97,7 +97,9 @@ export async function runController(o: RunOptions): Promise<RunningController> {
         if (s.state !== "connected" && controller) logger.warn({ detail: s.detail }, `MQTT ${s.state}`);
       },
     });
-    undo.push(() => client.endAsync(true));
+    // A clean DISCONNECT: a forced close would make the broker publish our will ("offline") over the
+    // controller that is running on these topics.
+    undo.push(() => closeQuietly(client));
     try {
       await firstConnect(client, o.connectTimeoutMs);
     } catch (e) {
@@ -191,4 +193,17 @@ export async function runController(o: RunOptions): Promise<RunningController> {
     }
     throw e;
   }
+}
+
+/** Ends the connection with a DISCONNECT (so no will is published); forced if that takes too long. */
+async function closeQuietly(client: MqttClient): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.endAsync(false),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 2000);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!client.disconnected) await client.endAsync(true);
 }

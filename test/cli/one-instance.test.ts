@@ -1,0 +1,93 @@
+/**
+ * Two controllers on one base topic would overwrite each other's retained state and availability. Run as
+ * a user would (child processes on one real broker): the second is refused and told who holds the topic;
+ * a stale retained "online" from a crashed one does not block a start; another base topic is fine.
+ */
+import { rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { brokerKinds, type TestBroker } from "../helpers/brokers.ts";
+import { killAll, lastJson, spawnCli, waitFor, watch } from "../helpers/process.ts";
+import { writeSiteFile } from "../helpers/site-file.ts";
+
+// One broker kind is enough here: the check is our own request/response, not broker behaviour.
+const kind = brokerKinds()[0]!;
+
+describe("one controller per base topic (child processes)", () => {
+  let broker: TestBroker;
+  const dirs: string[] = [];
+  const site = (baseTopic = "localecu") => {
+    const s = writeSiteFile({ stick: "tcp://127.0.0.1:1", mqttUrl: broker.url, baseTopic });
+    dirs.push(s.dir);
+    return s.file;
+  };
+
+  beforeAll(async () => {
+    broker = await kind.start();
+  });
+  afterAll(async () => {
+    killAll();
+    await broker?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it("refuses a second start on the same base topic, naming the one that runs; the first keeps running", async () => {
+    const w = await watch(broker.url, ["localecu/bridge/#"]);
+    const firstFile = site();
+    const first = spawnCli(["start", "--config", firstFile, "--log-format", "json"]);
+    await first.waitForOutput(/localecu is running/);
+
+    const secondFile = site();
+    const second = spawnCli(["start", "--config", secondFile]);
+    const { code } = await second.exited;
+    expect(code).toBe(2);
+    const lines = second.stderr().split("\n").filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("another localecu is already running on base topic 'localecu'");
+    expect(lines[0]).toContain(`site ${firstFile}`);
+    expect(lines[0]).toContain(`pid ${first.pid}`);
+    expect(lines[0]).toMatch(/stop it first, or give this one another mqtt\.base_topic/);
+    // The refused one wrote nothing: the first is still the online bridge, and still answers.
+    expect(lastJson(w.seen, "localecu/bridge/state")).toEqual({ state: "online" });
+    expect(w.seen.filter((m) => m.topic === "localecu/bridge/state").map((m) => m.payload)).not.toContain(
+      JSON.stringify({ state: "offline" }),
+    );
+    expect(first.child.exitCode).toBeNull();
+
+    // Another base topic on the same broker is another site: it starts.
+    const other = spawnCli(["start", "--config", site("garage"), "--log-format", "json"]);
+    await other.waitForOutput(/localecu is running/);
+    other.child.kill("SIGINT");
+    expect((await other.exited).code).toBe(0);
+
+    first.child.kill("SIGKILL"); // a crash: no clean "offline"
+    await first.exited;
+    await w.client.endAsync(true);
+  });
+
+  it("starts although a crashed controller left a retained 'online' behind", async () => {
+    const w = await watch(broker.url, ["localecu/bridge/state"]);
+    // What a crash can leave: the broker still holds the last retained "online".
+    await w.client.publishAsync("localecu/bridge/state", JSON.stringify({ state: "online" }), {
+      retain: true,
+      qos: 1,
+    });
+    const p = spawnCli(["start", "--config", site(), "--log-format", "json"]);
+    await p.waitForOutput(/localecu is running/);
+    expect(p.stderr()).toBe("");
+    // It answers health checks itself now, zigbee2mqtt-style.
+    const asked = await watch(broker.url, ["localecu/bridge/response/health_check"]);
+    await asked.client.publishAsync(
+      "localecu/bridge/request/health_check",
+      JSON.stringify({ transaction: "t1" }),
+    );
+    const answer = await waitFor("a health check answer", () =>
+      lastJson(asked.seen, "localecu/bridge/response/health_check"),
+    );
+    expect(answer).toMatchObject({ status: "ok", transaction: "t1", data: { healthy: true, pid: p.pid } });
+    p.child.kill("SIGTERM");
+    expect((await p.exited).code).toBe(0);
+    await waitFor("bridge offline", () => lastJson(w.seen, "localecu/bridge/state")?.state === "offline");
+    await asked.client.endAsync(true);
+    await w.client.endAsync(true);
+  });
+});
