@@ -19,7 +19,10 @@ export function startCommand(): Command {
       "--mqtt-host <address>",
       "embedded broker address when site.yaml names no broker (default 127.0.0.1; env LOCALECU_MQTT_HOST)",
     )
-    .option("--log-format <format>", "pretty or json (default: pretty on a terminal)")
+    .option(
+      "--log-format <format>",
+      "pretty or json (default: pretty on a terminal; env LOCALECU_LOG_FORMAT)",
+    )
     .action((o: { config: string; mqttPort?: string; mqttHost?: string; logFormat?: string }) =>
       guard(async () => {
         const config = await loadConfig(o.config);
@@ -50,7 +53,11 @@ export function startCommand(): Command {
             );
           config.mqtt.embedded = { port: config.mqtt.embedded?.port ?? 1883, host: host.trim() };
         }
-        const pretty = (o.logFormat ?? (process.stdout.isTTY ? "pretty" : "json")) === "pretty";
+        const format =
+          o.logFormat ?? process.env.LOCALECU_LOG_FORMAT ?? (process.stdout.isTTY ? "pretty" : "json");
+        if (format !== "pretty" && format !== "json")
+          throw new CliError(`--log-format / LOCALECU_LOG_FORMAT must be pretty or json, got '${format}'`);
+        const pretty = format === "pretty";
         const logger = createLogger({ pretty });
         const running = await runController({ config, logger, instance: `site ${resolve(o.config)}` });
         logger.info(
