@@ -24,6 +24,7 @@ import {
   saveDemoClock,
 } from "./demo-data.ts";
 import { CliError, guard } from "./errors.ts";
+import { untilStopSignal } from "./signals.ts";
 
 export const DEMO_CONFIG = fileURLToPath(new URL("../../examples/site.yaml", import.meta.url));
 const DEFAULT_SPEED = 60;
@@ -193,6 +194,8 @@ export function demoCommand(): Command {
     .option("--clouds", "seeded passing clouds instead of a clear sky")
     .action((raw: DemoOptions) =>
       guard(async () => {
+        // Listening before the banner: a Ctrl-C right after it must stop cleanly, not kill mid-start.
+        const stopSignal = untilStopSignal();
         const demo = await startDemo(raw);
         const url = new URL(demo.mqttUrl);
         const host = demo.broker?.host ?? url.hostname;
@@ -227,11 +230,7 @@ export function demoCommand(): Command {
             "",
           ].join("\n"),
         );
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once("SIGINT", stop);
-          process.once("SIGTERM", stop);
-        });
+        await stopSignal;
         await demo.stop();
       }),
     );

@@ -9,6 +9,7 @@ import { createLogger, safeUrl } from "../log.ts";
 import { checkSite } from "../site/check.ts";
 import { loadConfig } from "../site/config.ts";
 import { CliError, guard } from "./errors.ts";
+import { untilStopSignal } from "./signals.ts";
 
 export function startCommand(): Command {
   return new Command("start")
@@ -59,15 +60,14 @@ export function startCommand(): Command {
           throw new CliError(`--log-format / LOCALECU_LOG_FORMAT must be pretty or json, got '${format}'`);
         const pretty = format === "pretty";
         const logger = createLogger({ pretty });
+        // Listening before "running" is printed: a signal right after it must stop cleanly.
+        const stopSignal = untilStopSignal();
         const running = await runController({ config, logger, instance: `site ${resolve(o.config)}` });
         logger.info(
           { mqtt: safeUrl(running.mqttUrl), inverters: config.inverters.length },
           "localecu is running",
         );
-        await new Promise<void>((resolve) => {
-          process.once("SIGINT", () => resolve());
-          process.once("SIGTERM", () => resolve());
-        });
+        await stopSignal;
         logger.info("stopping");
         await running.stop();
       }),

@@ -77,7 +77,7 @@ describe("demo broker address", () => {
     expect(await reachable("127.0.0.1", Number(port))).toBe(true);
     if (lan) expect(await reachable(lan, Number(port))).toBe(true);
     demo.child.kill("SIGTERM");
-    expect((await demo.exited).code).toBe(0);
+    expect(await demo.exited).toEqual({ code: 0, signal: null });
   });
 
   it("by default listens on this machine only, says so, and gives no warning", async () => {
@@ -90,6 +90,6 @@ describe("demo broker address", () => {
     expect(demo.stdout()).not.toMatch(/WARN .*beyond this machine/);
     if (lan) expect(await reachable(lan, Number(port))).toBe(false);
     demo.child.kill("SIGTERM");
-    expect((await demo.exited).code).toBe(0);
+    expect(await demo.exited).toEqual({ code: 0, signal: null });
   });
 });
