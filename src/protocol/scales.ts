@@ -1,6 +1,7 @@
 /**
  * Wire scales. Each is a published reverse-engineering result; the source is named so a later
- * correction can be traced. Keep encoders (sim) and decoders on these same constants.
+ * correction can be traced. The stick emulator deliberately does not use them: it has its own copy
+ * (src/sim/wire/scales.ts), so a mistake here fails the end-to-end tests instead of cancelling out.
  */
 
 // QS1 / QS1A / YC600 telemetry (cmd 0xB1): ESP-ECU AAA_DECODE.ino, No13 aps_yc600.py, openaps qs1a.go.
