@@ -98,17 +98,6 @@ export function parseL2(frame: Uint8Array, opts: ParseL2Options = {}): L2Frame {
   return { cmd: frame[3]!, body, checksum, checksumState, extra };
 }
 
-/** Where an L2 frame ends if one starts at `off`: uses innerlen, tries the QS1 +2 variant. */
-export function findL2End(bytes: Uint8Array, off: number): number | undefined {
-  const inner = bytes[off + 2];
-  if (inner === undefined) return undefined;
-  for (const len of [inner + 7, inner + 9]) {
-    const e = off + len;
-    if (e <= bytes.length && bytes[e - 1] === L2_TAIL && bytes[e - 2] === L2_TAIL) return e;
-  }
-  return undefined;
-}
-
 function hx(b: number): string {
   return b.toString(16).padStart(2, "0").toUpperCase();
 }

@@ -23,8 +23,8 @@ import type { Network } from "./emulator-coordinator.ts";
 import { afIncoming, RADIUS_LEFT_RELAYED, RADIUS_LEFT_UNICAST } from "./emulator-frames.ts";
 import type { Emission } from "./emulator-types.ts";
 
-export const CLUSTER_PAIR_RENDEZVOUS = 0x020d;
-export const CLUSTER_PAIR_PROBE = 0x020c;
+// The four pairing broadcasts use clusters 0x020D, 0x020C, 0x010F and 0x0101 (DESIGN.md §2); only the
+// PAN-setting one changes what the emulated inverter does.
 export const CLUSTER_PAIR_SET_PAN = 0x010f;
 
 interface Pending {

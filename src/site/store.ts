@@ -53,7 +53,6 @@ export interface HistoryRow {
 }
 
 export const STORE_FILE = "energy.sqlite";
-export const DEFAULT_DATA_DIR = "./data";
 const DAY_MS = 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
 

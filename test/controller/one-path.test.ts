@@ -18,6 +18,7 @@ import { StickEmulator } from "../../src/sim/stick-emulator.ts";
 import { loadConfig } from "../../src/site/config.ts";
 import { EnergyStore } from "../../src/site/store.ts";
 import { brokerKinds, type TestBroker } from "../helpers/brokers.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 // Count the codec's telemetry decoders wherever they are called from (radio, converter, anything).
 const decodes = vi.hoisted(() => ({ qs1: 0 }));
@@ -35,16 +36,6 @@ vi.mock("../../src/protocol/telemetry-qs1.ts", async (importOriginal) => {
 const START = Date.parse("2026-06-21T11:00:00+02:00");
 const SPEED = 120; // a 300 s poll interval passes in 2.5 s
 const SERIAL = "801000012345";
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("the controller's one path", () => {
   const aedes = brokerKinds()[0]!;

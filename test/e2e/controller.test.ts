@@ -26,6 +26,7 @@ import {
   checkUniqueIds,
   expandDeviceDiscovery,
 } from "../helpers/ha-discovery-schema.ts";
+import { waitFor } from "../helpers/wait.ts";
 
 const START = Date.parse("2026-06-21T11:00:00+02:00");
 
@@ -48,16 +49,6 @@ const SPEED = 120; // the 300 s poll interval passes in 2.5 s
 interface Seen {
   payload: string;
   retain: boolean;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe.each(brokerKinds())("controller end to end on $name", (kind) => {
