@@ -14,6 +14,7 @@ import type { LineFaultOptions } from "../sim/line-faults.ts";
 import { DEFAULT_ECU_ID } from "../sim/stick-emulator.ts";
 import { daylightTest } from "../site/daylight.ts";
 import { CliError, guard } from "./errors.ts";
+import { untilStopSignal } from "./signals.ts";
 
 interface RawOptions {
   listen?: string;
@@ -160,6 +161,8 @@ async function run(cfg: EmulateConfig): Promise<void> {
   } catch (e) {
     throw new CliError(`--inverters: ${(e as Error).message}`);
   }
+  // Listen for Ctrl-C / SIGTERM before anything is printed: a script may stop us the moment the URL appears.
+  const stopped = untilStopSignal();
   const clock = new SimClock({ startMs: cfg.startMs, speed: cfg.speed });
   const truth = cfg.truthFile ? await openTruth(cfg.truthFile) : undefined;
   let server: EmulatorServer;
@@ -187,10 +190,7 @@ async function run(cfg: EmulateConfig): Promise<void> {
       `simulated time ${new Date(cfg.startMs).toISOString()} ×${cfg.speed}` +
       `${cfg.startNote ? ` (${cfg.startNote})` : ""}; Ctrl-C stops\n`,
   );
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  const signal = await stopped;
   process.stderr.write(`emulate: ${signal}, shutting down\n`);
   await server.close();
   if (truth) await new Promise<void>((resolve) => truth.end(resolve));

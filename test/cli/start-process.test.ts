@@ -144,7 +144,7 @@ describe.each(brokerKinds())("localecu start (child process) on $name", (kind) =
     );
     expect(lastJson(seen, `localecu/${NAME}/availability`)).toEqual({ state: "online" });
     expect(Number(lastJson(seen, `localecu/${NAME}`)?.power)).toBeGreaterThan(0);
-  });
+  }, 60_000); // above the 45 s wait, so a mismatch ends with its own message, not vitest's timeout
 
   it("exits 0 on SIGTERM and leaves the bridge offline (retained)", async () => {
     start.child.kill("SIGTERM");
