@@ -35,16 +35,19 @@ describe("ZNP framing", () => {
 });
 
 describe("coordinator bring-up", () => {
-  const trace = bringUpTrace();
-  const steps = bringUpSequence(parseEcuId("D8A3011B9780"));
+  // Built inside each test, not in the describe body: Stryker activates a mutant only once the tests run,
+  // so frames built while the file is collected would never see it.
+  const build = () => ({ trace: bringUpTrace(), steps: bringUpSequence(parseEcuId("D8A3011B9780")) });
 
   it("builds every traced request byte for byte (ECU id D8A3011B9780)", () => {
+    const { trace, steps } = build();
     // trace[0..7] are steps 0–7; step 8 is the health check (logged as 67 00, sent as 27 00).
     expect(steps.map((s) => hex(encodeZnpFrame(s.frame)))).toEqual(trace.slice(0, 8).map((t) => t.sent));
     expect(hex(encodeZnpFrame(healthCheck()))).toBe("FE00270027");
   });
 
   it("the traced answers are the SRSPs and indications each step expects", () => {
+    const { trace, steps } = build();
     trace.slice(0, 7).forEach((t, i) => {
       const frame = decodeZnpFrame(fromHex(t.received[0]!));
       expect(is(frame, steps[i]!.expect), `step ${i}`).toBe(true);
@@ -77,10 +80,10 @@ describe("coordinator bring-up", () => {
 });
 
 describe("stream parser", () => {
-  const dump = fromHex(captures.yc600Case0.hex);
+  const dump = () => fromHex(captures.yc600Case0.hex);
 
   it("splits the captured poll answer into SRSP, confirm, source route and incoming message", () => {
-    const { frames } = parseZnpDump(dump);
+    const { frames } = parseZnpDump(dump());
     expect(frames.map((f) => hex(Uint8Array.of(f.cmd0, f.cmd1)))).toEqual(["6401", "4480", "45C4", "4481"]);
     expect(parseAfDataConfirm(frames[1]!)).toEqual({ status: 0, endpoint: 0x14, transId: 1 });
     expect(parseSrcRouteInd(frames[2]!)).toEqual({ dstAddr: 0x103a, relays: [] });
@@ -99,11 +102,12 @@ describe("stream parser", () => {
 
   it.each([1, 2, 3, 7, 64])("gives the same frames when fed in %i-byte chunks", (size) => {
     const p = new ZnpStreamParser();
+    const bytes = dump();
     const got: string[] = [];
-    for (let i = 0; i < dump.length; i += size) {
-      for (const e of p.push(dump.subarray(i, i + size))) if (e.kind === "frame") got.push(hex(e.raw));
+    for (let i = 0; i < bytes.length; i += size) {
+      for (const e of p.push(bytes.subarray(i, i + size))) if (e.kind === "frame") got.push(hex(e.raw));
     }
-    expect(got).toEqual(parseZnpDump(dump).frames.map((f) => hex(encodeZnpFrame(f))));
+    expect(got).toEqual(parseZnpDump(bytes).frames.map((f) => hex(encodeZnpFrame(f))));
     expect(p.pending).toBe(0);
   });
 
@@ -112,7 +116,7 @@ describe("stream parser", () => {
     expect(withF8.frames.length).toBe(4);
     expect(withF8.garbage.length).toBe(1);
     const broken = fromHex("FE0164010065"); // FCS off by one
-    const joined = new Uint8Array([...broken, ...dump]);
+    const joined = new Uint8Array([...broken, ...dump()]);
     const { frames } = parseZnpDump(joined);
     expect(frames.length).toBe(4);
   });
