@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { aesShapeProblem } from "../../src/protocol/aes.ts";
 import { fromHex } from "../../src/protocol/bytes.ts";
 import { decodeDump } from "../../src/protocol/dump.ts";
 import { FrameError } from "../../src/protocol/errors.ts";
@@ -102,5 +103,43 @@ describe("AES shape", () => {
         if (kind === "encrypted") expect((bytes.length - 12) % 16).toBe(0);
       }),
     );
+  });
+});
+
+describe("aesShapeProblem says what is missing", () => {
+  it.each([
+    [
+      "a serial with a high nibble A",
+      `a01000085070${NONCE}${block(1)}`,
+      "the first 6 bytes are not a BCD serial",
+    ],
+    [
+      "a serial with a low nibble A",
+      `80100008507a${NONCE}${block(1)}`,
+      "the first 6 bytes are not a BCD serial",
+    ],
+    ["5 bytes", "8010000850", "the first 6 bytes are not a BCD serial"],
+    ["a serial and nothing else", SERIAL, "the byte after the serial must be below F0, got nothing"],
+    [
+      "F5 after the serial",
+      `${SERIAL}f5${"a5".repeat(5 + 16)}`,
+      "the byte after the serial must be below F0, got F5",
+    ],
+    [
+      "serial and nonce only",
+      SERIAL + NONCE,
+      "an AES reply is a 6-byte nonce and 1–16 whole 16-byte blocks, but 0 bytes follow the nonce",
+    ],
+    [
+      "a nonce cut short",
+      `${SERIAL}3a91c2`,
+      "an AES reply is a 6-byte nonce and 1–16 whole 16-byte blocks, but 0 bytes follow the nonce",
+    ],
+  ])("%s", (_n, hex, problem) => {
+    expect(aesShapeProblem(fromHex(hex))).toBe(problem);
+  });
+
+  it("nibbles of 9 are BCD: openaps' anonymised serial 999900000003 with a nonce and one block is AES", () => {
+    expect(aesShapeProblem(fromHex(`999900000003${NONCE}${block(1)}`))).toBeUndefined();
   });
 });

@@ -44,6 +44,25 @@ describe("ids", () => {
     expect(parseEcuId("d8a3011b9780")).toEqual(ECU);
   });
 
+  it.each([
+    // Without the anchors these would slip past the check and fail later as hex errors, or not at all.
+    [
+      "a letter before 12 digits",
+      () => encodeSerial("x801000085070"),
+      "serial: inverter serial must be 12 digits",
+    ],
+    ["13 digits", () => encodeSerial("8010000850701"), "serial: inverter serial must be 12 digits"],
+    ["13 hex digits", () => parseEcuId("D8A3011B97800"), "range: ECU id must be 12 hex digits"],
+    [
+      "a letter before 12 hex digits",
+      () => parseEcuId("xD8A3011B9780"),
+      "range: ECU id must be 12 hex digits",
+    ],
+    ["a 13th hex digit", () => parseEcuId("D8A3011B9780F"), "range: ECU id must be 12 hex digits"],
+  ])("rejects %s with a serial/range error, not a hex error", (_n, run, message) => {
+    expect(run).toThrowError(message);
+  });
+
   it("short addresses print as 0x + 4 upper-case digits", () => {
     expect(formatShort(0x103a)).toBe("0x103A");
     expect(formatShort(0x5c0)).toBe("0x05C0");
