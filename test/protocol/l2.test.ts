@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { fromHex } from "../../src/protocol/bytes.ts";
-import { findL2End, parseL2 } from "../../src/protocol/l2.ts";
+import { parseL2 } from "../../src/protocol/l2.ts";
 import { OPENAPS } from "../fixtures/stated-values.ts";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
@@ -81,26 +81,5 @@ describe("parseL2 rejects", () => {
     ],
   ])("%s", (_what, frame, message) => {
     expect(() => parseL2(fromHex(frame))).toThrowError(message);
-  });
-});
-
-describe("findL2End: where a frame that starts at off ends", () => {
-  const poll = "FBFB06BB000000000000C1FEFE"; // 13 bytes = innerlen 6 + 7
-  it.each([
-    ["a frame filling the input", poll, 0, 13],
-    ["a frame after one byte, followed by one more", `F8${poll}99`, 1, 14],
-    ["a frame followed by another", `${poll}${poll}`, 13, 26],
-    // the QS1 variant: 2 extra bytes before the sum, so 06 + 9 = 15 bytes
-    ["a QS1 frame, 2 bytes longer", "FBFB06B10000000000AAAA0000FEFE", 0, 15],
-    ["the frame cut short", poll.slice(0, 24), 0, undefined],
-    ["no FE FE where innerlen says", "FBFB06BB000000000000C1FE00", 0, undefined],
-    ["FE at the end but not before it", "FBFB06BB000000000000C100FE", 0, undefined],
-    ["nothing after FB FB", "FBFB", 0, undefined],
-  ])("%s", (_what, bytes, off, end) => {
-    expect(findL2End(fromHex(bytes), off)).toBe(end);
-  });
-
-  it("openaps' QS1A capture is 90 bytes long: innerlen 0x51 + 9", () => {
-    expect(findL2End(qs1aL2(), 0)).toBe(90);
   });
 });
