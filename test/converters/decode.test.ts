@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type DeviceMemory, decodeRaw, sleepingValues } from "../../converters/lib/decode.ts";
 import { exposedKeys } from "../../converters/lib/exposes.ts";
 import { FrameError } from "../../src/protocol/errors.ts";
@@ -136,7 +136,11 @@ describe("decodeRaw: other replies", () => {
 
 describe("sleepingValues", () => {
   const { payload } = replyPayload(captures.qs1Johan);
-  const awake = decodeRaw(payload, {}, ctx(T0));
+  // Decoded per test, not at collection: Stryker activates a mutant only for the tests' run.
+  let awake: ReturnType<typeof decodeRaw>;
+  beforeEach(() => {
+    awake = decodeRaw(payload, {}, ctx(T0));
+  });
 
   it("is undefined before the first reading", () => {
     const none: DeviceMemory = {};

@@ -69,7 +69,7 @@ describe("the catalog entity behind a state key", () => {
 
 describe("payload fix-ups", () => {
   it("a channel's DC power: name with its channel, class power, measurement, W, no decimals", () => {
-    expect(fixed(z2mPayload("dc_power_ch2"))).toEqual({
+    expect(fixed(z2mPayload("dc_power_ch2"))).toStrictEqual({
       ...z2mPayload("dc_power_ch2"),
       name: "DC power ch2",
       device_class: "power",
@@ -80,7 +80,7 @@ describe("payload fix-ups", () => {
   });
 
   it("today's energy of a channel: energy, total_increasing, kWh, 2 decimals", () => {
-    expect(fixed(z2mPayload("energy_today_ch1", { unit_of_measurement: "kWh" }))).toEqual({
+    expect(fixed(z2mPayload("energy_today_ch1", { unit_of_measurement: "kWh" }))).toStrictEqual({
       ...z2mPayload("energy_today_ch1"),
       name: "Energy today ch1",
       device_class: "energy",
@@ -91,7 +91,7 @@ describe("payload fix-ups", () => {
   });
 
   it("the inverter's frequency keeps its name without a channel", () => {
-    expect(fixed(z2mPayload("ac_frequency", { name: "Ac frequency" }))).toEqual({
+    expect(fixed(z2mPayload("ac_frequency", { name: "Ac frequency" }))).toStrictEqual({
       ...z2mPayload("ac_frequency"),
       name: "AC frequency",
       device_class: "frequency",
@@ -103,7 +103,7 @@ describe("payload fix-ups", () => {
 
   it("a fault binary sensor: problem, diagnostic, no unit or state class", () => {
     const payload = z2mPayload("fault_ground", { payload_on: true, payload_off: false });
-    expect(fixed(payload)).toEqual({
+    expect(fixed(payload)).toStrictEqual({
       ...z2mPayload("fault_ground", { payload_on: true, payload_off: false }),
       name: "DC ground fault",
       device_class: "problem",
@@ -113,7 +113,7 @@ describe("payload fix-ups", () => {
 
   it("the status: an enum with every status as an option and its icon, no state class", () => {
     const payload = fixed(z2mPayload("status", { name: "Status" }));
-    expect(payload).toEqual({
+    expect(payload).toStrictEqual({
       ...z2mPayload("status"),
       name: "Status",
       device_class: "enum",
@@ -141,11 +141,13 @@ describe("payload fix-ups", () => {
     ["zigbee2mqtt's update entity", "update"],
   ])("leaves %s alone", (_what, property) => {
     const payload = z2mPayload(property, { name: "Linkquality", enabled_by_default: false });
-    expect(fixed(payload)).toEqual(z2mPayload(property, { name: "Linkquality", enabled_by_default: false }));
+    expect(fixed(payload)).toStrictEqual(
+      z2mPayload(property, { name: "Linkquality", enabled_by_default: false }),
+    );
   });
 
   it("leaves a payload without a value template alone", () => {
     const trigger = { automation_type: "trigger", topic: "zigbee2mqtt/inverter/action" };
-    expect(fixed({ ...trigger })).toEqual(trigger);
+    expect(fixed({ ...trigger })).toStrictEqual(trigger);
   });
 });
