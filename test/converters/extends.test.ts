@@ -68,9 +68,11 @@ describe("modern extends", () => {
     ]);
   });
 
-  it("description: the model's, and why it is read-only", () => {
-    expect(description("DS3")).toBe(`Dual-panel microinverter (DS3 / DS3-L / DS3-H) — ${READ_ONLY}`);
-    expect(description("QS1")).toBe(`Quad-panel microinverter (1200 W) — ${READ_ONLY}`);
+  it("description: the model's, marked read-only (zigbee2mqtt shows it as the HA device model)", () => {
+    expect(description("DS3")).toBe(
+      "Dual-panel microinverter (DS3 / DS3-L / DS3-H), read-only in zigbee2mqtt",
+    );
+    expect(description("QS1")).toBe("Quad-panel microinverter (1200 W), read-only in zigbee2mqtt");
   });
 
   it("fingerprint: IEEE patterns of the model's prefixes (DS3: 703, 704)", () => {
@@ -162,6 +164,8 @@ describe("hostExposes: localecu's bridge/devices, controls included", () => {
         homeassistant: { icon: "mdi:power" },
       }),
     ]);
+    // The output is a primary control, not a configuration entity (no entity_category in HA).
+    expect((sw.features as Record<string, unknown>[])[0]!.category).toBeUndefined();
   });
 
   it("poll: zhc's button shape, a settable one-value enum; diagnostic becomes config (settable)", () => {
