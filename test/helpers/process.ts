@@ -114,16 +114,4 @@ export function lastJson(seen: Message[], topic: string): Record<string, unknown
   return undefined;
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | undefined | false,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor } from "./wait.ts";
