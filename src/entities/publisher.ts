@@ -23,13 +23,7 @@ import {
 import { RetainedProbe } from "./retained-probe.ts";
 import { type CommandHandler, type EntityLog, handleSet } from "./set-handler.ts";
 import type { InverterSnapshot, SiteSnapshot } from "./snapshot.ts";
-import {
-  controlsPayload,
-  type FaultEvent,
-  faultEventMessage,
-  inverterMessages,
-  siteMessage,
-} from "./state.ts";
+import { type FaultEvent, faultEventMessage, inverterMessages, siteMessage } from "./state.ts";
 import {
   bridgeTopics,
   clearInverterTopics,
@@ -78,8 +72,6 @@ interface InverterEntry {
   snapshot: InverterSnapshot;
   /** Discovery as last sent (to detect changes and removed components). */
   sent?: DeviceConfig;
-  sentAvailability?: string;
-  sentControls?: string;
 }
 
 const SILENT: EntityLog = { info() {}, warn() {}, error() {} };
@@ -153,8 +145,6 @@ export class EntityPublisher {
     ) {
       // Renamed: clear the old retained topics so nothing stale is left under the old name.
       for (const m of clearInverterTopics(this.ctx.baseTopic, entry.snapshot.name)) this.send(m);
-      entry.sentAvailability = undefined;
-      entry.sentControls = undefined;
     }
     const next: InverterEntry = entry ? { ...entry, snapshot: s } : { snapshot: s };
     this.inverters.set(s.serial, next);
@@ -251,13 +241,8 @@ export class EntityPublisher {
     // Pairing, firmware or name may have changed what bridge/devices says (interview_state…); an
     // unchanged list is not re-sent (send() skips identical retained payloads).
     if (!force) this.publishBridgeDevices();
-    const [state, availability, controls] = inverterMessages(this.ctx.baseTopic, s);
-    this.send(state!);
-    if (force || availability!.payload !== entry.sentAvailability) this.send(availability!);
-    entry.sentAvailability = availability!.payload;
-    const controlsText = JSON.stringify(controlsPayload(s));
-    if (force || controlsText !== entry.sentControls) this.send(controls!);
-    entry.sentControls = controlsText;
+    // State, availability and controls: send() skips a payload identical to the last one on its topic.
+    for (const m of inverterMessages(this.ctx.baseTopic, s)) this.send(m);
   }
 
   private publishSite(force: boolean): void {
