@@ -12,7 +12,7 @@ import { type EmulatorServer, serveEmulator } from "../sim/emulator-server.ts";
 import { emulatorSite, truthLine } from "../sim/emulator-site.ts";
 import type { LineFaultOptions } from "../sim/line-faults.ts";
 import { DEFAULT_ECU_ID } from "../sim/stick-emulator.ts";
-import { daylightTest } from "../site/daylight.ts";
+import { daylightTest } from "../site/sun.ts";
 import { CliError, guard } from "./errors.ts";
 import { untilStopSignal } from "./signals.ts";
 

@@ -13,7 +13,7 @@ import { Stick, type StickOptions } from "../radio/stick.ts";
 import type { Transport } from "../radio/transport.ts";
 import { resolveSecret } from "../site/config.ts";
 import type { SiteConfig } from "../site/config-types.ts";
-import { daylightTest } from "../site/daylight.ts";
+import { daylightTest } from "../site/sun.ts";
 import { PairingBook } from "../site/pairing.ts";
 import { EnergyStore } from "../site/store.ts";
 import { systemClock } from "./clock.ts";

@@ -1,23 +1,15 @@
 /**
  * Where the sun is and how much light reaches a panel.
  *
- * - Position: NOAA "General Solar Position Calculations" (fractional-year series for the equation
- *   of time and declination); good to a few tenths of a degree, which is plenty for a simulator.
+ * - Position: src/site/sun.ts (shared with the site and the automations).
  * - Clear sky: Haurwitz (1945) for global horizontal irradiance, Meinel (1976) with the
  *   Kasten–Young (1989) air mass for direct normal irradiance; diffuse is what is left.
  * - Plane of array: beam on the tilted plane + isotropic sky diffuse + ground reflection.
  */
 
-const DEG = Math.PI / 180;
-const DAY_MS = 86_400_000;
+import type { SunPosition } from "../site/sun.ts";
 
-export interface SunPosition {
-  /** Degrees above the horizon (negative at night). */
-  elevationDeg: number;
-  /** Degrees clockwise from north (90 = east, 180 = south, 270 = west). */
-  azimuthDeg: number;
-  zenithDeg: number;
-}
+const DEG = Math.PI / 180;
 
 export interface Irradiance {
   /** Global horizontal, W/m². */
@@ -29,45 +21,6 @@ export interface Irradiance {
 }
 
 export const NO_LIGHT: Irradiance = Object.freeze({ ghiWm2: 0, dniWm2: 0, dhiWm2: 0 });
-
-export function solarPosition(tMs: number, latitudeDeg: number, longitudeDeg: number): SunPosition {
-  const d = new Date(tMs);
-  const yearStart = Date.UTC(d.getUTCFullYear(), 0, 1);
-  const daysInYear = (Date.UTC(d.getUTCFullYear() + 1, 0, 1) - yearStart) / DAY_MS;
-  const dayOfYear = Math.floor((tMs - yearStart) / DAY_MS) + 1;
-  const minutesUtc = (tMs - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())) / 60_000;
-  const g = ((2 * Math.PI) / daysInYear) * (dayOfYear - 1 + (minutesUtc / 60 - 12) / 24);
-
-  const eqTimeMin =
-    229.18 *
-    (0.000075 +
-      0.001868 * Math.cos(g) -
-      0.032077 * Math.sin(g) -
-      0.014615 * Math.cos(2 * g) -
-      0.040849 * Math.sin(2 * g));
-  const decl =
-    0.006918 -
-    0.399912 * Math.cos(g) +
-    0.070257 * Math.sin(g) -
-    0.006758 * Math.cos(2 * g) +
-    0.000907 * Math.sin(2 * g) -
-    0.002697 * Math.cos(3 * g) +
-    0.00148 * Math.sin(3 * g);
-
-  const trueSolarMin = minutesUtc + eqTimeMin + 4 * longitudeDeg;
-  const hourAngle = (trueSolarMin / 4 - 180) * DEG;
-  const lat = latitudeDeg * DEG;
-
-  const cosZenith = Math.sin(lat) * Math.sin(decl) + Math.cos(lat) * Math.cos(decl) * Math.cos(hourAngle);
-  const zenith = Math.acos(Math.min(1, Math.max(-1, cosZenith)));
-  // atan2 form measures from south, positive westwards; +180° turns it into a compass bearing.
-  const fromSouth = Math.atan2(
-    Math.sin(hourAngle),
-    Math.cos(hourAngle) * Math.sin(lat) - Math.tan(decl) * Math.cos(lat),
-  );
-  const azimuthDeg = (fromSouth / DEG + 180 + 360) % 360;
-  return { elevationDeg: 90 - zenith / DEG, azimuthDeg, zenithDeg: zenith / DEG };
-}
 
 /** Kasten–Young relative air mass; only meaningful above the horizon. */
 export function airMass(zenithDeg: number): number {

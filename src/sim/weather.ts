@@ -2,16 +2,10 @@
  * One site's environment: sun, clouds, air temperature and the grid, all pure functions of time
  * for a seed (any t, any order, same answer).
  */
+import { type SunPosition, solarPosition } from "../site/sun.ts";
 import { OuNoise } from "./noise.ts";
 import { deriveSeed } from "./random.ts";
-import {
-  clearSkyIrradiance,
-  cloudyIrradiance,
-  type Irradiance,
-  planeOfArray,
-  type SunPosition,
-  solarPosition,
-} from "./sun.ts";
+import { clearSkyIrradiance, cloudyIrradiance, type Irradiance, planeOfArray } from "./sun.ts";
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
