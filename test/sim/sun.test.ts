@@ -6,7 +6,6 @@ import {
   cosIncidence,
   planeOfArray,
 } from "../../src/sim/sun.ts";
-import { AMSTERDAM, DEC_21, HOUR, JUNE_21, MINUTE } from "./fixtures.ts";
 
 describe("clear-sky irradiance", () => {
   const sunAt = (elevationDeg: number) => ({ elevationDeg, zenithDeg: 90 - elevationDeg, azimuthDeg: 180 });
