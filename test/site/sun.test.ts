@@ -42,7 +42,6 @@ describe("solarPosition", () => {
   });
 });
 
-
 const amsterdam = daylightTest(52.37, 4.9);
 
 describe("daylight", () => {
