@@ -131,6 +131,27 @@ export class InverterSim {
     return this.controls.limitW;
   }
 
+  /**
+   * The true AC output at `tMs`, W, as the grid sees it: the limit as ramped, on/off, the start ramp and
+   * faults all apply; 0 while asleep or dead. Equals the acPowerW a reply at the same instant carries.
+   */
+  acPowerW(tMs: number): number {
+    this.advance(tMs);
+    if (!this.awake || this.faults.dead) return 0;
+    return this.evaluate(tMs).acPowerW;
+  }
+
+  /**
+   * What the panels would give at `tMs` with no max-power limit and switched on, W: MPPT output clipped
+   * only at the rating. Grid trips, GFDI, sleep and death still count (no command lifts them); the start
+   * ramp does not (it lasts seconds). Curtailment = availableAcW − acPowerW.
+   */
+  availableAcW(tMs: number): number {
+    this.advance(tMs);
+    if (!this.awake || this.faults.dead) return 0;
+    return this.evaluate(tMs, false, true).acPowerW;
+  }
+
   advance(tMs: number): void {
     if (!Number.isFinite(tMs))
       throw new RangeError(`InverterSim ${this.serial}: time must be epoch ms, got ${tMs}`);
@@ -213,8 +234,8 @@ export class InverterSim {
     }
   }
 
-  /** The physics at one instant, for the present commands and faults. */
-  private evaluate(tMs: number, withGrid = false): Instant {
+  /** The physics at one instant, for the present commands (or none: `unlimited`) and faults. */
+  private evaluate(tMs: number, withGrid = false, unlimited = false): Instant {
     const c = this.env.conditions(tMs);
     let poaSum = 0;
     let panels = 0;
@@ -232,8 +253,13 @@ export class InverterSim {
       withGrid ? this.env.gridFrequencyHz(tMs) : QS1_SHEET.nominalHz,
     );
     const producing =
-      this.controls.allowsOutput(tMs) && !this.faults.gfdi && gridOk(gridTrips(voltageV, frequencyHz));
-    const channels = computeChannels(curves, INPUT_WINDOW, producing, this.controls.caps(tMs));
+      (unlimited || this.controls.allowsOutput(tMs)) &&
+      !this.faults.gfdi &&
+      gridOk(gridTrips(voltageV, frequencyHz));
+    const caps = unlimited
+      ? { perChannelAcW: Number.POSITIVE_INFINITY, totalAcW: this.maxContinuousW }
+      : this.controls.caps(tMs);
+    const channels = computeChannels(curves, INPUT_WINDOW, producing, caps);
     return {
       vocMaxV: Math.max(0, ...curves.map((cv) => cv?.vocV ?? 0)),
       channels,
