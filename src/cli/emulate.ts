@@ -11,6 +11,7 @@ import { DEMO_LOCATION } from "../sim/demo-site.ts";
 import { type EmulatorServer, serveEmulator } from "../sim/emulator-server.ts";
 import { emulatorSite, truthLine } from "../sim/emulator-site.ts";
 import type { LineFaultOptions } from "../sim/line-faults.ts";
+import { PowerSampler, powerLogLine } from "../sim/power-sampler.ts";
 import { DEFAULT_ECU_ID } from "../sim/stick-emulator.ts";
 import { daylightTest } from "../site/sun.ts";
 import { CliError, guard } from "./errors.ts";
@@ -23,6 +24,7 @@ interface RawOptions {
   speed: string;
   start?: string;
   truth?: string;
+  powerLog?: string;
   ecuId: string;
   faults?: string;
 }
@@ -37,6 +39,8 @@ export interface EmulateConfig {
   /** Set when the default start moved to daylight: why, for the startup line. */
   startNote?: string;
   truthFile: string | undefined;
+  /** JSON lines, one per simulated second: every inverter's true and unlimited AC output. */
+  powerLogFile?: string;
   ecuId: string;
   lineFaults?: LineFaultOptions;
 }
@@ -87,6 +91,10 @@ export function emulateCommand(): Command {
     )
     .option("--truth <file>", "append one JSON line per telemetry reply with the exact values encoded")
     .option(
+      "--power-log <file>",
+      "append one JSON line per simulated second: each inverter's true AC output, what it could give unlimited, its limit",
+    )
+    .option(
       "--ecu-id <hex>",
       "ECU id in the stick's factory NV (the host's bring-up overrides it)",
       DEFAULT_ECU_ID,
@@ -120,6 +128,11 @@ export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): Emulat
   if (!Number.isFinite(startMs)) {
     throw new CliError(`--start must be an ISO time such as 2024-06-21T10:00:00Z, got '${raw.start}'`);
   }
+  if (raw.powerLog !== undefined && (raw.powerLog.trim() === "" || raw.powerLog === "-")) {
+    throw new CliError(
+      `--power-log needs a file name (stdout carries the stick's URL), got '${raw.powerLog}' — e.g. --power-log power.jsonl`,
+    );
+  }
   if (!/^[0-9a-fA-F]{12}$/.test(raw.ecuId)) {
     throw new CliError(`--ecu-id must be 12 hex digits (e.g. ${DEFAULT_ECU_ID}), got '${raw.ecuId}'`);
   }
@@ -132,6 +145,7 @@ export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): Emulat
     startMs,
     ...(start.note ? { startNote: start.note } : {}),
     truthFile: raw.truth,
+    ...(raw.powerLog === undefined ? {} : { powerLogFile: raw.powerLog }),
     ecuId: raw.ecuId.toUpperCase(),
     lineFaults: raw.faults === undefined ? undefined : parseFaults(raw.faults, seed),
   };
@@ -164,7 +178,24 @@ async function run(cfg: EmulateConfig): Promise<void> {
   // Listen for Ctrl-C / SIGTERM before anything is printed: a script may stop us the moment the URL appears.
   const stopped = untilStopSignal();
   const clock = new SimClock({ startMs: cfg.startMs, speed: cfg.speed });
-  const truth = cfg.truthFile ? await openTruth(cfg.truthFile) : undefined;
+  const truth = cfg.truthFile ? await openLog("--truth", cfg.truthFile) : undefined;
+  let powerLog: WriteStream | undefined;
+  try {
+    powerLog = cfg.powerLogFile ? await openLog("--power-log", cfg.powerLogFile) : undefined;
+  } catch (e) {
+    truth?.end();
+    throw e;
+  }
+  const sampler = powerLog ? new PowerSampler(site.inverters, 1000, cfg.startMs) : undefined;
+  sampler?.onSample((s) => powerLog!.write(`${JSON.stringify(powerLogLine(s))}\n`));
+  // Every time the stick is about to use passes the sampler first: the physics cannot go back for it.
+  const now = () => {
+    const t = clock.now();
+    sampler?.sampleUntil(t);
+    return t;
+  };
+  // And while the radio is quiet, a timer keeps the log flowing (at least every 200 ms of real time).
+  const ticker = sampler ? setInterval(now, Math.max(20, Math.min(200, 1000 / cfg.speed))) : undefined;
   let server: EmulatorServer;
   try {
     server = await serveEmulator({
@@ -174,12 +205,14 @@ async function run(cfg: EmulateConfig): Promise<void> {
       seed: cfg.seed,
       ecuId: cfg.ecuId,
       lineFaults: cfg.lineFaults,
-      now: () => clock.now(),
+      now,
       onTelemetry: truth ? (e) => truth.write(`${JSON.stringify(truthLine(e))}\n`) : undefined,
       log: (msg) => process.stderr.write(`emulate: ${msg}\n`),
     });
   } catch (e) {
+    clearInterval(ticker);
     truth?.end();
+    powerLog?.end();
     const err = e as NodeJS.ErrnoException;
     const why = err.code === "EADDRINUSE" ? "the port is in use (use another, or port 0)" : err.message;
     throw new CliError(`cannot listen on tcp://${cfg.host}:${cfg.port}: ${why}`);
@@ -193,16 +226,18 @@ async function run(cfg: EmulateConfig): Promise<void> {
   const signal = await stopped;
   process.stderr.write(`emulate: ${signal}, shutting down\n`);
   await server.close();
-  if (truth) await new Promise<void>((resolve) => truth.end(resolve));
+  clearInterval(ticker);
+  now();
+  for (const log of [truth, powerLog]) if (log) await new Promise<void>((resolve) => log.end(resolve));
 }
 
-async function openTruth(file: string): Promise<WriteStream> {
+async function openLog(option: string, file: string): Promise<WriteStream> {
   const stream = createWriteStream(file, { flags: "a" });
   await new Promise<void>((resolve, reject) => {
     stream.once("open", () => resolve());
-    stream.once("error", (e) => reject(new CliError(`--truth: cannot write ${file}: ${e.message}`)));
+    stream.once("error", (e) => reject(new CliError(`${option}: cannot write ${file}: ${e.message}`)));
   });
   // Later write failures (disk full) must not kill the stick the driver is talking to: say so and go on.
-  stream.on("error", (e) => process.stderr.write(`emulate: --truth ${file}: ${e.message}\n`));
+  stream.on("error", (e) => process.stderr.write(`emulate: ${option} ${file}: ${e.message}\n`));
   return stream;
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +9,7 @@ import { parseEmulateOptions } from "../../src/cli/emulate.ts";
 import { CliError } from "../../src/cli/errors.ts";
 import { bringUpSequence, buildInverterRequest, pairingSequence } from "../../src/protocol/aps-link.ts";
 import { fromHex } from "../../src/protocol/bytes.ts";
-import { encodePoll } from "../../src/protocol/commands.ts";
+import { encodePoll, encodeSetMaxPower } from "../../src/protocol/commands.ts";
 import { decodeDump } from "../../src/protocol/dump.ts";
 import type { Telemetry } from "../../src/protocol/types.ts";
 import {
@@ -87,6 +87,11 @@ describe("parseEmulateOptions", () => {
     [{ listen: "tcp://h:1", speed: "0" }, /--speed must be a positive number/],
     [{ listen: "tcp://h:1", start: "yesterday" }, /--start must be an ISO time/],
     [{ listen: "tcp://h:1", ecuId: "D8A3" }, /--ecu-id must be 12 hex digits/],
+    [
+      { listen: "tcp://h:1", powerLog: "-" },
+      /--power-log needs a file name \(stdout carries the stick's URL\)/,
+    ],
+    [{ listen: "tcp://h:1", powerLog: " " }, /--power-log needs a file name/],
   ])("rejects %o", (raw, message) => {
     expect(() => parseEmulateOptions({ ...defaults, ...raw })).toThrow(CliError);
     expect(() => parseEmulateOptions({ ...defaults, ...raw })).toThrow(message);
@@ -138,6 +143,33 @@ async function tcpHost(url: string) {
   return { socket, send };
 }
 
+/** Brings the stick up and pairs one inverter, as the driver would; returns its short address. */
+async function pairedHost(url: string, serial: string) {
+  const host = await tcpHost(url);
+  for (const step of bringUpSequence(fromHex(ECU))) {
+    const isStart = step.frame.cmd0 === 0x26 && step.frame.cmd1 === 0x00;
+    await host.send(step.frame, (fs) =>
+      fs.some((f) => (isStart ? f.cmd0 === 0x45 && f.data[0] === 9 : true)),
+    );
+  }
+  const info = await host.send(buildGetDeviceInfo(), (fs) => fs.length > 0);
+  expect(parseDeviceInfo(info.frames[0]!)).toMatchObject({ deviceState: 9, ieee: "0xd8a3011b9780ffff" });
+  let short = -1;
+  const incomingOn = (fs: ZnpFrame[], cluster: number) =>
+    fs.find((x) => is(x, "AF_INCOMING_MSG") && parseAfIncomingMsg(x).cluster === cluster);
+  for (const [i, f] of pairingSequence(serial, fromHex(ECU)).entries()) {
+    // 0x010F is relayed back, 0x0101 is answered; the others get SRSP + confirm.
+    const cluster = [undefined, undefined, 0x010f, 0x0101][i];
+    const { frames } = await host.send(f, (fs) =>
+      cluster === undefined ? fs.length >= 2 : incomingOn(fs, cluster) !== undefined,
+    );
+    const reply = incomingOn(frames, 0x0101);
+    if (reply) short = parseAfIncomingMsg(reply).srcAddr;
+  }
+  expect(short).toBeGreaterThan(0);
+  return { host, short };
+}
+
 describe("localecu emulate", () => {
   it("starts on port 0, prints its URL first, answers bring-up, pairing and a poll, writes the truth", async () => {
     const truthFile = join(mkdtempSync(join(tmpdir(), "emulate-")), "truth.jsonl");
@@ -155,28 +187,7 @@ describe("localecu emulate", () => {
     ]);
     const url = await cli.firstLine;
     expect(url).toMatch(/^tcp:\/\/127\.0\.0\.1:\d+$/);
-    const host = await tcpHost(url);
-    for (const step of bringUpSequence(fromHex(ECU))) {
-      const isStart = step.frame.cmd0 === 0x26 && step.frame.cmd1 === 0x00;
-      await host.send(step.frame, (fs) =>
-        fs.some((f) => (isStart ? f.cmd0 === 0x45 && f.data[0] === 9 : true)),
-      );
-    }
-    const info = await host.send(buildGetDeviceInfo(), (fs) => fs.length > 0);
-    expect(parseDeviceInfo(info.frames[0]!)).toMatchObject({ deviceState: 9, ieee: "0xd8a3011b9780ffff" });
-    let short = -1;
-    const incomingOn = (fs: ZnpFrame[], cluster: number) =>
-      fs.find((x) => is(x, "AF_INCOMING_MSG") && parseAfIncomingMsg(x).cluster === cluster);
-    for (const [i, f] of pairingSequence(QS1, fromHex(ECU)).entries()) {
-      // 0x010F is relayed back, 0x0101 is answered; the others get SRSP + confirm.
-      const cluster = [undefined, undefined, 0x010f, 0x0101][i];
-      const { frames } = await host.send(f, (fs) =>
-        cluster === undefined ? fs.length >= 2 : incomingOn(fs, cluster) !== undefined,
-      );
-      const reply = incomingOn(frames, 0x0101);
-      if (reply) short = parseAfIncomingMsg(reply).srcAddr;
-    }
-    expect(short).toBeGreaterThan(0);
+    const { host, short } = await pairedHost(url, QS1);
     const poll = await host.send(buildInverterRequest(short, fromHex(ECU), encodePoll()), (fs) =>
       fs.some((f) => is(f, "AF_INCOMING_MSG")),
     );
@@ -199,6 +210,88 @@ describe("localecu emulate", () => {
       expect(Math.abs(t.channels[i]!.currentA - c.current_a)).toBeLessThanOrEqual(27.5 / 4096 / 2 + 1e-9);
       expect(t.channels[i]!.energyCounter).toBe(c.energy_counter);
     });
+  });
+
+  it("--power-log: every simulated second, each inverter's true and unlimited output; a limit shows in it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emulate-power-"));
+    const logFile = join(dir, "power.jsonl");
+    const truthFile = join(dir, "truth.jsonl");
+    try {
+      // 21 June 2024 11:40 UTC is solar noon at the simulated house (52.4° N, 4.9° E): the sun is ~61° high.
+      const cli = runCli([
+        ...["--listen", "tcp://127.0.0.1:0", "--inverters", QS1, "--seed", "5", "--speed", "20"],
+        ...["--start", "2024-06-21T11:40:00Z", "--power-log", logFile, "--truth", truthFile],
+      ]);
+      const { host, short } = await pairedHost(await cli.firstLine, QS1);
+      const poll = () =>
+        host.send(buildInverterRequest(short, fromHex(ECU), encodePoll()), (fs) =>
+          fs.some((f) => is(f, "AF_INCOMING_MSG")),
+        );
+      await poll();
+      // 100 W per panel: four panels may then give at most 400 W between them.
+      const setPower = encodeSetMaxPower({ family: "qs1", watts: 100, rangeW: [20, 500] });
+      await host.send(buildInverterRequest(short, fromHex(ECU), setPower), (fs) => fs.length >= 2);
+      type Line = {
+        time: string;
+        t_ms: number;
+        ac_power_w: number;
+        available_ac_w: number;
+        inverters: { serial: string; ac_power_w: number; available_ac_w: number; limit_w: number }[];
+      };
+      const read = (): Line[] =>
+        existsSync(logFile)
+          ? readFileSync(logFile, "utf8")
+              .split("\n")
+              .filter(Boolean)
+              .map((l) => JSON.parse(l) as Line)
+          : [];
+      // The wire carries 100 W as a raw value that decodes to 99.98 W: that is what the inverter stores.
+      const isNewLimit = (w: number) => Math.abs(w - 100) < 0.05;
+      // A command takes effect within seconds, then ramps: wait for 10 simulated seconds at the new limit.
+      const limited = (ls: Line[]) =>
+        ls.filter((l) => isNewLimit(l.inverters[0]!.limit_w) && l.ac_power_w <= 400);
+      while (limited(read()).length < 10) await new Promise((r) => setTimeout(r, 100));
+      await poll();
+      host.socket.destroy();
+      cli.child.kill("SIGTERM");
+      expect(await cli.exit).toBe(0);
+
+      const lines = read();
+      expect(lines.length).toBeGreaterThan(20);
+      // One line per simulated second, none missing, from the start to the stop.
+      expect(lines[0]!.t_ms).toBe(Date.parse("2024-06-21T11:40:00Z"));
+      lines.forEach((l, i) => {
+        expect(l.t_ms).toBe(lines[0]!.t_ms + i * 1000);
+        expect(l.time).toBe(new Date(l.t_ms).toISOString());
+        expect(l.inverters.map((x) => x.serial)).toEqual([QS1]);
+        expect(l.ac_power_w).toBeLessThanOrEqual(1200 + 1e-9); // QS1 rating
+        expect(l.ac_power_w).toBeLessThanOrEqual(l.available_ac_w + 1e-9);
+      });
+      // Unlimited at first (500 W per panel is above what a 400 Wp panel gives): true = available.
+      expect(lines[0]!.inverters[0]!.limit_w).toBe(500);
+      expect(lines[0]!.ac_power_w).toBe(lines[0]!.available_ac_w);
+      // Limited at the end: ≤ 4 × 100 W, while the sun could give more.
+      const last = lines.at(-1)!;
+      expect(isNewLimit(last.inverters[0]!.limit_w)).toBe(true);
+      expect(last.ac_power_w).toBeLessThanOrEqual(400 + 1e-9);
+      expect(last.available_ac_w).toBeGreaterThan(400);
+
+      // Each reply's truth sits between the log's values for the seconds around it.
+      const truths = readFileSync(truthFile, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { time: string; ac_power_w: number });
+      expect(truths).toHaveLength(2);
+      for (const t of truths) {
+        const at = Date.parse(t.time);
+        const around = lines.filter((l) => Math.abs(l.t_ms - at) < 1000).map((l) => l.ac_power_w);
+        expect(around.length).toBeGreaterThanOrEqual(1);
+        expect(t.ac_power_w).toBeGreaterThanOrEqual(Math.min(...around) - 1);
+        expect(t.ac_power_w).toBeLessThanOrEqual(Math.max(...around) + 1);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
