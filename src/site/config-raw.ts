@@ -77,7 +77,7 @@ export interface RawMqtt {
 export interface RawConfig {
   stick?: { port: string; ecu_id?: string; baud_rate?: number };
   mqtt?: RawMqtt | null;
-  homeassistant?: { url: string; token?: string; token_file?: string; token_env?: string };
+  homeassistant?: { url?: string; token?: string; token_file?: string; token_env?: string };
   site: {
     name?: string;
     timezone: string;

@@ -103,7 +103,8 @@ function resolveHomeAssistant(
     "token_file",
     "token_env",
   ]);
-  if (n === 0) {
+  // Without a url the link runs as an HA add-on on SUPERVISOR_TOKEN, so no token is needed.
+  if (n === 0 && raw.url !== undefined) {
     issues.add(
       "homeassistant.token_file",
       "missing: Home Assistant needs a long-lived access token",
@@ -111,7 +112,9 @@ function resolveHomeAssistant(
     );
   }
   const file = raw.token_file === undefined ? undefined : resolve(base, raw.token_file);
-  return { url: raw.url, token: makeSecretRef(file, raw.token_env, raw.token) };
+  const ha: HomeAssistantConfig = { token: makeSecretRef(file, raw.token_env, raw.token) };
+  if (raw.url !== undefined) ha.url = raw.url;
+  return ha;
 }
 
 let zones: string[] | undefined;

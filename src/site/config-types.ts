@@ -40,7 +40,8 @@ export interface MqttConfig {
 }
 
 export interface HomeAssistantConfig {
-  url: string;
+  /** Unset: running as an HA add-on (the supervisor's proxy and SUPERVISOR_TOKEN). */
+  url?: string;
   token: SecretRef;
 }
 

@@ -1,0 +1,288 @@
+/**
+ * The Home Assistant link: one websocket session at a time through home-assistant-js-websocket, our own
+ * capped, jittered reconnect (the library's fixed 1–5 s retry would hammer a restarting HA from every
+ * controller at once), entity watches that survive reconnects and HA restarts, service calls, and a ping
+ * keepalive so a half-open TCP connection is noticed. A refused token stops the retries until restart.
+ */
+import {
+  type Connection,
+  callService,
+  createConnection,
+  type HassEntities,
+  type HassEntity,
+  subscribeEntities,
+} from "home-assistant-js-websocket";
+import type WebSocket from "ws";
+import type { Logger } from "../log.ts";
+import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.ts";
+import type { HaCredentials } from "./credentials.ts";
+import { HaSocketError, openHaSocket } from "./socket.ts";
+import type { HaEntityState, HaLinkApi, HaLinkState } from "./types.ts";
+
+export interface HaLinkOptions {
+  /** Resolved at start(); a throw (unreadable token file, unset variable) is reported as auth_failed. */
+  credentials: () => HaCredentials;
+  logger: Logger;
+  backoff?: BackoffOptions;
+  random?: () => number;
+  /** Ping interval while up (default 30 s) and how long a pong may take (default 10 s). */
+  keepaliveMs?: number;
+  pongTimeoutMs?: number;
+  /** Handshake including auth (default 10 s). */
+  connectTimeoutMs?: number;
+}
+
+type EntityCallback = (s: HaEntityState | undefined) => void;
+
+export class HaLink implements HaLinkApi {
+  private state: HaLinkState = { state: "off", detail: "not started" };
+  private readonly stateListeners = new Set<(s: HaLinkState) => void>();
+  private readonly watchers = new Map<string, Set<EntityCallback>>();
+  /** The HA object last delivered per watched entity: the library replaces it only when it changes. */
+  private readonly delivered = new Map<string, HassEntity | undefined>();
+  private entities: HassEntities | undefined;
+  private creds: HaCredentials | undefined;
+  private conn: Connection | undefined;
+  private running = false;
+  /** Bumped on stop and on each new attempt, so a late handshake from an older attempt is discarded. */
+  private generation = 0;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: HaLinkOptions) {}
+
+  get linkState(): HaLinkState {
+    return { ...this.state };
+  }
+
+  onLinkState(cb: (s: HaLinkState) => void): () => void {
+    this.stateListeners.add(cb);
+    return () => this.stateListeners.delete(cb);
+  }
+
+  /** Starts connecting in the background; never throws and never waits for Home Assistant. */
+  start(): void {
+    if (this.running) return;
+    try {
+      this.creds = this.o.credentials();
+    } catch (e) {
+      this.setState({ state: "auth_failed", detail: (e as Error).message });
+      return;
+    }
+    this.running = true;
+    this.attempt = 0;
+    this.setState({ state: "connecting", detail: `connecting to ${this.creds.wsUrl}` });
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    const wasActive = this.running || this.state.state === "auth_failed";
+    this.running = false;
+    this.generation++;
+    clearTimeout(this.retryTimer);
+    this.endSession();
+    if (wasActive) this.setState({ state: "off", detail: "stopped" });
+  }
+
+  watchEntity(entityId: string, cb: EntityCallback): () => void {
+    let set = this.watchers.get(entityId);
+    if (!set) {
+      set = new Set();
+      this.watchers.set(entityId, set);
+    }
+    set.add(cb);
+    const known = this.entities;
+    if (known) {
+      // Asynchronously, so the caller has its unsubscribe function before the first call.
+      queueMicrotask(() => {
+        if (!set.has(cb)) return;
+        this.delivered.set(entityId, known[entityId]);
+        this.deliver(cb, entityId, known[entityId]);
+      });
+    }
+    return () => {
+      set.delete(cb);
+      if (set.size === 0) {
+        this.watchers.delete(entityId);
+        this.delivered.delete(entityId);
+      }
+    };
+  }
+
+  async callService(
+    domain: string,
+    service: string,
+    data?: Record<string, unknown>,
+    target?: { entity_id?: string | string[] },
+  ): Promise<unknown> {
+    const name = `${domain}.${service}`;
+    const conn = this.conn;
+    if (this.state.state !== "up" || !conn) {
+      const why = this.state.detail ? ` (${this.state.detail})` : "";
+      throw new Error(`Home Assistant service ${name} not called: the link is ${this.state.state}${why}`);
+    }
+    try {
+      return await callService(conn, domain, service, data, target);
+    } catch (e) {
+      throw new Error(`Home Assistant service ${name} failed: ${describeHaError(e)}`);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const gen = ++this.generation;
+    const creds = this.creds!;
+    let conn: Connection;
+    try {
+      conn = await createConnection({
+        createSocket: () =>
+          openHaSocket({ wsUrl: creds.wsUrl, token: creds.token, timeoutMs: this.o.connectTimeoutMs }),
+      });
+    } catch (e) {
+      if (gen !== this.generation) return;
+      if (e instanceof HaSocketError && e.kind === "auth") {
+        // Retrying a refused token only fills HA's log with failed logins (and can get our IP banned).
+        this.running = false;
+        this.setState({ state: "auth_failed", detail: authFailedDetail(creds, e.message) });
+        return;
+      }
+      const why = e instanceof Error ? e.message : String(e);
+      this.setState({
+        state: "down",
+        detail: `cannot reach Home Assistant at ${creds.wsUrl}: ${why} — retrying with backoff`,
+      });
+      this.scheduleRetry();
+      return;
+    }
+    if (gen !== this.generation || !this.running) {
+      conn.close();
+      return;
+    }
+    this.conn = conn;
+    this.attempt = 0;
+    conn.addEventListener("disconnected", () => this.onDisconnected(conn));
+    subscribeEntities(conn, (ents) => this.onEntities(ents));
+    this.startKeepalive(conn);
+    this.setState({
+      state: "up",
+      detail: `connected to ${creds.wsUrl} (Home Assistant ${conn.haVersion ?? "unknown version"})`,
+    });
+  }
+
+  private onDisconnected(conn: Connection): void {
+    if (conn !== this.conn) return;
+    // Our backoff replaces the library's reconnect: close() marks the connection as done.
+    this.endSession();
+    if (!this.running) return;
+    this.setState({
+      state: "down",
+      detail: `lost the connection to ${this.creds!.wsUrl} — reconnecting with backoff`,
+    });
+    this.scheduleRetry();
+  }
+
+  private endSession(): void {
+    clearInterval(this.keepaliveTimer);
+    const conn = this.conn;
+    this.conn = undefined;
+    this.entities = undefined;
+    conn?.close();
+  }
+
+  private scheduleRetry(): void {
+    const delayMs = backoffDelayMs(this.attempt, this.o.backoff ?? DEFAULT_BACKOFF, this.o.random);
+    this.o.logger.debug({ attempt: this.attempt + 1, delayMs }, "Home Assistant: next connection attempt");
+    this.attempt++;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (this.running) void this.connect();
+    }, delayMs);
+  }
+
+  private startKeepalive(conn: Connection): void {
+    const every = this.o.keepaliveMs ?? 30_000;
+    const within = this.o.pongTimeoutMs ?? 10_000;
+    let waiting = false;
+    this.keepaliveTimer = setInterval(() => {
+      if (waiting || conn !== this.conn) return;
+      waiting = true;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((r) => {
+        timer = setTimeout(() => r("timeout"), within);
+      });
+      Promise.race([conn.ping().then(() => "pong" as const), timeout])
+        .then((r) => {
+          if (r === "timeout" && conn === this.conn) {
+            this.o.logger.debug({ withinMs: within }, "Home Assistant: no pong, dropping the connection");
+            // A half-open TCP connection never closes on its own: cut it so the close handler runs.
+            (conn.socket as unknown as WebSocket | undefined)?.terminate();
+          }
+        })
+        .catch(() => {}) // the ping failed because the socket closed: the close handler takes over
+        .finally(() => {
+          clearTimeout(timer);
+          waiting = false;
+        });
+    }, every);
+  }
+
+  private onEntities(ents: HassEntities): void {
+    this.entities = ents;
+    for (const [id, cbs] of this.watchers) {
+      const e = ents[id];
+      if (this.delivered.has(id) && this.delivered.get(id) === e) continue;
+      this.delivered.set(id, e);
+      for (const cb of [...cbs]) this.deliver(cb, id, e);
+    }
+  }
+
+  private deliver(cb: EntityCallback, id: string, e: HassEntity | undefined): void {
+    try {
+      cb(e ? toEntityState(e) : undefined);
+    } catch (err) {
+      this.o.logger.error({ err, entityId: id }, "Home Assistant: an entity watcher threw");
+    }
+  }
+
+  private setState(next: HaLinkState): void {
+    if (next.state === this.state.state && next.detail === this.state.detail) return;
+    this.state = next;
+    const level = next.state === "auth_failed" ? "error" : next.state === "down" ? "warn" : ("info" as const);
+    this.o.logger[level]({ state: next.state, detail: next.detail }, `Home Assistant link ${next.state}`);
+    for (const cb of [...this.stateListeners]) {
+      try {
+        cb({ ...next });
+      } catch (err) {
+        this.o.logger.error({ err }, "Home Assistant: a link-state listener threw");
+      }
+    }
+  }
+}
+
+function toEntityState(e: HassEntity): HaEntityState {
+  return {
+    entityId: e.entity_id,
+    state: e.state,
+    attributes: e.attributes as Record<string, unknown>,
+    lastUpdatedMs: Date.parse(e.last_updated),
+  };
+}
+
+/** HA's {code, message}, or the library's {error: {code, message}} for a lost connection. */
+function describeHaError(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  const o = e as { code?: unknown; message?: unknown; error?: { code?: unknown; message?: unknown } };
+  const inner = o?.error ?? o;
+  if (inner && typeof inner === "object" && "message" in inner) {
+    const code = inner.code === 3 ? "connection_lost" : String(inner.code);
+    return `${code}: ${String(inner.message)}`;
+  }
+  return String(e);
+}
+
+function authFailedDetail(c: HaCredentials, haMessage: string): string {
+  const fix = c.tokenSetting.startsWith("SUPERVISOR_TOKEN")
+    ? "restart the add-on; its config needs homeassistant_api: true"
+    : `create a long-lived access token (HA: your profile → Security) and put it in ${c.tokenSetting}`;
+  return `Home Assistant at ${c.wsUrl} refused the token from ${c.tokenSetting} (${haMessage}) — ${fix}`;
+}

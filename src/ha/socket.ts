@@ -1,0 +1,86 @@
+/**
+ * The websocket the library's Connection runs on, opened with `ws` (Node 20 has no global WebSocket) and
+ * authenticated the way home-assistant-js-websocket's own createSocket does it: wait for auth_required,
+ * send auth, resolve on auth_ok with `haVersion` set, and announce coalesced messages from HA 2022.9.
+ * One attempt only: retries and backoff belong to the link.
+ */
+import type { HaWebSocket } from "home-assistant-js-websocket";
+import WebSocket from "ws";
+
+export class HaSocketError extends Error {
+  override readonly name = "HaSocketError";
+  constructor(
+    /** auth: HA refused the token (do not retry); connect: anything else (retry later). */
+    readonly kind: "auth" | "connect",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface OpenOptions {
+  wsUrl: string;
+  token: string;
+  /** Whole handshake: TCP, upgrade and auth (default 10 s). */
+  timeoutMs?: number;
+}
+
+export function openHaSocket(o: OpenOptions): Promise<HaWebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(o.wsUrl, { handshakeTimeout: o.timeoutMs ?? 10_000 });
+    let settled = false;
+    const fail = (kind: "auth" | "connect", why: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.removeAllListeners("message");
+      socket.close();
+      reject(new HaSocketError(kind, why));
+    };
+    // A stalled server can leave us with neither open nor close: bound the whole auth phase.
+    const timer = setTimeout(() => {
+      fail("connect", `no auth_ok within ${o.timeoutMs ?? 10_000} ms`);
+      socket.terminate();
+    }, o.timeoutMs ?? 10_000);
+    // Errors always come with or before a close; a listener must exist or ws throws them.
+    socket.on("error", (err) => fail("connect", err.message || String(err)));
+    socket.on("close", (code) => fail("connect", `closed during the handshake (code ${code})`));
+    socket.on("message", (data, isBinary) => {
+      if (settled) return;
+      let msg: { type?: string; ha_version?: string; message?: string };
+      try {
+        msg = JSON.parse(isBinary ? "" : data.toString());
+      } catch {
+        fail("connect", "the server sent something that is not JSON — is the URL Home Assistant's?");
+        return;
+      }
+      if (msg.type === "auth_required") {
+        socket.send(JSON.stringify({ type: "auth", access_token: o.token }));
+      } else if (msg.type === "auth_invalid") {
+        fail("auth", msg.message ?? "auth_invalid");
+      } else if (msg.type === "auth_ok") {
+        settled = true;
+        clearTimeout(timer);
+        socket.removeAllListeners("message");
+        socket.removeAllListeners("close");
+        socket.removeAllListeners("error");
+        socket.on("error", () => {}); // the Connection sees the close that follows
+        const ha = socket as unknown as HaWebSocket;
+        ha.haVersion = msg.ha_version ?? "0.0.0";
+        if (atLeast(ha.haVersion, 2022, 9)) {
+          // id 1 is reserved for this by the library's Connection (its command ids start at 2).
+          socket.send(
+            JSON.stringify({ type: "supported_features", id: 1, features: { coalesce_messages: 1 } }),
+          );
+        }
+        resolve(ha);
+      }
+    });
+  });
+}
+
+function atLeast(version: string, major: number, minor: number): boolean {
+  const [a, b] = version.split(".").map((p) => Number.parseInt(p, 10));
+  if (a === undefined || Number.isNaN(a)) return false;
+  return a > major || (a === major && (b ?? 0) >= minor);
+}
