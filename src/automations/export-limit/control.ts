@@ -1,0 +1,122 @@
+/**
+ * One control step with a trusted meter: cut now if the export (once the writes on their way have
+ * acted) is above the allowed value; raise when the room has lasted; else hold.
+ */
+import type { ExportLimiter } from "./core.ts";
+import { type InverterTrack, SETTLE_MS } from "./estimate.ts";
+import { inverters, type Outcome, w } from "./reasons.ts";
+import { planCut, planRaise, type ShareUnit } from "./share.ts";
+import type { LimitWrite } from "./types.ts";
+
+/** Export just above the allowed value is cut once it has lasted this much energy, W·s (0.1 Wh). */
+const SMALL_EXCESS_WS = 360;
+/** A raise taken back by a cut within this time made the next raise wait longer. */
+const PREMATURE_MS = 10 * 60_000;
+const MAX_RAISE_WAIT_S = 900;
+/** Calm this long after a cut: the raise wait comes back down. */
+const CALM_MS = 30 * 60_000;
+/** A meter gap longer than this does not count as excess energy (the meter was away). */
+const MAX_DT_S = 10;
+
+function unit(t: InverterTrack): ShareUnit {
+  return { spec: t.spec, outputW: t.settledOutputW(), limitW: t.targetLimitW };
+}
+
+function writesOf(plan: Map<string, number>): LimitWrite[] {
+  return [...plan].map(([serial, limitW]) => ({ serial, limitW }));
+}
+
+export function controlStep(core: ExportLimiter, now: number): Outcome {
+  const s = core.settings;
+  const m = core.memory;
+  const base = Math.max(s.intervalS, 30);
+  if (s.mode === "monitor" && now < m.monitorQuietUntilMs && m.steadyReason)
+    return { state: "limiting", reason: m.steadyReason, writes: [] };
+
+  const allowed = s.mode === "zero_export" ? 0 : s.targetW;
+  const aim = allowed - s.hysteresisW / 2;
+  const gridW = core.meter.lastW!;
+  const tracks = [...core.tracks.values()];
+  let nowOut = 0;
+  let postOut = 0;
+  for (const t of tracks) {
+    nowOut += t.outputW(now);
+    postOut += t.settledOutputW();
+  }
+  // The export once every write on its way has acted, the load staying as the meter shows it.
+  const futureExport = postOut - nowOut - gridW;
+  const exportNow = -gridW;
+  const meterAt = core.meter.lastAtMs!;
+  const dt = m.lastMeterAtMs === undefined ? 0 : Math.min(MAX_DT_S, (meterAt - m.lastMeterAtMs) / 1000);
+  m.lastMeterAtMs = meterAt;
+  const minChange = Math.max(s.hysteresisW, 20);
+  const usable = tracks.filter((t) => t.foreignW === undefined && t.readingW !== undefined);
+  const limited = tracks.some((t) => (t.foreignW ?? t.targetLimitW) < t.spec.hiW);
+  if (now - m.lastCutAtMs > CALM_MS && m.raiseWaitS > base) {
+    m.raiseWaitS = Math.max(base, m.raiseWaitS / 2);
+    m.lastCutAtMs = now - PREMATURE_MS; // one halving per calm period
+  }
+
+  const excess = futureExport - allowed;
+  m.excessWs = excess > 0 ? m.excessWs + excess * dt : 0;
+  if (excess > 0 && (excess > s.hysteresisW / 2 || m.excessWs >= SMALL_EXCESS_WS)) {
+    m.roomSinceMs = undefined;
+    const units = usable.filter((t) => core.budget.allows(t.spec.serial, now)).map(unit);
+    const plan = planCut(units, futureExport - aim, minChange);
+    if (plan.size > 0) {
+      m.excessWs = 0;
+      if (now - m.lastRaiseAtMs < PREMATURE_MS) m.raiseWaitS = Math.min(MAX_RAISE_WAIT_S, m.raiseWaitS * 2);
+      m.lastCutAtMs = now;
+      const total = tracks.reduce((sum, t) => sum + (plan.get(t.spec.serial) ?? t.targetLimitW), 0);
+      const words = `export ${w(exportNow)} is above the allowed ${w(allowed)}: cut ${inverters(plan.size)}, ${w(total)} in total`;
+      return act(core, now, words, writesOf(plan));
+    }
+    const atMin = usable.every((t) => t.targetLimitW <= t.spec.loW);
+    const why = atMin
+      ? "every inverter is at its lowest limit"
+      : "this hour's write budget is used up (flash wear): cutting again as soon as it allows";
+    return { state: "limiting", reason: `export is above the allowed ${w(allowed)}, but ${why}`, writes: [] };
+  }
+
+  const settling = tracks.some((t) => t.settling(now, SETTLE_MS));
+  const clipped = usable.filter((t) => t.clipped && t.targetLimitW < t.spec.hiW);
+  if (futureExport < allowed - s.hysteresisW && clipped.length > 0 && !settling) {
+    const room = aim - futureExport;
+    if (m.roomSinceMs === undefined) {
+      m.roomSinceMs = now;
+      m.minRoomW = room;
+    } else m.minRoomW = Math.min(m.minRoomW, room);
+    const reserve = Math.max(1, Math.ceil(s.maxWritesPerHour / 4));
+    const able = clipped.filter((t) => core.budget.allows(t.spec.serial, now, reserve));
+    if (able.length === 0)
+      return steady("room for more solar, but this hour's remaining writes are kept for cuts");
+    if (now - m.roomSinceMs < m.raiseWaitS * 1000 || now - m.lastRaiseAtMs < s.intervalS * 1000)
+      return steady("room for more solar: waiting to see that it lasts before raising");
+    const plan = planRaise(able.map(unit), m.minRoomW, minChange);
+    if (plan.size > 0) {
+      m.lastRaiseAtMs = now;
+      m.roomSinceMs = undefined;
+      const total = tracks.reduce((sum, t) => sum + (plan.get(t.spec.serial) ?? t.targetLimitW), 0);
+      const words = `room for more solar (grid ${gridW >= 0 ? `import ${w(gridW)}` : `export ${w(exportNow)}`}): raised ${inverters(plan.size)}, ${w(total)} in total`;
+      return act(core, now, words, writesOf(plan));
+    }
+  } else if (!settling) m.roomSinceMs = undefined;
+
+  if (!limited)
+    return { state: "idle", reason: `export below the allowed ${w(allowed)} at full power`, writes: [] };
+  return steady(`export held at or below the allowed ${w(allowed)}`);
+}
+
+function steady(reason: string): Outcome {
+  return { state: "limiting", reason, writes: [] };
+}
+
+/** An action: written, or in monitor mode only said (then quiet for a while, not repeated each sample). */
+function act(core: ExportLimiter, now: number, words: string, writes: LimitWrite[]): Outcome {
+  const s = core.settings;
+  if (s.mode !== "monitor") return { state: "limiting", reason: words, writes };
+  const reason = `monitor mode, nothing written: ${words.replace(": cut ", ": would cut ").replace(": raised ", ": would raise ")}`;
+  core.memory.monitorQuietUntilMs = now + Math.max(s.intervalS, 60) * 1000;
+  core.memory.steadyReason = reason;
+  return { state: "limiting", reason, writes };
+}

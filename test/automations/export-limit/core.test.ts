@@ -1,0 +1,175 @@
+import { describe, expect, it } from "vitest";
+import { ExportLimiter } from "../../../src/automations/export-limit/core.ts";
+import { fourBy400, settings, started, T0 } from "./helpers.ts";
+
+const s = (n: number) => T0 + n * 1000;
+
+describe("export limiter: cutting", () => {
+  it("cuts 4 × 400 W inverters giving 350/300/250/200 W by the 600 W export, shared by headroom, in 4 W steps", () => {
+    const invs = fourBy400();
+    const core = started(invs, [400, 400, 400, 400], [350, 300, 250, 200]);
+    const d = core.update({ kind: "meter", atMs: s(1), gridW: -600 });
+    // Worked out by hand: output 1100 W, export 600 W, aim 25 W inside the 50 W band → cut 625 W,
+    // total 475 W, shared by output: 350 − 625·350/1100 = 151.1 → 148; 300 − 170.5 = 129.5 → 128;
+    // 250 − 142.0 = 108.0 → 104 (107.95 rounds down); 200 − 113.6 = 86.4 → 84.
+    expect(d.writes).toEqual([
+      { serial: invs[0]!.serial, limitW: 148 },
+      { serial: invs[1]!.serial, limitW: 128 },
+      { serial: invs[2]!.serial, limitW: 104 },
+      { serial: invs[3]!.serial, limitW: 84 },
+    ]);
+    expect(d.state).toBe("limiting");
+    expect(d.reason).toBe("export 600 W is above the allowed 0 W: cut 4 inverters, 464 W in total");
+    expect(d.totalLimitW).toBe(464);
+  });
+
+  it("cuts a small export on one inverter only (the one giving most), saving writes", () => {
+    const invs = fourBy400();
+    const core = started(invs, [400, 400, 400, 400], [350, 300, 250, 200]);
+    const d = core.update({ kind: "meter", atMs: s(1), gridW: -40 });
+    // 40 W export + 25 W aim = 65 W cut: fewer than 2 × 50 W changes → one inverter, 350 − 65 = 285 → 284.
+    expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 284 }]);
+  });
+
+  it("keeps the allowed export in export_limit mode: 800 W export at 600 W allowed cuts 225 W", () => {
+    const invs = fourBy400(1).map((i) => ({ ...i, maxW: 1200 }));
+    const core = started(invs, [1200], [1000], { mode: "export_limit", targetW: 600 });
+    const d = core.update({ kind: "meter", atMs: s(1), gridW: -800 });
+    // aim = 600 − 25 = 575 W export: cut 800 − 575 = 225 W → 1000 − 225 = 775 → 772 (4 W steps).
+    expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 772 }]);
+  });
+
+  it("estimates output after a cut as min(previous, new limit) and does not cut twice while it acts", () => {
+    const invs = fourBy400();
+    const core = started(invs, [400, 400, 400, 400], [350, 300, 250, 200]);
+    core.update({ kind: "meter", atMs: s(1), gridW: -600 });
+    // The meter still shows the export while the writes travel: no second cut.
+    const again = core.update({ kind: "meter", atMs: s(2), gridW: -600 });
+    expect(again.writes).toEqual([]);
+    for (const [i, limitW] of [148, 128, 104, 84].entries()) {
+      core.update({ kind: "write-result", atMs: s(5), serial: invs[i]!.serial, limitW, ok: true });
+    }
+    // 40 W/s ramp (10 % of 400 W): 20 s after the results every output is at its new limit.
+    const d = core.update({ kind: "meter", atMs: s(25), gridW: 25 });
+    expect(d.estimatedOutputW).toBe(148 + 128 + 104 + 84);
+    expect(d.writes).toEqual([]);
+  });
+
+  it("never cuts below minW and says so when every inverter is at its lowest limit", () => {
+    const invs = fourBy400(2);
+    const core = started(invs, [20, 20], [20, 20]);
+    const d = core.update({ kind: "meter", atMs: s(1), gridW: -500 });
+    expect(d.writes).toEqual([]);
+    expect(d.reason).toBe("export is above the allowed 0 W, but every inverter is at its lowest limit");
+  });
+
+  it("cuts a small excess only once it has lasted (0.1 Wh), not on the first sample", () => {
+    const invs = fourBy400(1);
+    const core = started(invs, [400], [300]);
+    // 10 W over: 360 W·s is reached after 36 s of samples 1 s apart.
+    for (let i = 1; i <= 36; i++)
+      expect(core.update({ kind: "meter", atMs: s(i), gridW: -10 }).writes).toEqual([]);
+    const d = core.update({ kind: "meter", atMs: s(37), gridW: -10 });
+    // 10 W + 25 W aim = 35 W: 300 − 35 = 265 → 264.
+    expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 264 }]);
+  });
+});
+
+describe("export limiter: raising", () => {
+  it("raises only after the room has lasted 30 s, by the room, on the inverters whose limit binds", () => {
+    const invs = fourBy400(2);
+    // Inverter 0 sits at its 200 W limit (binding); inverter 1 gives 150 W under a 400 W limit.
+    const core = started(invs, [200, 400], [200, 150]);
+    for (let i = 1; i < 30; i++) {
+      const d = core.update({ kind: "meter", atMs: s(i), gridW: 300 });
+      expect(d.writes).toEqual([]);
+    }
+    const d = core.update({ kind: "meter", atMs: s(31), gridW: 300 });
+    // Import 300 W; aim 25 W export: room 325 W, all on inverter 0: 200 + 325 = 525 → its max 400.
+    expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 400 }]);
+    expect(d.reason).toBe("room for more solar (grid import 300 W): raised 1 inverter, 800 W in total");
+  });
+
+  it("does not raise on a short dip in load (the room must last)", () => {
+    const invs = fourBy400(1);
+    const core = started(invs, [200], [200]);
+    for (let i = 1; i <= 20; i++) core.update({ kind: "meter", atMs: s(i), gridW: 300 });
+    for (let i = 21; i <= 60; i++) {
+      const d = core.update({ kind: "meter", atMs: s(i), gridW: i % 2 === 0 ? 300 : 20 });
+      expect(d.writes).toEqual([]);
+    }
+  });
+});
+
+describe("export limiter: states", () => {
+  it("idles at night: no writes whatever the meter says", () => {
+    const core = started(fourBy400(), [400, 400, 400, 400], [300, 300, 300, 300]);
+    const d = core.update({ kind: "tick", atMs: s(1), daylight: false });
+    expect(d.state).toBe("idle");
+    const m = core.update({ kind: "meter", atMs: s(2), gridW: -900 });
+    expect(m).toMatchObject({
+      state: "idle",
+      writes: [],
+      reason: "night: the inverters are asleep, nothing to limit",
+    });
+  });
+
+  it("in monitor mode decides but writes nothing, and does not repeat itself every sample", () => {
+    const core = started(fourBy400(), [400, 400, 400, 400], [350, 300, 250, 200], { mode: "monitor" });
+    const d = core.update({ kind: "meter", atMs: s(1), gridW: -600 });
+    expect(d.writes).toEqual([]);
+    expect(d.reason).toBe(
+      "monitor mode, nothing written: export 600 W is above the allowed 0 W: would cut 4 inverters, 464 W in total",
+    );
+    expect(d.changed).toBe(true);
+    const again = core.update({ kind: "meter", atMs: s(2), gridW: -610 });
+    expect(again).toMatchObject({ writes: [], changed: false });
+  });
+
+  it("switched off: returns every limit to the maximum once, then stays off with no writes", () => {
+    const invs = fourBy400(2);
+    const core = started(invs, [200, 400], [200, 300]);
+    const d = core.update({ kind: "settings", atMs: s(1), changes: { enabled: false } });
+    expect(d.state).toBe("off");
+    expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 400 }]);
+    core.update({ kind: "write-result", atMs: s(4), serial: invs[0]!.serial, limitW: 400, ok: true });
+    const later = core.update({ kind: "meter", atMs: s(5), gridW: -2000 });
+    expect(later).toMatchObject({
+      state: "off",
+      writes: [],
+      reason: "switched off: the inverters run at full power",
+    });
+  });
+
+  it("adopts the read-back limits at start: the total is unknown until every limit is read", () => {
+    const invs = fourBy400(2);
+    const core = new ExportLimiter(invs, settings());
+    const a = core.update({ kind: "limit", atMs: T0, serial: invs[0]!.serial, limitW: 240 });
+    expect(a.totalLimitW).toBeUndefined();
+    const b = core.update({ kind: "limit", atMs: T0, serial: invs[1]!.serial, limitW: 100 });
+    expect(b.totalLimitW).toBe(340);
+  });
+
+  it("flags changed only when the state or the reason changes", () => {
+    const core = started(fourBy400(1), [200], [200]);
+    const a = core.update({ kind: "meter", atMs: s(1), gridW: 10 });
+    const b = core.update({ kind: "meter", atMs: s(2), gridW: 12 });
+    expect(a.changed).toBe(true);
+    expect(b.changed).toBe(false);
+    expect(b.reason).toBe("export held at or below the allowed 0 W");
+  });
+
+  it("rejects bad settings and inputs with what, where and how to fix", () => {
+    expect(() => new ExportLimiter([], settings())).toThrow(/no inverters to limit; list at least one/);
+    expect(() => new ExportLimiter(fourBy400(1), settings({ maxWritesPerHour: 0 }))).toThrow(
+      /maxWritesPerHour must be a whole number ≥ 1, got 0/,
+    );
+    expect(() => new ExportLimiter([{ serial: "x", minW: 500, maxW: 400, stepW: 4 }], settings())).toThrow(
+      /inverters\[0\] \(x\): maxW must be ≥ minW \(500\), got 400/,
+    );
+    const core = started(fourBy400(1), [200], [200]);
+    expect(() => core.update({ kind: "meter", atMs: s(1), gridW: Number.NaN })).toThrow(
+      /meter gridW must be a finite number of W, got NaN/,
+    );
+  });
+});
