@@ -3,7 +3,7 @@
  * driver, the demo and anyone without hardware. The first stdout line is the URL actually bound (so a
  * script can start it on port 0 and read where to connect); everything else goes to stderr.
  */
-import { createWriteStream, type WriteStream } from "node:fs";
+import type { WriteStream } from "node:fs";
 import { Command } from "commander";
 import { isSerial } from "../protocol/ids.ts";
 import { SimClock } from "../sim/clock.ts";
@@ -15,6 +15,7 @@ import { PowerSampler, powerLogLine } from "../sim/power-sampler.ts";
 import { DEFAULT_ECU_ID } from "../sim/stick-emulator.ts";
 import { daylightTest } from "../site/sun.ts";
 import { CliError, guard } from "./errors.ts";
+import { closeJsonLog, openJsonLog } from "./json-log.ts";
 import { untilStopSignal } from "./signals.ts";
 
 interface RawOptions {
@@ -178,10 +179,11 @@ async function run(cfg: EmulateConfig): Promise<void> {
   // Listen for Ctrl-C / SIGTERM before anything is printed: a script may stop us the moment the URL appears.
   const stopped = untilStopSignal();
   const clock = new SimClock({ startMs: cfg.startMs, speed: cfg.speed });
-  const truth = cfg.truthFile ? await openLog("--truth", cfg.truthFile) : undefined;
+  const warn = (msg: string) => process.stderr.write(`emulate: ${msg}\n`);
+  const truth = cfg.truthFile ? await openJsonLog("--truth", cfg.truthFile, warn) : undefined;
   let powerLog: WriteStream | undefined;
   try {
-    powerLog = cfg.powerLogFile ? await openLog("--power-log", cfg.powerLogFile) : undefined;
+    powerLog = cfg.powerLogFile ? await openJsonLog("--power-log", cfg.powerLogFile, warn) : undefined;
   } catch (e) {
     truth?.end();
     throw e;
@@ -207,7 +209,7 @@ async function run(cfg: EmulateConfig): Promise<void> {
       lineFaults: cfg.lineFaults,
       now,
       onTelemetry: truth ? (e) => truth.write(`${JSON.stringify(truthLine(e))}\n`) : undefined,
-      log: (msg) => process.stderr.write(`emulate: ${msg}\n`),
+      log: warn,
     });
   } catch (e) {
     clearInterval(ticker);
@@ -228,16 +230,5 @@ async function run(cfg: EmulateConfig): Promise<void> {
   await server.close();
   clearInterval(ticker);
   now();
-  for (const log of [truth, powerLog]) if (log) await new Promise<void>((resolve) => log.end(resolve));
-}
-
-async function openLog(option: string, file: string): Promise<WriteStream> {
-  const stream = createWriteStream(file, { flags: "a" });
-  await new Promise<void>((resolve, reject) => {
-    stream.once("open", () => resolve());
-    stream.once("error", (e) => reject(new CliError(`${option}: cannot write ${file}: ${e.message}`)));
-  });
-  // Later write failures (disk full) must not kill the stick the driver is talking to: say so and go on.
-  stream.on("error", (e) => process.stderr.write(`emulate: ${option} ${file}: ${e.message}\n`));
-  return stream;
+  for (const log of [truth, powerLog]) if (log) await closeJsonLog(log);
 }
