@@ -23,7 +23,9 @@ import {
   readDemoClock,
   saveDemoClock,
 } from "./demo-data.ts";
+import { DemoMeter, demoMeterTopic } from "./demo-meter.ts";
 import { CliError, guard } from "./errors.ts";
+import { closeJsonLog, openJsonLog } from "./json-log.ts";
 import { untilStopSignal } from "./signals.ts";
 
 export const DEMO_CONFIG = fileURLToPath(new URL("../../examples/site.yaml", import.meta.url));
@@ -41,6 +43,7 @@ export interface DemoOptions {
   data?: string;
   seed?: string;
   clouds?: boolean;
+  powerLog?: string;
 }
 
 /** 10:30 local time today in the demo's time zone: late morning, production from the first poll. */
@@ -94,13 +97,28 @@ export function parseDemoOptions(raw: DemoOptions, env: NodeJS.ProcessEnv = proc
     throw new CliError("--data / LOCALECU_DATA must name a folder, got an empty value");
   }
   const data = dataText === undefined ? defaultDemoDataDir(env) : resolve(dataText);
-  return { speed, mqttPort, mqttHost, startMs, seed, clouds: raw.clouds === true, data };
+  if (raw.powerLog !== undefined && (raw.powerLog.trim() === "" || raw.powerLog === "-")) {
+    throw new CliError(
+      `--power-log needs a file name (stdout carries the demo's banner), got '${raw.powerLog}' — e.g. --power-log power.jsonl`,
+    );
+  }
+  const powerLog = raw.powerLog === undefined ? undefined : resolve(raw.powerLog);
+  return { speed, mqttPort, mqttHost, startMs, seed, clouds: raw.clouds === true, data, powerLog };
 }
 
 export async function startDemo(
   raw: DemoOptions,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<RunningController & { startMs: number; speed: number; dataDir: string; resumed: boolean }> {
+): Promise<
+  RunningController & {
+    startMs: number;
+    speed: number;
+    dataDir: string;
+    resumed: boolean;
+    /** Where the simulated grid meter is published: `{"power": W}`, positive = import. */
+    meterTopic: string;
+  }
+> {
   const o = parseDemoOptions(raw, env);
   const config = await loadConfig(DEMO_CONFIG);
   const dataDir = o.data;
@@ -119,8 +137,28 @@ export async function startDemo(
   config.mqtt.tls = undefined;
   config.homeassistant = undefined;
   config.mqtt.embedded = { host: o.mqttHost, port: o.mqttPort };
+  // The example's meter is a Home Assistant entity, and the demo has no Home Assistant: the limiter reads
+  // the simulated house's meter from the embedded broker instead, and holds export at 0 W.
+  const meterTopic = demoMeterTopic(config.mqtt.baseTopic);
+  config.automations.exportLimit = {
+    ...config.automations.exportLimit,
+    targetW: 0,
+    meter: { topic: meterTopic, valueKey: "power" },
+  };
   // The roof the controller is told about (examples/site.yaml) is the roof that is simulated.
   const site = simSiteFromConfig(config, { seed: o.seed, clearSky: !o.clouds, shading: DEMO_SHADING });
+  const powerLog = o.powerLog
+    ? await openJsonLog("--power-log", o.powerLog, (m) => process.stderr.write(`demo: ${m}\n`))
+    : undefined;
+  const meter = new DemoMeter({
+    site,
+    clock,
+    seed: o.seed,
+    timeZone: config.site.timezone,
+    topic: meterTopic,
+    speed: o.speed,
+    powerLog,
+  });
   const logger = createLogger({ level: env.LOCALECU_LOG_LEVEL, pretty: env.LOCALECU_LOG_FORMAT !== "json" });
   const transport = openStreamTransport(
     // Physics on simulated time; the stick's answers in real time, as a real stick's would be.
@@ -128,7 +166,7 @@ export async function startDemo(
       new StickEmulator({
         inverters: site.inverters,
         seed: o.seed,
-        now: () => clock.now(),
+        now: meter.now,
       }),
     { url: "emulator://demo", clock },
   );
@@ -149,7 +187,15 @@ export async function startDemo(
     saveDemoClock(dataDir, clock.now());
   } catch (e) {
     if (created) rmSync(created, { recursive: true, force: true });
+    if (powerLog) await closeJsonLog(powerLog);
     throw e;
+  }
+  try {
+    await meter.start(running.mqttUrl);
+  } catch (e) {
+    await running.stop();
+    if (powerLog) await closeJsonLog(powerLog);
+    throw new CliError(`the demo's grid meter cannot reach the embedded broker: ${(e as Error).message}`);
   }
   const saver = setInterval(() => {
     try {
@@ -165,8 +211,11 @@ export async function startDemo(
     speed: o.speed,
     dataDir,
     resumed: saved !== undefined,
+    meterTopic,
     async stop() {
       clearInterval(saver);
+      await meter.stop();
+      if (powerLog) await closeJsonLog(powerLog);
       await running.stop();
       saveDemoClock(dataDir, clock.now());
     },
@@ -192,6 +241,10 @@ export function demoCommand(): Command {
     )
     .option("--seed <n>", "simulation seed (default 1)")
     .option("--clouds", "seeded passing clouds instead of a clear sky")
+    .option(
+      "--power-log <file>",
+      "append one JSON line per simulated second: each inverter's true AC output, what it could give unlimited, its limit",
+    )
     .action((raw: DemoOptions) =>
       guard(async () => {
         // Listening before the banner: a Ctrl-C right after it must stop cleanly, not kill mid-start.

@@ -31,6 +31,16 @@ describe("demo data folder", () => {
   });
 });
 
+describe("demo --power-log", () => {
+  it("takes a file (relative to the working folder), never stdout, which carries the banner", () => {
+    expect(parseDemoOptions({ powerLog: "p.jsonl" }, {}).powerLog).toBe(join(process.cwd(), "p.jsonl"));
+    expect(parseDemoOptions({}, {}).powerLog).toBeUndefined();
+    expect(() => parseDemoOptions({ powerLog: "-" }, {})).toThrow(
+      /--power-log needs a file name \(stdout carries the demo's banner\)/,
+    );
+  });
+});
+
 describe("demo broker address", () => {
   it("defaults to 127.0.0.1; --mqtt-host beats LOCALECU_MQTT_HOST; nonsense is refused", () => {
     expect(parseDemoOptions({}, {}).mqttHost).toBe("127.0.0.1");
