@@ -187,7 +187,26 @@ function resolveAutomations(
       );
     } else if (m.entity !== undefined && m.topic !== undefined) {
       issues.add(`${at}.topic`, "entity and topic are both set", "keep one");
-    } else if (m.entity !== undefined) needHa(`${at}.entity`, "a Home Assistant meter");
+    } else if (m.entity !== undefined) {
+      needHa(`${at}.entity`, "a Home Assistant meter");
+      if (m.valueKey !== undefined)
+        issues.add(`${at}.value_key`, "is for an MQTT meter (topic)", "remove it: an entity has one state");
+      if (m.unit !== undefined)
+        issues.add(
+          `${at}.unit`,
+          "is for an MQTT meter (topic)",
+          "remove it: the entity's unit_of_measurement is used",
+        );
+    }
+    const serials = new Set(config.inverters.map((i) => i.serial));
+    for (const serial of Object.keys(exportLimit.priority ?? {})) {
+      if (!serials.has(serial))
+        issues.add(
+          `automations.export_limit.priority.${serial}`,
+          `unknown inverter ${serial}`,
+          `use serials from inverters: (${[...serials].join(", ") || "none configured"})`,
+        );
+    }
     if (
       exportLimit.minLimitW !== undefined &&
       exportLimit.maxLimitW !== undefined &&

@@ -149,16 +149,31 @@ export interface MapArray {
   cells: MapCell[];
 }
 
+export interface MeterSettings {
+  /** A Home Assistant entity (its unit_of_measurement says W or kW). */
+  entity?: string;
+  /** An MQTT topic; the payload is a bare number, or JSON with the value at `valueKey` (a dotted path). */
+  topic?: string;
+  valueKey?: string;
+  /** The meter reports export as positive. */
+  invert?: boolean;
+  /** Unit of an MQTT meter's value (default W). */
+  unit?: "W" | "kW";
+}
+
 export interface ExportLimitSettings {
   targetW?: number;
-  meter?: { entity?: string; topic?: string; valueKey?: string; invert?: boolean };
+  meter?: MeterSettings;
   intervalS?: number;
+  /** Per panel (QS1/YC600) or per inverter (DS3), like the max_power control. */
   minLimitW?: number;
   maxLimitW?: number;
   hysteresisW?: number;
   maxWritesPerHour?: number;
   meterTimeoutS?: number;
   fallback?: "hold" | "full" | "min";
+  /** Inverter serial → priority (higher = cut last, raised first). */
+  priority?: Record<string, number>;
 }
 
 export interface FaultSettings {

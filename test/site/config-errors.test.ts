@@ -208,6 +208,25 @@ describe("parseConfig errors: one line each, file: path: what — how to fix", (
       { ...base, inverters: [], automations: { export_limit: { meter: { entity: "sensor.grid" } } } },
       "site.yaml: automations.export_limit.meter.entity: a Home Assistant meter needs the homeassistant section — add homeassistant: url and token",
     ],
+    [
+      "a limiter priority for an inverter the site does not have",
+      {
+        ...base,
+        inverters: [{ serial: "801000012345" }],
+        automations: { export_limit: { meter: { topic: "p1/power" }, priority: { "801000099999": 2 } } },
+      },
+      "site.yaml: automations.export_limit.priority.801000099999: unknown inverter 801000099999 — use serials from inverters: (801000012345)",
+    ],
+    [
+      "an MQTT unit on an entity meter",
+      {
+        ...base,
+        inverters: [],
+        homeassistant: { url: "http://ha:8123", token_env: "HA_TOKEN" },
+        automations: { export_limit: { meter: { entity: "sensor.grid", unit: "kW" } } },
+      },
+      "site.yaml: automations.export_limit.meter.unit: is for an MQTT meter (topic) — remove it: the entity's unit_of_measurement is used",
+    ],
   ])("semantic: %s", (_name, obj, line) => {
     expect(issuesOfObject(obj)).toEqual([line]);
   });

@@ -101,6 +101,11 @@ describe("parseConfig defaults", () => {
       { target_w: 100, meter: { topic: "p1/power", value_key: "power_w" } },
       { targetW: 100, meter: { topic: "p1/power", valueKey: "power_w" } },
     ],
+    [
+      "a kW meter and a priority",
+      { meter: { topic: "dsmr/power", unit: "kW", invert: true }, priority: { "801000012345": 2 } },
+      { meter: { topic: "dsmr/power", unit: "kW", invert: true }, priority: { "801000012345": 2 } },
+    ],
   ])("export_limit %s → %j", (_name, section, expected) => {
     const automations = section === undefined ? {} : { export_limit: section };
     const c = parseConfig(`${MINIMAL}automations: ${JSON.stringify(automations)}\n`);
