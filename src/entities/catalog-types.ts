@@ -5,12 +5,13 @@
 import type { ControlInfo, ControlStatus, ModelInfo } from "../protocol/models.ts";
 import type { FaultKey, InverterSnapshot } from "./snapshot.ts";
 
-export type Platform = "sensor" | "binary_sensor" | "number" | "switch" | "button" | "event";
+export type Platform = "sensor" | "binary_sensor" | "number" | "switch" | "button" | "event" | "select";
 export type StateClass = "measurement" | "total" | "total_increasing";
 /** The radio command a control entity sends. */
 export type ControlCommand = "max_power" | "on_off" | "poll";
 
-export interface EntityDescription<S> {
+/** `R` is what a number's range depends on: the model for inverter controls, the site's limiter for its own. */
+export interface EntityDescription<S, R = ModelInfo> {
   key: string;
   name: string;
   platform: Platform;
@@ -23,7 +24,7 @@ export interface EntityDescription<S> {
   precision?: number;
   enabledByDefault?: boolean;
   description: string;
-  /** sensor device_class enum */
+  /** sensor device_class enum, and a select's choices */
   options?: readonly string[];
   /** Value for the state payload; undefined = unknown (published as null). */
   value?: (s: S) => number | string | boolean | null | undefined;
@@ -31,8 +32,8 @@ export interface EntityDescription<S> {
   control?: { command: ControlCommand; status: (s: S) => ControlStatus };
   /** Number entities: the range depends on the model only (discovery and exposes know no snapshot). */
   number?: {
-    min: (m: ModelInfo) => number;
-    max: (m: ModelInfo) => number;
+    min: (r: R) => number;
+    max: (r: R) => number;
     step: number;
     mode: "box" | "slider";
   };
@@ -43,6 +44,8 @@ export interface EntityDescription<S> {
    * a JSON boolean, which HA's template renders as "True"/"False".
    */
   binaryStates?: { on: string; off: string };
+  /** Sensors whose state payload key carries attributes for HA (e.g. the limiter's reason). */
+  attributesKey?: string;
 }
 
 export interface ChannelContext {

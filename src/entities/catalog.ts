@@ -10,10 +10,12 @@
  */
 
 import { INVERTER_ENTITIES } from "./catalog-inverter.ts";
+import { limiterState } from "./catalog-limiter.ts";
 import { CHANNEL_ENTITIES, SITE_ENTITIES } from "./catalog-site.ts";
-import type { InverterSnapshot, SiteSnapshot } from "./snapshot.ts";
+import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "./snapshot.ts";
 
 export { FAULTS, INVERTER_ENTITIES, STATUS_OPTIONS } from "./catalog-inverter.ts";
+export { LIMITER_ENTITIES, LIMITER_MODES, LIMITER_STATES } from "./catalog-limiter.ts";
 export { BRIDGE_ENTITIES, CHANNEL_ENTITIES, SITE_ENTITIES } from "./catalog-site.ts";
 export {
   type ChannelContext,
@@ -51,6 +53,10 @@ export function inverterState(s: InverterSnapshot): Record<string, unknown> {
   return out;
 }
 
-export function siteState(s: SiteSnapshot): Record<string, unknown> {
-  return Object.fromEntries(SITE_ENTITIES.filter((d) => d.value).map((d) => [d.key, d.value!(s) ?? null]));
+/** The site's state payload; the export limiter's keys join it when the site has one. */
+export function siteState(s: SiteSnapshot, limiter?: LimiterSnapshot): Record<string, unknown> {
+  const out = Object.fromEntries(
+    SITE_ENTITIES.filter((d) => d.value).map((d) => [d.key, d.value!(s) ?? null]),
+  );
+  return limiter ? { ...out, ...limiterState(limiter) } : out;
 }

@@ -17,15 +17,17 @@ import {
   channelName,
   type EntityDescription,
   INVERTER_ENTITIES,
+  LIMITER_ENTITIES,
   SITE_ENTITIES,
 } from "./catalog.ts";
-import type { InverterSnapshot } from "./snapshot.ts";
+import type { InverterSnapshot, LimiterSnapshot } from "./snapshot.ts";
 import {
   bridgeTopics,
   clearInverterTopics,
   discoveryTopic,
   inverterTopics,
   type OutMessage,
+  siteSetTopic,
   siteTopic,
 } from "./topics.ts";
 
@@ -101,7 +103,7 @@ interface Wiring {
 }
 
 /** One `cmps` entry from a catalog description. */
-export function component<S>(d: EntityDescription<S>, key: string, name: string, w: Wiring): Component {
+export function component<S, R>(d: EntityDescription<S, R>, key: string, name: string, w: Wiring): Component {
   const c: Component = {
     p: d.platform,
     uniq_id: `${w.uniquePrefix}_${key}`,
@@ -116,6 +118,11 @@ export function component<S>(d: EntityDescription<S>, key: string, name: string,
   if (d.control && w.controlsTopic) {
     c.json_attr_t = w.controlsTopic;
     c.json_attr_tpl = `{{ value_json.${key} | tojson }}`;
+  }
+  if (d.attributesKey) {
+    // The reason sits beside the state in the same payload; HA shows it as the `reason` attribute.
+    c.json_attr_t = w.stateTopic;
+    c.json_attr_tpl = `{{ {"reason": value_json.${d.attributesKey}} | tojson }}`;
   }
   switch (d.platform) {
     case "sensor":
@@ -152,6 +159,15 @@ export function component<S>(d: EntityDescription<S>, key: string, name: string,
         pl_off: JSON.stringify({ [key]: "OFF" }),
         stat_on: "ON",
         stat_off: "OFF",
+      });
+      break;
+    case "select":
+      Object.assign(c, {
+        stat_t: w.stateTopic,
+        val_tpl: valueTemplate(key),
+        cmd_t: w.setTopic,
+        cmd_tpl: `{"${key}": "{{ value }}"}`,
+        ops: [...(d.options ?? [])],
       });
       break;
     case "button":
@@ -215,14 +231,25 @@ export function inverterDiscovery(ctx: DiscoveryContext, s: InverterSnapshot): D
   };
 }
 
-export function siteDiscovery(ctx: DiscoveryContext, site: { name: string }): DeviceDiscovery {
+/** The site device; with `limiter`, the export limiter's controls and sensors join it (catalog-limiter.ts). */
+export function siteDiscovery(
+  ctx: DiscoveryContext,
+  site: { name: string },
+  limiter?: LimiterSnapshot,
+): DeviceDiscovery {
   const id = siteDeviceId(ctx);
   const w: Wiring = {
     uniquePrefix: id,
     entityPrefix: slug(site.name) || "site",
     stateTopic: siteTopic(ctx.baseTopic),
+    setTopic: siteSetTopic(ctx.baseTopic),
   };
   const cmps = Object.fromEntries(SITE_ENTITIES.map((d) => [d.key, component(d, d.key, d.name, w)]));
+  for (const d of limiter ? LIMITER_ENTITIES : []) {
+    const c = component(d, d.key, d.name, w);
+    if (d.number) Object.assign(c, { min: d.number.min(limiter!), max: d.number.max(limiter!) });
+    cmps[d.key] = c;
+  }
   return {
     id,
     topic: discoveryTopic(ctx.discoveryPrefix, id),

@@ -21,8 +21,14 @@ import {
   withRemovedComponents,
 } from "./discovery.ts";
 import { RetainedProbe } from "./retained-probe.ts";
-import { type CommandHandler, type EntityLog, handleSet } from "./set-handler.ts";
-import type { InverterSnapshot, SiteSnapshot } from "./snapshot.ts";
+import {
+  type CommandHandler,
+  type EntityLog,
+  handleSet,
+  handleSiteSet,
+  type SiteCommandHandler,
+} from "./set-handler.ts";
+import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "./snapshot.ts";
 import { type FaultEvent, faultEventMessage, inverterMessages, siteMessage } from "./state.ts";
 import {
   bridgeTopics,
@@ -37,7 +43,7 @@ import {
   topicNameProblems,
 } from "./topics.ts";
 
-export type { CommandHandler, CommandOutcome, EntityLog } from "./set-handler.ts";
+export type { CommandHandler, CommandOutcome, EntityLog, SiteCommandHandler } from "./set-handler.ts";
 
 export type MessageListener = (topic: string, payload: Uint8Array, packet: { retain?: boolean }) => void;
 
@@ -65,6 +71,8 @@ export interface EntityPublisherOptions {
   coordinatorIeee?: string;
   /** Runs a validated command; its outcome is published on `<base>/<name>/set/result`. */
   onCommand: CommandHandler;
+  /** Runs a validated site command (the export limiter's controls); without it they are refused. */
+  onSiteCommand?: SiteCommandHandler;
   log?: EntityLog;
 }
 
@@ -81,6 +89,8 @@ export class EntityPublisher {
   private readonly log: EntityLog;
   private readonly inverters = new Map<string, InverterEntry>();
   private site?: SiteSnapshot;
+  private limiter?: LimiterSnapshot;
+  /** Site discovery as last sent: it changes when the limiter appears or its range changes. */
   private siteSent?: string;
   private started = false;
   /** Payload last sent on each retained topic: an identical one is not sent again unless re-publishing. */
@@ -156,6 +166,12 @@ export class EntityPublisher {
     if (this.started) this.publishSite(false);
   }
 
+  /** The export limiter's state: its entities join the site device and its keys the site's state. */
+  updateLimiter(l: LimiterSnapshot): void {
+    this.limiter = l;
+    if (this.started) this.publishSite(false);
+  }
+
   /**
    * Removes an inverter from HA (empty retained discovery) and from bridge/devices. `keepTopics` when a
    * replacement unit took over its name (site.yaml replace), so its state topic is not cleared under it.
@@ -220,6 +236,18 @@ export class EntityPublisher {
     if (this.probe.take(topic, text, packet.retain === true)) return;
     const set = parseSetTopic(this.ctx.baseTopic, topic);
     if (!set) return;
+    if (set.name === "site") {
+      const ctx = {
+        baseTopic: this.ctx.baseTopic,
+        log: this.log,
+        send: (m: OutMessage) => this.send(m),
+        retainedOnBroker: (t: string, p: string) => this.probe.isRetained(t, p),
+        limiter: this.limiter,
+        onSiteCommand: this.opts.onSiteCommand,
+      };
+      await handleSiteSet(ctx, set.key, topic, text, packet.retain === true);
+      return;
+    }
     const inverters = [...this.inverters.values()].map((e) => e.snapshot);
     const ctx = { baseTopic: this.ctx.baseTopic, inverters, onCommand: this.opts.onCommand, log: this.log };
     await handleSet(
@@ -247,11 +275,13 @@ export class EntityPublisher {
 
   private publishSite(force: boolean): void {
     if (!this.site) return;
-    if (force || this.site.name !== this.siteSent) {
-      this.sendDiscovery(siteDiscovery(this.ctx, this.site), undefined);
-      this.siteSent = this.site.name;
+    const discovery = siteDiscovery(this.ctx, this.site, this.limiter);
+    const config = JSON.stringify(discovery.config);
+    if (force || config !== this.siteSent) {
+      this.sendDiscovery(discovery, undefined);
+      this.siteSent = config;
     }
-    this.send(siteMessage(this.ctx.baseTopic, this.site));
+    this.send(siteMessage(this.ctx.baseTopic, this.site, this.limiter));
   }
 
   private publishBridgeDevices(): void {

@@ -3,7 +3,8 @@
  * Nothing reaches `onCommand` unless validateCommand passed; every refusal is answered and logged.
  */
 import { type Command, retainedRefusal, validateCommand } from "./commands.ts";
-import type { InverterSnapshot } from "./snapshot.ts";
+import { type SiteCommand, validateSiteCommand } from "./site-commands.ts";
+import type { InverterSnapshot, LimiterSnapshot } from "./snapshot.ts";
 import { bridgeTopics, type OutMessage, type SetTopic, topicName } from "./topics.ts";
 
 export type CommandOutcome = { ok: true; detail?: Record<string, unknown> } | { ok: false; error: string };
@@ -89,6 +90,63 @@ export async function handleSet(
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     const error = `${topic}: the controller could not run ${r.command.kind}: ${why}`;
+    ctx.log.error(`entities: ${error}`);
+    reply({ ok: false, command: r.command, error, ...tx });
+  }
+}
+
+export type SiteCommandHandler = (command: SiteCommand) => Promise<CommandOutcome> | CommandOutcome;
+
+/** `<base>/site/set[/<key>]` → validated site command → `onSiteCommand` → `<base>/site/set/result`. */
+export async function handleSiteSet(
+  ctx: Pick<SetContext, "baseTopic" | "send" | "log" | "retainedOnBroker"> & {
+    limiter: LimiterSnapshot | undefined;
+    onSiteCommand?: SiteCommandHandler;
+  },
+  key: string | undefined,
+  topic: string,
+  text: string,
+  retained: boolean,
+): Promise<void> {
+  if (text === "") {
+    ctx.log.debug?.(`entities: ${topic}: empty payload (a retained command was cleared), ignored`);
+    return;
+  }
+  const reply = (body: Record<string, unknown>) =>
+    ctx.send({
+      topic: `${ctx.baseTopic}/site/set/result`,
+      payload: JSON.stringify(body),
+      retain: false,
+      qos: 1,
+    });
+  const r = validateSiteCommand({
+    topic,
+    payload: text,
+    retained,
+    limiter: ctx.onSiteCommand ? ctx.limiter : undefined,
+    ...(key !== undefined ? { key } : {}),
+  });
+  const tx = r.transaction !== undefined ? { transaction: r.transaction } : {};
+  if (!r.ok) {
+    ctx.log.warn(`entities: refused ${r.error}`);
+    reply({ ok: false, error: r.error, ...tx });
+    return;
+  }
+  if (!retained && (await ctx.retainedOnBroker?.(topic, text))) {
+    const error = retainedRefusal(topic);
+    ctx.log.warn(`entities: refused ${error}`);
+    reply({ ok: false, error, ...tx });
+    return;
+  }
+  try {
+    const outcome = await ctx.onSiteCommand!(r.command);
+    reply(
+      outcome.ok
+        ? { ok: true, command: r.command, ...(outcome.detail ?? {}), ...tx }
+        : { ok: false, command: r.command, error: outcome.error, ...tx },
+    );
+  } catch (e) {
+    const error = `${topic}: the controller could not run ${r.command.kind}: ${e instanceof Error ? e.message : String(e)}`;
     ctx.log.error(`entities: ${error}`);
     reply({ ok: false, command: r.command, error, ...tx });
   }

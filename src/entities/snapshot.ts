@@ -63,3 +63,21 @@ export interface BridgeSnapshot {
 }
 
 export type FaultKey = keyof StatusFlags;
+
+/** The export limiter as the site device shows it (present only when site.yaml has export_limit). */
+export interface LimiterSnapshot {
+  /** The user's switch: off = the limiter decides nothing and writes nothing. */
+  enabled: boolean;
+  /** Allowed export, W. */
+  targetW: number;
+  mode: "export_limit" | "zero_export" | "monitor";
+  state: "off" | "idle" | "limiting" | "fallback" | "alarm";
+  /** Why, in words (the state sensor's attribute). */
+  reason: string;
+  /** Σ of the inverters' limits, W; undefined until every limit is known. */
+  totalLimitW?: number;
+  /** Limit writes since local midnight. */
+  writesToday: number;
+  /** Upper end of the allowed-export control: Σ of the inverters' highest limits, W. */
+  maxTargetW: number;
+}

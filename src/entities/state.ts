@@ -8,7 +8,7 @@
  */
 import type { ControlStatus } from "../protocol/models.ts";
 import { controlInfo, INVERTER_ENTITIES, inverterState, siteState } from "./catalog.ts";
-import type { InverterSnapshot, SiteSnapshot } from "./snapshot.ts";
+import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "./snapshot.ts";
 import { inverterTopics, OFFLINE, ONLINE, type OutMessage, siteTopic } from "./topics.ts";
 
 export function inverterAvailable(s: InverterSnapshot): boolean {
@@ -51,8 +51,8 @@ export function inverterMessages(base: string, s: InverterSnapshot): OutMessage[
   ];
 }
 
-export function siteMessage(base: string, s: SiteSnapshot): OutMessage {
-  return { topic: siteTopic(base), payload: JSON.stringify(siteState(s)), retain: true, qos: 1 };
+export function siteMessage(base: string, s: SiteSnapshot, limiter?: LimiterSnapshot): OutMessage {
+  return { topic: siteTopic(base), payload: JSON.stringify(siteState(s, limiter)), retain: true, qos: 1 };
 }
 
 export interface FaultEvent {

@@ -8,7 +8,8 @@
  *   <base>/<name>/set/result         the outcome of every command, not retained
  *   <base>/<name>/controls           retained: how sure we are each control works on hardware
  *   <base>/<name>/event/<key>        event entities (fault raised/cleared), never retained
- *   <base>/site                      site totals, retained
+ *   <base>/site                      site totals and the export limiter, retained
+ *   <base>/site/set[/<key>]          the export limiter's controls (site-commands.ts); result on set/result
  *   <base>/bridge/state              {"state":"online"}, retained; the MQTT will sets offline
  *   <base>/bridge/devices            retained array in zigbee2mqtt's shape
  *   <base>/bridge/logging            {"level","message"} lines (refused commands for unknown devices)
@@ -70,6 +71,11 @@ export function clearInverterTopics(base: string, name: string): OutMessage[] {
 
 export function siteTopic(base: string): string {
   return `${base}/site`;
+}
+
+/** The site's controls (the export limiter): `{"export_limit": "OFF"}`, `{"export_limit_target": 300}`. */
+export function siteSetTopic(base: string): string {
+  return `${base}/site/set`;
 }
 
 export function bridgeTopics(base: string) {

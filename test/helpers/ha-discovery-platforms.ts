@@ -85,6 +85,12 @@ export function checkComponent(c: Obj, ownKeys: readonly string[], at: string, a
     if (c.payload_on !== undefined && c.payload_on === c.payload_off)
       add(`${at}.payload_on`, "equals payload_off");
   }
+  if (p === "select") {
+    const ops = c.options;
+    if (!Array.isArray(ops) || ops.length === 0 || ops.some((o) => typeof o !== "string" || o === "")) {
+      add(`${at}.options`, "must be a non-empty list of strings");
+    } else if (new Set(ops).size !== ops.length) add(`${at}.options`, "has duplicates");
+  }
   if (p === "event") {
     const types = c.event_types;
     if (!Array.isArray(types) || types.length === 0 || types.some((t) => typeof t !== "string" || t === "")) {

@@ -173,6 +173,8 @@ export const PLATFORM_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
     "optimistic",
   ]),
   button: new Set([...COMMON_KEYS, ...COMMAND_KEYS, "payload_press"]),
+  // https://www.home-assistant.io/integrations/select.mqtt/ (options required; no device classes)
+  select: new Set([...COMMON_KEYS, ...STATE_KEYS, ...COMMAND_KEYS, "options", "optimistic"]),
   event: new Set([...COMMON_KEYS, ...STATE_KEYS, "event_types"]),
 };
 
@@ -183,6 +185,7 @@ export const REQUIRED_KEYS: Readonly<Record<string, readonly string[]>> = {
   number: ["command_topic"],
   switch: ["command_topic"],
   button: ["command_topic"],
+  select: ["command_topic", "options"],
   event: ["state_topic", "event_types"],
 };
 
@@ -225,6 +228,7 @@ export const DEVICE_CLASSES: Readonly<Record<string, ReadonlySet<string>>> = {
   button: BUTTON_DEVICE_CLASSES,
   switch: SWITCH_DEVICE_CLASSES,
   event: EVENT_DEVICE_CLASSES,
+  select: new Set<string>(),
 };
 
 // biome-ignore format: a word list
