@@ -3,7 +3,7 @@
  * owner key and drop everything with removeListeners(this) in stop(). A throwing handler is logged as
  * '<Owner>/<event>' and never reaches the emitter or the process.
  */
-import type { InverterSnapshot, SiteSnapshot } from "../entities/snapshot.ts";
+import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "../entities/snapshot.ts";
 import type { Telemetry } from "../protocol/types.ts";
 
 export interface BusEvents {
@@ -15,6 +15,10 @@ export interface BusEvents {
   faultChanged: { serial: string; key: string; active: boolean; check: string; atMs: number };
   linkState: { state: "connecting" | "up" | "down"; detail?: string };
   commandResult: { serial: string; command: string; ok: boolean; detail: string };
+  /** The controller's MQTT connection (the embedded or external broker) came up or was lost. */
+  mqttLink: { up: boolean; detail?: string };
+  /** The export limiter's state as the site device shows it (only when site.yaml has export_limit). */
+  limiterState: { snapshot: LimiterSnapshot };
 }
 
 export type BusEvent = keyof BusEvents;

@@ -4,10 +4,15 @@
  * The constructor only stores dependencies; start() wires and starts, stop() undoes it in reverse.
  */
 import { ConverterHost } from "../../converters/host.ts";
+import { meterSource } from "../automations/export-limit/meter.ts";
+import { ExportLimit } from "../automations/export-limit/module.ts";
+import { SettingsFile } from "../automations/export-limit/settings.ts";
 import { EventBus } from "../bus/event-bus.ts";
 import { FAULTS } from "../entities/catalog.ts";
 import type { Command } from "../entities/commands.ts";
 import { type CommandOutcome, type EntityMqttClient, EntityPublisher } from "../entities/publisher.ts";
+import type { SiteCommand } from "../entities/site-commands.ts";
+import type { HaLinkApi } from "../ha/types.ts";
 import type { Logger } from "../log.ts";
 import { coordinatorIeee } from "../protocol/ids.ts";
 import { modelForSerial } from "../protocol/models.ts";
@@ -36,6 +41,8 @@ export interface ControllerOptions {
   /** Pair configured inverters that have no short address yet (default true). */
   pairUnpaired?: boolean;
   version?: string;
+  /** The Home Assistant link, when site.yaml has `homeassistant:` (meter entities). */
+  ha?: HaLinkApi;
 }
 
 export class Controller {
@@ -45,6 +52,7 @@ export class Controller {
   private readonly unsubscribe: (() => void)[] = [];
   private midnight?: unknown;
   private pairer?: AutoPairer;
+  private limiter?: ExportLimit;
   private readonly ecuId: string;
   /** The zigbee2mqtt device definitions, hosted here: every reply goes through them (converters/host.ts). */
   private readonly host: ConverterHost;
@@ -61,6 +69,16 @@ export class Controller {
 
   get entities(): EntityPublisher | undefined {
     return this.publisher;
+  }
+
+  /** The export limiter, when site.yaml has automations.export_limit. */
+  get exportLimit(): ExportLimit | undefined {
+    return this.limiter;
+  }
+
+  /** The MQTT connection's state (run.ts reports it): an MQTT meter depends on it. */
+  mqttLinkChanged(up: boolean, detail?: string): void {
+    this.bus.emit("mqttLink", detail === undefined ? { up } : { up, detail });
   }
 
   async start(): Promise<void> {
@@ -99,6 +117,12 @@ export class Controller {
       bridgeId: this.ecuId,
       coordinatorIeee: coordinatorIeee(stick.ecuId),
       onCommand: (serial, command) => this.runCommand(serial, command),
+      ...(config.automations.exportLimit
+        ? {
+            onSiteCommand: (c: SiteCommand) =>
+              this.limiter?.command(c) ?? { ok: false, error: "the export limiter is not running" },
+          }
+        : {}),
       log: {
         info: (m) => logger.info(m),
         warn: (m) => logger.warn(m),
@@ -108,6 +132,7 @@ export class Controller {
     for (const s of this.tracker.snapshots()) this.publisher.updateInverter(s);
     this.publisher.start();
     this.retireRemoved();
+    this.startExportLimit();
 
     this.pairer = new AutoPairer({
       stick,
@@ -156,12 +181,33 @@ export class Controller {
   }
 
   async stop(): Promise<void> {
+    this.limiter?.stop();
     if (this.midnight !== undefined) this.o.clock.clearTimeout(this.midnight);
     this.pairer?.stop();
     for (const u of this.unsubscribe.splice(0)) u();
     this.bus.removeListeners(this);
     this.publisher?.stop();
     await this.o.stick.stop();
+  }
+
+  /** The export limiter, when site.yaml asks for it: its state goes to the site device. */
+  private startExportLimit(): void {
+    const settings = this.o.config.automations.exportLimit;
+    if (!settings?.meter) return;
+    const { config, clock, logger } = this.o;
+    this.bus.on("limiterState", this, ({ snapshot }) => this.publisher?.updateLimiter(snapshot));
+    this.limiter = new ExportLimit({
+      bus: this.bus,
+      stick: this.o.stick,
+      inverters: config.inverters,
+      settings,
+      site: config.site,
+      meter: meterSource(settings.meter, { mqtt: this.o.mqtt, ha: this.o.ha, clock }),
+      clock,
+      logger: logger.child({ module: "export-limit" }),
+      saved: new SettingsFile(config.site.dataDir),
+    });
+    this.limiter.start();
   }
 
   /** Re-publish everything (MQTT reconnect, broker restart). */

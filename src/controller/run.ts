@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { MqttClient } from "mqtt";
+import { writesPerHour } from "../automations/export-limit/settings.ts";
 import type { Logger } from "../log.ts";
 import { safeUrl } from "../log.ts";
 import { BrokerStartError, type EmbeddedBroker, isLoopback, startEmbeddedBroker } from "../mqtt/broker.ts";
@@ -92,9 +93,12 @@ export async function runController(o: RunOptions): Promise<RunningController> {
         if (!controller) return;
         logger.info({ url: safeUrl(mqttUrl!) }, "connected to MQTT");
         controller.republish();
+        controller.mqttLinkChanged(true);
       },
       onStatus: (s) => {
         if (s.state !== "connected" && controller) logger.warn({ detail: s.detail }, `MQTT ${s.state}`);
+        // An MQTT grid meter is only as alive as the connection it arrives on.
+        if (s.state === "offline") controller?.mqttLinkChanged(false, "the MQTT broker connection was lost");
       },
     });
     // A clean DISCONNECT: a forced close would make the broker publish our will ("offline") over the
@@ -160,6 +164,13 @@ export async function runController(o: RunOptions): Promise<RunningController> {
             ? daylightTest(config.site.latitude, config.site.longitude)
             : undefined,
         ...o.stick?.poll,
+      },
+      // The limiter's flash-wear budget is the queue's: every limit write, the limiter's or a user's, counts.
+      commands: {
+        ...(config.automations.exportLimit
+          ? { writesPerHour: writesPerHour(config.automations.exportLimit) }
+          : {}),
+        ...o.stick?.commands,
       },
     });
     controller = new Controller({ config, stick, mqtt: client, store, pairing, clock, logger });

@@ -15,8 +15,8 @@ export interface LimitedInverter extends LimiterInverter {
 
 /**
  * The inverters the limiter may command, with site.yaml's min_limit_w/max_limit_w (in the model's own
- * unit, like the max_power control) narrowing the model's range. Models without a limit range we can
- * encode (none today) or unknown models are left out.
+ * unit, like the max_power control) narrowing the model's range. Models whose output we cannot
+ * read (YC1000: no telemetry decoder) and unknown models are left out.
  */
 export function limiterInverters(
   inverters: readonly InverterConfig[],
@@ -25,7 +25,8 @@ export function limiterInverters(
   const out: LimitedInverter[] = [];
   for (const inv of inverters) {
     const model = inv.model;
-    if (!model) continue;
+    // Without decoded telemetry (YC1000) the limiter could never see what an inverter gives.
+    if (!model || model.telemetryCmd === undefined) continue;
     const units = model.limitPer === "panel" ? model.channels : 1;
     const [lo, hi] = model.limitRangeW;
     const minUnit = Math.ceil(clamp(s.minLimitW ?? lo, lo, hi));

@@ -108,3 +108,35 @@ export class HaMeter implements MeterSource {
     for (const u of this.unsubscribe.splice(0)) u();
   }
 }
+
+/** An entity meter without a Home Assistant link: the limiter stays in fallback and says why. */
+class NoLinkMeter implements MeterSource {
+  readonly link = "homeassistant";
+  readonly description: string;
+
+  constructor(private readonly entity: string) {
+    this.description = `Home Assistant entity ${entity}`;
+  }
+
+  start(emit: (e: MeterEvent) => void): void {
+    emit({
+      kind: "link",
+      up: false,
+      detail: `no Home Assistant link to read ${this.entity} — add homeassistant: url and token to site.yaml`,
+    });
+  }
+
+  stop(): void {}
+}
+
+/** The source site.yaml's meter settings describe (config-resolve checked that exactly one is set). */
+export function meterSource(
+  m: MeterSettings,
+  deps: { mqtt: EntityMqttClient; ha?: HaLinkApi; clock: Clock },
+): MeterSource {
+  if (m.entity !== undefined) {
+    return deps.ha ? new HaMeter(deps.ha, { ...m, entity: m.entity }, deps.clock) : new NoLinkMeter(m.entity);
+  }
+  if (m.topic === undefined) throw new Error("export_limit.meter: set entity or topic");
+  return new MqttMeter(deps.mqtt, { ...m, topic: m.topic }, deps.clock);
+}
