@@ -31,7 +31,7 @@ describe("MQTT meter payloads → grid W (positive = import)", () => {
     [
       "P1 reader in kW, export positive",
       '{"power_kw": 0.23}',
-      { valueKey: "power_kw", unit: "kW", invert: true },
+      { valueKey: "power_kw", unit: "kW" as const, invert: true },
       -230,
     ],
     ["a number sent as a JSON string", '{"power":"-75.5"}', { valueKey: "power" }, -75.5],
