@@ -4,6 +4,7 @@
  * '<Owner>/<event>' and never reaches the emitter or the process.
  */
 import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "../entities/snapshot.ts";
+import type { HaLinkState } from "../ha/types.ts";
 import type { Telemetry } from "../protocol/types.ts";
 
 export interface BusEvents {
@@ -14,6 +15,8 @@ export interface BusEvents {
   siteSnapshot: { snapshot: SiteSnapshot };
   faultChanged: { serial: string; key: string; active: boolean; check: string; atMs: number };
   linkState: { state: "connecting" | "up" | "down"; detail?: string };
+  /** The Home Assistant websocket link changed state (only when the controller has one). */
+  haLink: HaLinkState;
   commandResult: { serial: string; command: string; ok: boolean; detail: string };
   /** The controller's MQTT connection (the embedded or external broker) came up or was lost. */
   mqttLink: { up: boolean; detail?: string };

@@ -38,11 +38,11 @@ export interface ControllerOptions {
   pairing: PairingBook;
   clock: Clock;
   logger: Logger;
+  /** The Home Assistant websocket link, when configured; the caller starts and stops it. */
+  ha?: HaLinkApi;
   /** Pair configured inverters that have no short address yet (default true). */
   pairUnpaired?: boolean;
   version?: string;
-  /** The Home Assistant link, when site.yaml has `homeassistant:` (meter entities). */
-  ha?: HaLinkApi;
 }
 
 export class Controller {
@@ -79,6 +79,11 @@ export class Controller {
   /** The MQTT connection's state (run.ts reports it): an MQTT meter depends on it. */
   mqttLinkChanged(up: boolean, detail?: string): void {
     this.bus.emit("mqttLink", detail === undefined ? { up } : { up, detail });
+  }
+
+  /** The Home Assistant link for automations (meter and price entities, services), when configured. */
+  get ha(): HaLinkApi | undefined {
+    return this.o.ha;
   }
 
   async start(): Promise<void> {
@@ -130,6 +135,16 @@ export class Controller {
       },
     });
     for (const s of this.tracker.snapshots()) this.publisher.updateInverter(s);
+    const ha = this.o.ha;
+    if (ha) {
+      this.publisher.updateHaLink(ha.linkState);
+      this.unsubscribe.push(
+        ha.onLinkState((s) => {
+          this.publisher?.updateHaLink(s);
+          this.bus.emit("haLink", s);
+        }),
+      );
+    }
     this.publisher.start();
     this.retireRemoved();
     this.startExportLimit();

@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import type { MqttClient } from "mqtt";
 import { writesPerHour } from "../automations/export-limit/settings.ts";
+import { resolveHaCredentials } from "../ha/credentials.ts";
+import { HaLink, type HaLinkOptions } from "../ha/link.ts";
 import type { Logger } from "../log.ts";
 import { safeUrl } from "../log.ts";
 import { BrokerStartError, type EmbeddedBroker, isLoopback, startEmbeddedBroker } from "../mqtt/broker.ts";
@@ -42,6 +44,8 @@ export interface RunOptions {
   instanceCheckMs?: number;
   /** How long the first MQTT connect may take (default 10 s). */
   connectTimeoutMs?: number;
+  /** Tuning for the Home Assistant link (tests shorten the backoff). */
+  haLink?: Partial<Omit<HaLinkOptions, "credentials" | "logger">>;
 }
 
 export interface RunningController {
@@ -50,6 +54,8 @@ export interface RunningController {
   broker?: EmbeddedBroker;
   client: MqttClient;
   store: EnergyStore;
+  /** The Home Assistant link, when site.yaml has a homeassistant section or this runs as an HA add-on. */
+  ha?: HaLink;
   stop(): Promise<void>;
 }
 
@@ -173,8 +179,28 @@ export async function runController(o: RunOptions): Promise<RunningController> {
         ...o.stick?.commands,
       },
     });
-    controller = new Controller({ config, stick, mqtt: client, store, pairing, clock, logger });
+    // Optional: a missing token or an unreachable HA is the link's state (entity + log line), never a
+    // reason to stop reporting the inverters.
+    const env = o.env ?? process.env;
+    const ha =
+      config.homeassistant || env.SUPERVISOR_TOKEN
+        ? new HaLink({
+            ...o.haLink,
+            credentials: () => {
+              const c = resolveHaCredentials(config.homeassistant, env);
+              if (!c) throw new Error("homeassistant: nothing to connect to");
+              return c;
+            },
+            logger: logger.child({ module: "homeassistant" }),
+          })
+        : undefined;
+    controller = new Controller({ config, stick, mqtt: client, store, pairing, clock, logger, ha });
     const started = controller;
+    if (ha) {
+      // Before the controller: its start waits for the stick, and the link must not wait for that.
+      undo.push(() => ha.stop());
+      ha.start();
+    }
     undo.push(() => started.stop());
     await controller.start();
     const version = PACKAGE_VERSION;
@@ -186,9 +212,12 @@ export async function runController(o: RunOptions): Promise<RunningController> {
       broker,
       client,
       store,
+      ha,
       async stop() {
         stopAnswering();
+        // The automations stop before the link they read, so none reacts to the link going off.
         await started.stop();
+        await ha?.stop();
         await client.endAsync();
         await broker?.close();
         store.close();

@@ -1,6 +1,8 @@
 /**
  * Per-panel (channel), site and bridge entities. See catalog.ts for the contract on `key`.
  */
+
+import type { HaLinkState } from "../ha/types.ts";
 import {
   awake,
   type ChannelContext,
@@ -104,3 +106,23 @@ export const BRIDGE_ENTITIES: readonly EntityDescription<BridgeSnapshot>[] = [
     value: (s) => s.state,
   },
 ];
+
+/** The Home Assistant websocket link's states (src/ha/types.ts), in the order the docs explain them. */
+export const HA_LINK_OPTIONS = ["connecting", "up", "down", "auth_failed", "off"] as const;
+
+/**
+ * On the bridge device, only when the controller has an HA link: its state on `<base>/bridge/homeassistant`
+ * and, as attributes, that JSON (the state and the human-readable detail, which never holds the token).
+ */
+export const HA_LINK_ENTITY: EntityDescription<HaLinkState> = {
+  key: "homeassistant_link",
+  name: "Home Assistant link",
+  platform: "sensor",
+  deviceClass: "enum",
+  options: HA_LINK_OPTIONS,
+  entityCategory: "diagnostic",
+  icon: "mdi:home-assistant",
+  description:
+    "The websocket link to Home Assistant (meter and price entities, services): connecting, up, down (retrying), auth_failed (fix the token setting named in the detail), off",
+  value: (s) => s.state,
+};

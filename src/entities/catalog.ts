@@ -16,7 +16,13 @@ import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "./snapshot
 
 export { FAULTS, INVERTER_ENTITIES, STATUS_OPTIONS } from "./catalog-inverter.ts";
 export { LIMITER_ENTITIES, LIMITER_MODES, LIMITER_STATES } from "./catalog-limiter.ts";
-export { BRIDGE_ENTITIES, CHANNEL_ENTITIES, SITE_ENTITIES } from "./catalog-site.ts";
+export {
+  BRIDGE_ENTITIES,
+  CHANNEL_ENTITIES,
+  HA_LINK_ENTITY,
+  HA_LINK_OPTIONS,
+  SITE_ENTITIES,
+} from "./catalog-site.ts";
 export {
   type ChannelContext,
   type ControlCommand,

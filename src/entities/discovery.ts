@@ -16,6 +16,7 @@ import {
   channelKey,
   channelName,
   type EntityDescription,
+  HA_LINK_ENTITY,
   INVERTER_ENTITIES,
   LIMITER_ENTITIES,
   SITE_ENTITIES,
@@ -263,15 +264,22 @@ export function siteDiscovery(
   };
 }
 
-/** The controller's own device; its connection entity reads bridge/state, so it has no availability. */
-export function bridgeDiscovery(ctx: DiscoveryContext): DeviceDiscovery {
+/**
+ * The controller's own device; its connection entity reads bridge/state, so it has no availability.
+ * `haLink`: the controller has a Home Assistant websocket link, shown as a diagnostic sensor.
+ */
+export function bridgeDiscovery(ctx: DiscoveryContext, opts: { haLink?: boolean } = {}): DeviceDiscovery {
   const id = bridgeDeviceId(ctx);
-  const w: Wiring = {
-    uniquePrefix: id,
-    entityPrefix: "localecu_bridge",
-    stateTopic: bridgeTopics(ctx.baseTopic).state,
-  };
+  const topics = bridgeTopics(ctx.baseTopic);
+  const w: Wiring = { uniquePrefix: id, entityPrefix: "localecu_bridge", stateTopic: topics.state };
   const cmps = Object.fromEntries(BRIDGE_ENTITIES.map((d) => [d.key, component(d, d.key, d.name, w)]));
+  if (opts.haLink) {
+    const d = HA_LINK_ENTITY;
+    const c = component(d, d.key, d.name, { ...w, stateTopic: topics.homeassistant });
+    // The whole {"homeassistant_link","detail"} object becomes the attributes; unavailable when the controller is gone.
+    Object.assign(c, { json_attr_t: topics.homeassistant, avty: [bridgeAvailability(ctx)] });
+    cmps[d.key] = c;
+  }
   const dev: Record<string, unknown> = { ids: [id], name: "localecu bridge", mf: "localecu", mdl: "Bridge" };
   if (ctx.origin.sw) dev.sw = ctx.origin.sw;
   if (ctx.coordinatorIeee) dev.cns = [["zigbee", ctx.coordinatorIeee]];

@@ -6,6 +6,7 @@
  * `onCommand`, answering on `<base>/<name>/set/result`. No broker inside: the client is injected.
  */
 
+import type { HaLinkState } from "../ha/types.ts";
 import { bridgeDevices } from "./bridge.ts";
 import {
   bridgeDiscovery,
@@ -29,7 +30,7 @@ import {
   type SiteCommandHandler,
 } from "./set-handler.ts";
 import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "./snapshot.ts";
-import { type FaultEvent, faultEventMessage, inverterMessages, siteMessage } from "./state.ts";
+import { type FaultEvent, faultEventMessage, haLinkMessage, inverterMessages, siteMessage } from "./state.ts";
 import {
   bridgeTopics,
   clearInverterTopics,
@@ -92,6 +93,8 @@ export class EntityPublisher {
   private limiter?: LimiterSnapshot;
   /** Site discovery as last sent: it changes when the limiter appears or its range changes. */
   private siteSent?: string;
+  /** Set once the controller has a Home Assistant link: its sensor joins the bridge device. */
+  private haLink?: HaLinkState;
   private started = false;
   /** Payload last sent on each retained topic: an identical one is not sent again unless re-publishing. */
   private readonly lastRetained = new Map<string, string>();
@@ -161,6 +164,15 @@ export class EntityPublisher {
     if (this.started) this.publishInverter(next, false);
   }
 
+  /** The HA websocket link's state; the first call adds its diagnostic sensor to the bridge device. */
+  updateHaLink(s: HaLinkState): void {
+    const first = this.haLink === undefined;
+    this.haLink = { ...s };
+    if (!this.started) return;
+    if (first) this.sendDiscovery(this.bridgeDiscovery(), undefined);
+    this.send(haLinkMessage(this.ctx.baseTopic, this.haLink));
+  }
+
   updateSite(s: SiteSnapshot): void {
     this.site = s;
     if (this.started) this.publishSite(false);
@@ -210,7 +222,8 @@ export class EntityPublisher {
     this.republishing = true;
     try {
       this.send({ topic: bridgeTopics(this.ctx.baseTopic).state, payload: ONLINE, retain: true, qos: 1 });
-      this.sendDiscovery(bridgeDiscovery(this.ctx), undefined);
+      this.sendDiscovery(this.bridgeDiscovery(), undefined);
+      if (this.haLink) this.send(haLinkMessage(this.ctx.baseTopic, this.haLink));
       this.publishSite(true);
       for (const entry of this.inverters.values()) this.publishInverter(entry, true);
       this.publishBridgeDevices();
@@ -282,6 +295,10 @@ export class EntityPublisher {
       this.siteSent = config;
     }
     this.send(siteMessage(this.ctx.baseTopic, this.site, this.limiter));
+  }
+
+  private bridgeDiscovery() {
+    return bridgeDiscovery(this.ctx, { haLink: this.haLink !== undefined });
   }
 
   private publishBridgeDevices(): void {

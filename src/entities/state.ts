@@ -6,10 +6,11 @@
  * the energy dashboard needs. Only `unreachable` (the site layer's verdict after a long daytime silence)
  * marks the inverter offline, the way zigbee2mqtt's availability does for devices that stopped answering.
  */
+import type { HaLinkState } from "../ha/types.ts";
 import type { ControlStatus } from "../protocol/models.ts";
-import { controlInfo, INVERTER_ENTITIES, inverterState, siteState } from "./catalog.ts";
+import { controlInfo, HA_LINK_ENTITY, INVERTER_ENTITIES, inverterState, siteState } from "./catalog.ts";
 import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "./snapshot.ts";
-import { inverterTopics, OFFLINE, ONLINE, type OutMessage, siteTopic } from "./topics.ts";
+import { bridgeTopics, inverterTopics, OFFLINE, ONLINE, type OutMessage, siteTopic } from "./topics.ts";
 
 export function inverterAvailable(s: InverterSnapshot): boolean {
   return s.status !== "unreachable";
@@ -49,6 +50,15 @@ export function inverterMessages(base: string, s: InverterSnapshot): OutMessage[
     { topic: t.availability, payload: inverterAvailable(s) ? ONLINE : OFFLINE, retain: true, qos: 1 },
     { topic: t.controls, payload: JSON.stringify(controlsPayload(s)), retain: true, qos: 1 },
   ];
+}
+
+/**
+ * The HA websocket link's state under its catalog key, and the detail (never holding the token:
+ * src/ha/link.ts). HA shows the whole object as the sensor's attributes.
+ */
+export function haLinkMessage(base: string, s: HaLinkState): OutMessage {
+  const payload = JSON.stringify({ [HA_LINK_ENTITY.key]: s.state, detail: s.detail ?? null });
+  return { topic: bridgeTopics(base).homeassistant, payload, retain: true, qos: 1 };
 }
 
 export function siteMessage(base: string, s: SiteSnapshot, limiter?: LimiterSnapshot): OutMessage {

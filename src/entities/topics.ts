@@ -14,6 +14,7 @@
  *   <base>/bridge/devices            retained array in zigbee2mqtt's shape
  *   <base>/bridge/logging            {"level","message"} lines (refused commands for unknown devices)
  *   <base>/bridge/event              {"type":"device_removed", …} like zigbee2mqtt
+ *   <base>/bridge/homeassistant      {"homeassistant_link","detail"} of the HA websocket link, retained (when configured)
  *   <prefix>/device/<id>/config      Home Assistant device discovery (prefix default `homeassistant`)
  *   <prefix>/status                  Home Assistant's birth/will: `online` → discovery is sent again
  *
@@ -84,6 +85,8 @@ export function bridgeTopics(base: string) {
     devices: `${base}/bridge/devices`,
     logging: `${base}/bridge/logging`,
     event: `${base}/bridge/event`,
+    /** {"homeassistant_link","detail"} of the Home Assistant websocket link, retained (only when there is a link). */
+    homeassistant: `${base}/bridge/homeassistant`,
   };
 }
 

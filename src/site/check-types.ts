@@ -15,7 +15,8 @@ export type RuleId =
   | "assumption"
   | "map"
   | "unused-panel"
-  | "inline-secret";
+  | "inline-secret"
+  | "unresolved-secret";
 
 export interface Finding {
   severity: Severity;

@@ -1,9 +1,10 @@
 /**
  * `localecu check`: the site design against the inverter datasheet (seed manual section 8), plus
  * the things a valid file can still get wrong (unknown serial prefixes, panels wired nowhere,
- * inverters missing from the map or from every branch, secrets written inline).
+ * inverters missing from the map or from every branch, secrets written inline or not readable).
  * Numbers come from ModelInfo.datasheet; models without one are skipped with an info.
  */
+import { HaCredentialsError, resolveHaCredentials } from "../ha/credentials.ts";
 import { MODELS, modelForSerial } from "../protocol/models.ts";
 import { checkModules } from "./check-modules.ts";
 import type { Finding, Severity } from "./check-types.ts";
@@ -15,13 +16,14 @@ export { DEFAULT_MIN_TEMPERATURE_C, DEFAULT_VOC_COEFF_PCT_PER_C, vocAt } from ".
 const MODELS_SOURCE = "src/protocol/models.ts: serial prefix → model";
 const ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-export function checkSite(config: SiteConfig): Finding[] {
+export function checkSite(config: SiteConfig, env: NodeJS.ProcessEnv = process.env): Finding[] {
   const findings = [
     ...checkSerials(config),
     ...checkModules(config),
     ...checkBranches(config),
     ...checkWiring(config),
     ...checkSecrets(config),
+    ...checkHomeAssistantToken(config, env),
   ];
   return findings.sort((x, y) => ORDER[x.severity] - ORDER[y.severity]);
 }
@@ -194,4 +196,27 @@ function checkSecrets(config: SiteConfig): Finding[] {
   if (config.homeassistant?.token.value !== undefined)
     inline("homeassistant.token", "token_file or token_env");
   return out;
+}
+
+/**
+ * A Home Assistant token that cannot be read (unset variable, missing file, no url outside an add-on). A
+ * warning, not an error: the controller starts without the link (its sensor says auth_failed).
+ */
+function checkHomeAssistantToken(config: SiteConfig, env: NodeJS.ProcessEnv): Finding[] {
+  try {
+    resolveHaCredentials(config.homeassistant, env);
+    return [];
+  } catch (e) {
+    if (!(e instanceof HaCredentialsError)) throw e;
+    const setting = /^(homeassistant\.[a-z_]+)/.exec(e.message)?.[1] ?? "homeassistant";
+    return [
+      {
+        severity: "warning",
+        rule: "unresolved-secret",
+        path: setting,
+        message: `${e.message}; until then localecu runs without the Home Assistant link`,
+        source: "localecu: the Home Assistant link is optional",
+      },
+    ];
+  }
 }

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkCommand } from "../../src/cli/check.ts";
 import { runCommand } from "../helpers/command.ts";
 import { EXAMPLE_PATH, FIXTURES } from "../site/config-fixtures.ts";
@@ -11,8 +11,14 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 /** Runs `localecu check …args` through the Command object, capturing output and the exit code. */
 const check = (...args: string[]) => runCommand(checkCommand(), args);
 
+// The example reads its Home Assistant token from LOCALECU_HA_TOKEN: unset here, whatever the shell has.
+beforeEach(() => {
+  vi.stubEnv("LOCALECU_HA_TOKEN", "");
+});
+
 afterEach(() => {
   process.exitCode = undefined;
+  vi.unstubAllEnvs();
 });
 
 describe("localecu check", () => {
@@ -42,7 +48,11 @@ describe("localecu check", () => {
     expect(r.stdout).toContain(
       "source: QS1-EU installation manual, section 8 (technical data): max input current 12 A per input",
     );
-    expect(r.stdout.trim().split("\n").at(-1)).toBe("0 errors, 1 warning, 1 info — OK");
+    // An unreadable HA token is a warning: the controller would start without the link.
+    expect(r.stdout).toContain(
+      `warning  ${EXAMPLE_PATH}:28:14: homeassistant.token_env: homeassistant.token_env (LOCALECU_HA_TOKEN): environment variable LOCALECU_HA_TOKEN is not set`,
+    );
+    expect(r.stdout.trim().split("\n").at(-1)).toBe("0 errors, 2 warnings, 1 info — OK");
   });
 
   it("exits 1 when the design breaks the datasheet", async () => {
@@ -87,7 +97,7 @@ describe("localecu check", () => {
   it("--json prints findings and the exit code as JSON", async () => {
     const ok = await check(EXAMPLE_PATH, "--json");
     const j = JSON.parse(ok.stdout);
-    expect(j).toMatchObject({ ok: true, exit_code: 0, summary: { errors: 0, warnings: 1, info: 1 } });
+    expect(j).toMatchObject({ ok: true, exit_code: 0, summary: { errors: 0, warnings: 2, info: 1 } });
     expect(j.findings[0]).toMatchObject({
       severity: "warning",
       rule: "isc",

@@ -16,7 +16,7 @@ import {
   siteDiscovery,
   withRemovedComponents,
 } from "../../src/entities/discovery.ts";
-import { controlsPayload } from "../../src/entities/state.ts";
+import { controlsPayload, haLinkMessage } from "../../src/entities/state.ts";
 import { ONLINE } from "../../src/entities/topics.ts";
 import { modelByName } from "../../src/protocol/models.ts";
 import {
@@ -227,6 +227,38 @@ describe("site and bridge devices", () => {
       payload_on: "online",
     });
     expect(stateValueProblems(c, ONLINE)).toEqual([]);
+  });
+
+  it("with a Home Assistant link, the bridge gets a diagnostic enum sensor reading bridge/homeassistant", () => {
+    expect(expanded(bridgeDiscovery(CTX)).components.homeassistant_link).toBeUndefined();
+    const d = bridgeDiscovery(CTX, { haLink: true });
+    const m = discoveryMessage(d);
+    expect(checkDeviceDiscovery(m.topic, m.payload)).toEqual([]);
+    const c = expanded(d).components.homeassistant_link!;
+    expect(c).toEqual({
+      platform: "sensor",
+      unique_id: "localecu_bridge_d8a3011b9780_homeassistant_link",
+      default_entity_id: "sensor.localecu_bridge_homeassistant_link",
+      name: "Home Assistant link",
+      device_class: "enum",
+      entity_category: "diagnostic",
+      icon: "mdi:home-assistant",
+      state_topic: "localecu/bridge/homeassistant",
+      value_template: "{{ value_json.homeassistant_link }}",
+      options: ["connecting", "up", "down", "auth_failed", "off"],
+      json_attributes_topic: "localecu/bridge/homeassistant",
+      availability: [{ topic: "localecu/bridge/state", value_template: "{{ value_json.state }}" }],
+      qos: 1, // the device-level option, shared with every component
+    });
+    const state = haLinkMessage("localecu", { state: "auth_failed", detail: "fix homeassistant.token_env" });
+    expect(state).toEqual({
+      topic: "localecu/bridge/homeassistant",
+      payload: '{"homeassistant_link":"auth_failed","detail":"fix homeassistant.token_env"}',
+      retain: true,
+      qos: 1,
+    });
+    expect(stateValueProblems(c, state.payload)).toEqual([]);
+    expect(stateValueProblems(c, '{"homeassistant_link":"sideways","detail":null}')).not.toEqual([]);
   });
 });
 

@@ -160,6 +160,30 @@ describe("checkSite: serials, wiring, secrets", () => {
     );
   });
 
+  it("warns (never errs: the link is optional) when the Home Assistant token cannot be read", () => {
+    const unresolved = (extra: object, env: NodeJS.ProcessEnv) =>
+      rule(checkSite(one(extra), env), "unresolved-secret").map((f) => [f.severity, f.path, f.message]);
+    expect(unresolved({ homeassistant: { url: "http://ha:8123", token_env: "HA_TOKEN" } }, {})).toEqual([
+      [
+        "warning",
+        "homeassistant.token_env",
+        "homeassistant.token_env (HA_TOKEN): environment variable HA_TOKEN is not set — export it before starting; until then localecu runs without the Home Assistant link",
+      ],
+    ]);
+    expect(
+      unresolved({ homeassistant: { url: "http://ha:8123", token_env: "HA_TOKEN" } }, { HA_TOKEN: "x" }),
+    ).toEqual([]);
+    expect(unresolved({ homeassistant: { token_file: "/nonexistent/token" } }, {})).toEqual([
+      [
+        "warning",
+        "homeassistant.url",
+        "homeassistant.url is not set and SUPERVISOR_TOKEN is absent (not running as a Home Assistant add-on) — set homeassistant.url, e.g. http://homeassistant.local:8123; until then localecu runs without the Home Assistant link",
+      ],
+    ]);
+    expect(unresolved({ homeassistant: {} }, { SUPERVISOR_TOKEN: "s" })).toEqual([]);
+    expect(unresolved({}, {})).toEqual([]);
+  });
+
   it("warns about panels wired nowhere and inverters missing from the map", () => {
     const c = one({
       modules: { m: MODULE_400 },
@@ -176,7 +200,8 @@ describe("checkSite: serials, wiring, secrets", () => {
   });
 
   it("passes the demo site with only warnings and info, errors first in the list", () => {
-    const f = checkSite(parseConfig(EXAMPLE));
+    // The example reads its Home Assistant token from LOCALECU_HA_TOKEN (without it: a warning, tested above).
+    const f = checkSite(parseConfig(EXAMPLE), { LOCALECU_HA_TOKEN: "token" });
     expect(f.filter((x) => x.severity === "error")).toEqual([]);
     // The demo module's Isc (12.28 A) is above the 12 A input rating: a warning, not an error.
     expect(f.filter((x) => x.severity === "warning").map((x) => x.path)).toEqual(["modules.trina-400.isc_a"]);
