@@ -2,7 +2,7 @@
  * One control step with a trusted meter: cut now if the export (once the writes on their way have
  * acted) is above the allowed value; raise when the room has lasted; else hold.
  */
-import type { ExportLimiter } from "./core.ts";
+import { baseRaiseWaitS, type ExportLimiter } from "./core.ts";
 import { type InverterTrack, SETTLE_MS } from "./estimate.ts";
 import { inverters, type Outcome, w } from "./reasons.ts";
 import { planCut, planRaise, type ShareUnit } from "./share.ts";
@@ -10,16 +10,21 @@ import type { LimitWrite } from "./types.ts";
 
 /** Export just above the allowed value is cut once it has lasted this much energy, W·s (0.1 Wh). */
 const SMALL_EXCESS_WS = 360;
-/** A raise taken back by a cut within this time made the next raise wait longer. */
+/** A raise taken back by a cut within this time was premature: the room the next raise waits for doubles. */
 const PREMATURE_MS = 10 * 60_000;
-const MAX_RAISE_WAIT_S = 900;
+const MAX_RAISE_WAIT_S = 600;
 /** Calm this long after a cut: the raise wait comes back down. */
 const CALM_MS = 30 * 60_000;
+/** The longest a raise waits for lack of budget, s (at a fully used budget). */
+const BUDGET_WAIT_S = 300;
+/** Room worth raising for: this many dead bands lasting `raiseWaitS`. */
+const RAISE_BANDS = 4;
 /** A meter gap longer than this does not count as excess energy (the meter was away). */
 const MAX_DT_S = 10;
 
-function unit(t: InverterTrack): ShareUnit {
-  return { spec: t.spec, outputW: t.settledOutputW(), limitW: t.targetLimitW };
+function unit(core: ExportLimiter, now: number, t: InverterTrack): ShareUnit {
+  const budgetShare = 1 - core.budget.used(t.spec.serial, now) / core.budget.perHour;
+  return { spec: t.spec, outputW: t.settledOutputW(), limitW: t.targetLimitW, budgetShare };
 }
 
 function writesOf(plan: Map<string, number>): LimitWrite[] {
@@ -29,7 +34,7 @@ function writesOf(plan: Map<string, number>): LimitWrite[] {
 export function controlStep(core: ExportLimiter, now: number): Outcome {
   const s = core.settings;
   const m = core.memory;
-  const base = Math.max(s.intervalS, 30);
+  const base = baseRaiseWaitS(s);
   if (s.mode === "monitor" && now < m.monitorQuietUntilMs && m.steadyReason)
     return { state: "limiting", reason: m.steadyReason, writes: [] };
 
@@ -37,15 +42,12 @@ export function controlStep(core: ExportLimiter, now: number): Outcome {
   const aim = allowed - s.hysteresisW / 2;
   const gridW = core.meter.lastW!;
   const tracks = [...core.tracks.values()];
-  let nowOut = 0;
-  let postOut = 0;
-  for (const t of tracks) {
-    nowOut += t.outputW(now);
-    postOut += t.settledOutputW();
-  }
-  // The export once every write on its way has acted, the load staying as the meter shows it.
-  const futureExport = postOut - nowOut - gridW;
   const exportNow = -gridW;
+  // Cuts on their way count with their whole planned drop until they have settled: the meter is
+  // then judged on what is left, so one load step is never cut twice.
+  let inflightDrop = 0;
+  for (const t of tracks) inflightDrop += t.inflightDropW(now, SETTLE_MS);
+  const futureExport = exportNow - inflightDrop;
   const meterAt = core.meter.lastAtMs!;
   const dt = m.lastMeterAtMs === undefined ? 0 : Math.min(MAX_DT_S, (meterAt - m.lastMeterAtMs) / 1000);
   m.lastMeterAtMs = meterAt;
@@ -57,12 +59,15 @@ export function controlStep(core: ExportLimiter, now: number): Outcome {
     m.lastCutAtMs = now - PREMATURE_MS; // one halving per calm period
   }
 
-  const excess = futureExport - allowed;
+  const excess = Math.min(futureExport, exportNow) - allowed;
   m.excessWs = excess > 0 ? m.excessWs + excess * dt : 0;
   if (excess > 0 && (excess > s.hysteresisW / 2 || m.excessWs >= SMALL_EXCESS_WS)) {
     m.roomSinceMs = undefined;
-    const units = usable.filter((t) => core.budget.allows(t.spec.serial, now)).map(unit);
-    const plan = planCut(units, futureExport - aim, minChange);
+    const units = usable.map((t) => unit(core, now, t));
+    const budgeted = usable
+      .filter((t) => core.budget.allows(t.spec.serial, now))
+      .map((t) => unit(core, now, t));
+    const plan = planCut(budgeted, futureExport - aim, minChange);
     if (plan.size > 0) {
       m.excessWs = 0;
       if (now - m.lastRaiseAtMs < PREMATURE_MS) m.raiseWaitS = Math.min(MAX_RAISE_WAIT_S, m.raiseWaitS * 2);
@@ -71,28 +76,50 @@ export function controlStep(core: ExportLimiter, now: number): Outcome {
       const words = `export ${w(exportNow)} is above the allowed ${w(allowed)}: cut ${inverters(plan.size)}, ${w(total)} in total`;
       return act(core, now, words, writesOf(plan));
     }
-    const atMin = usable.every((t) => t.targetLimitW <= t.spec.loW);
-    const why = atMin
-      ? "every inverter is at its lowest limit"
-      : "this hour's write budget is used up (flash wear): cutting again as soon as it allows";
+    const canCut = units.filter((u) => u.outputW > u.spec.loW && u.limitW > u.spec.loW);
+    const why =
+      canCut.length === 0
+        ? "every inverter is at its lowest limit"
+        : "this hour's write budget is used up (flash wear): cutting again as soon as it allows";
     return { state: "limiting", reason: `export is above the allowed ${w(allowed)}, but ${why}`, writes: [] };
   }
 
   const settling = tracks.some((t) => t.settling(now, SETTLE_MS));
   const clipped = usable.filter((t) => t.clipped && t.targetLimitW < t.spec.hiW);
-  if (futureExport < allowed - s.hysteresisW && clipped.length > 0 && !settling) {
-    const room = aim - futureExport;
+  if (exportNow < allowed - s.hysteresisW && clipped.length > 0 && !settling) {
+    const room = aim - exportNow;
     if (m.roomSinceMs === undefined) {
       m.roomSinceMs = now;
       m.minRoomW = room;
-    } else m.minRoomW = Math.min(m.minRoomW, room);
+      m.roomWs = 0;
+      m.roomSamples = 0;
+    } else {
+      m.minRoomW = Math.min(m.minRoomW, room);
+      m.roomWs += room * Math.min(dt, (now - m.roomSinceMs) / 1000);
+    }
+    m.roomSamples++;
     const reserve = Math.max(1, Math.ceil(s.maxWritesPerHour / 4));
     const able = clipped.filter((t) => core.budget.allows(t.spec.serial, now, reserve));
     if (able.length === 0)
       return steady("room for more solar, but this hour's remaining writes are kept for cuts");
-    if (now - m.roomSinceMs < m.raiseWaitS * 1000 || now - m.lastRaiseAtMs < s.intervalS * 1000)
+    // Room must last: the solar energy it would take must reach what `raiseWaitS` of room the size
+    // of the dead band would (a kettle's 2 kW after a couple of samples, 60 W after half a minute),
+    // seen on at least two samples, and raises at most every intervalS.
+    // As this hour's budget runs low, room must also last longer (up to BUDGET_WAIT_S): the writes
+    // left go to the loads that stay on (a long cook), not to an oven's thermostat cycles.
+    const used = 1 - able.reduce((sum, t) => sum + unit(core, now, t).budgetShare, 0) / able.length;
+    const backoffMs = BUDGET_WAIT_S * 1000 * used * used;
+    const lasted =
+      m.roomWs >= m.raiseWaitS * RAISE_BANDS * s.hysteresisW &&
+      m.roomSamples >= 2 &&
+      now - m.roomSinceMs >= backoffMs;
+    if (!lasted || now - m.lastRaiseAtMs < s.intervalS * 1000)
       return steady("room for more solar: waiting to see that it lasts before raising");
-    const plan = planRaise(able.map(unit), m.minRoomW, minChange);
+    const plan = planRaise(
+      able.map((t) => unit(core, now, t)),
+      m.minRoomW,
+      minChange,
+    );
     if (plan.size > 0) {
       m.lastRaiseAtMs = now;
       m.roomSinceMs = undefined;

@@ -36,6 +36,8 @@ export class ExportLimiter implements ExportLimiterCore {
   readonly memory = {
     roomSinceMs: undefined as number | undefined,
     minRoomW: Number.POSITIVE_INFINITY,
+    roomWs: 0,
+    roomSamples: 0,
     lastRaiseAtMs: Number.NEGATIVE_INFINITY,
     lastCutAtMs: Number.NEGATIVE_INFINITY,
     raiseWaitS: 0,
@@ -266,8 +268,9 @@ function fallbackWords(mode: LimiterSettings["fallback"]): string {
   return "holding the present limits until the meter is back";
 }
 
+/** The shortest time room must last before a raise: the settings' interval (at least 10 s). */
 export function baseRaiseWaitS(s: LimiterSettings): number {
-  return Math.max(s.intervalS, 30);
+  return Math.max(s.intervalS, 10);
 }
 
 function finite(v: number, what: string): void {

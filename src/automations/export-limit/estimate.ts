@@ -109,7 +109,18 @@ export class InverterTrack {
     return tMs < c.atMs + rampMs + settleMs;
   }
 
+  /** Output when the present change was asked: a cut on its way removes (this − settled output). */
+  outputAtAskW = 0;
+
+  /** What a cut on its way will still remove, W (its whole planned drop until it has settled). */
+  inflightDropW(tMs: number, settleMs: number): number {
+    if (!this.settling(tMs, settleMs)) return 0;
+    return Math.max(0, this.outputAtAskW - this.settledOutputW());
+  }
+
   asked(limitW: number, tMs: number): void {
+    this.outputAtAskW =
+      this.pendingW === undefined || !this.settling(tMs, SETTLE_MS) ? this.outputW(tMs) : this.outputAtAskW;
     this.pendingW = limitW;
     this.pendingAtMs = tMs;
     this.change = { fromW: this.effectiveLimitW(tMs), toW: limitW, atMs: undefined };

@@ -1,7 +1,7 @@
 /**
  * Sharing a cut or a raise across inverters. Writes wear flash and each costs budget, so a change
- * goes to as few inverters as make it worth while (each moving at least `minChangeW`), and among
- * those it is shared by headroom: a cut in proportion to what each inverter gives, a raise in
+ * goes to the fewest inverters that can take it with half as much again to spare (and no write
+ * moves less than `minChangeW`), and among those it is shared by headroom: a cut in proportion to what each inverter gives, a raise in
  * proportion to the room left under each one's maximum. Priority: higher = cut last, raised first.
  */
 import { type InverterSpec, quantiseDown } from "./estimate.ts";
@@ -12,6 +12,13 @@ export interface ShareUnit {
   outputW: number;
   /** The limit it is heading to, W. */
   limitW: number;
+  /** Share of this hour's write budget still unused, 0..1: of two similar inverters, the one with more is written. */
+  budgetShare: number;
+}
+
+/** Ranking weight: capacity, discounted for an inverter whose hourly budget is running low. */
+function rank(capacityW: number, u: ShareUnit): number {
+  return capacityW * (0.5 + u.budgetShare);
 }
 
 /** Splits `amount` over units in proportion to `weight`, each capped at `cap`; leftovers go round. */
@@ -34,9 +41,19 @@ function proportional(amount: number, weight: number[], cap: number[]): number[]
   return out;
 }
 
-/** How many of `n` candidates a change of `amountW` should touch. */
-function howMany(amountW: number, minChangeW: number, n: number): number {
-  return Math.max(1, Math.min(n, Math.floor(amountW / minChangeW)));
+/** Spare capacity wanted among the chosen inverters: none is pushed to the end of its range alone. */
+const SLACK = 1.5;
+
+/**
+ * How many of the candidates (best first) a change of `amountW` should touch: the fewest whose
+ * capacity covers it with slack, and never so many that a write moves less than `minChangeW`.
+ */
+function howMany(amountW: number, minChangeW: number, capacities: number[]): number {
+  let n = 0;
+  let sum = 0;
+  while (n < capacities.length && sum < SLACK * amountW) sum += capacities[n++]!;
+  const most = Math.max(1, Math.floor(amountW / minChangeW));
+  return Math.max(1, Math.min(n, most));
 }
 
 /**
@@ -52,10 +69,10 @@ export function planCut(units: ShareUnit[], cutW: number, minChangeW: number): M
     if (left <= 0) break;
     const group = units
       .filter((u) => u.spec.priority === p && canGive(u) > 0)
-      .sort((a, b) => b.outputW - a.outputW);
+      .sort((a, b) => rank(canGive(b), b) - rank(canGive(a), a));
     if (group.length === 0) continue;
     const capacity = group.reduce((s, u) => s + canGive(u), 0);
-    const chosen = left >= capacity ? group : group.slice(0, howMany(left, minChangeW, group.length));
+    const chosen = left >= capacity ? group : group.slice(0, howMany(left, minChangeW, group.map(canGive)));
     const cuts = proportional(
       Math.min(left, capacity),
       chosen.map((u) => u.outputW),
@@ -83,10 +100,12 @@ export function planRaise(units: ShareUnit[], raiseW: number, minChangeW: number
   let left = raiseW;
   for (const p of groups) {
     if (left < minChangeW / 2) break;
-    const group = units.filter((u) => u.spec.priority === p && room(u) > 0).sort((a, b) => room(b) - room(a));
+    const group = units
+      .filter((u) => u.spec.priority === p && room(u) > 0)
+      .sort((a, b) => rank(room(b), b) - rank(room(a), a));
     if (group.length === 0) continue;
     const capacity = group.reduce((s, u) => s + room(u), 0);
-    const chosen = left >= capacity ? group : group.slice(0, howMany(left, minChangeW, group.length));
+    const chosen = left >= capacity ? group : group.slice(0, howMany(left, minChangeW, group.map(room)));
     const raises = proportional(Math.min(left, capacity), chosen.map(room), chosen.map(room));
     chosen.forEach((u, i) => {
       const limit = quantiseDown(u.spec, u.limitW + raises[i]!);

@@ -76,18 +76,28 @@ describe("export limiter: cutting", () => {
 });
 
 describe("export limiter: raising", () => {
-  it("raises only after the room has lasted 30 s, by the room, on the inverters whose limit binds", () => {
+  it("raises once the room has lasted (10 s × 4 × the 50 W band = 2000 W·s of room), by the room, where the limit binds", () => {
     const invs = fourBy400(2);
     // Inverter 0 sits at its 200 W limit (binding); inverter 1 gives 150 W under a 400 W limit.
     const core = started(invs, [200, 400], [200, 150]);
-    for (let i = 1; i < 30; i++) {
-      const d = core.update({ kind: "meter", atMs: s(i), gridW: 300 });
-      expect(d.writes).toEqual([]);
-    }
-    const d = core.update({ kind: "meter", atMs: s(31), gridW: 300 });
-    // Import 300 W; aim 25 W export: room 325 W, all on inverter 0: 200 + 325 = 525 → its max 400.
+    // Import 300 W; the aim is 25 W of import (half the band inside 0 W): room 275 W. Counted from
+    // the second sample, 275 W·s a second: 8 × 275 = 2200 ≥ 2000 on the sample at 9 s.
+    for (let i = 1; i < 9; i++)
+      expect(core.update({ kind: "meter", atMs: s(i), gridW: 300 }).writes).toEqual([]);
+    const d = core.update({ kind: "meter", atMs: s(9), gridW: 300 });
+    // All the room goes to inverter 0: 200 + 275 = 475 → its max 400.
     expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 400 }]);
     expect(d.reason).toBe("room for more solar (grid import 300 W): raised 1 inverter, 800 W in total");
+  });
+
+  it("raises for a kettle (2 kW import) after 2 s: 2 × 1975 W·s ≥ 2000", () => {
+    const invs = fourBy400(1).map((i) => ({ ...i, maxW: 1200 }));
+    const core = started(invs, [80], [80]);
+    expect(core.update({ kind: "meter", atMs: s(1), gridW: 2000 }).writes).toEqual([]);
+    expect(core.update({ kind: "meter", atMs: s(2), gridW: 2000 }).writes).toEqual([]);
+    const d = core.update({ kind: "meter", atMs: s(3), gridW: 2000 });
+    // 80 + 1975 = 2055 → the inverter's 1200 W maximum.
+    expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 1200 }]);
   });
 
   it("does not raise on a short dip in load (the room must last)", () => {
