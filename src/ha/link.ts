@@ -3,19 +3,17 @@
  * capped, jittered reconnect (the library's fixed 1–5 s retry would hammer a restarting HA from every
  * controller at once), entity watches that survive reconnects and HA restarts, service calls, and a ping
  * keepalive so a half-open TCP connection is noticed. A refused token stops the retries until restart.
+ *
+ * Watches use `subscribe_entities` with `entity_ids`: only the watched entities cross the link, not every
+ * state change of a large HA (the library's subscribeEntities has no filter). When the set of watched ids
+ * changes, a new subscription replaces the old one; HA starts each with the full states of its ids.
  */
-import {
-  type Connection,
-  callService,
-  createConnection,
-  type HassEntities,
-  type HassEntity,
-  subscribeEntities,
-} from "home-assistant-js-websocket";
+import { type Connection, callService, createConnection } from "home-assistant-js-websocket";
 import type WebSocket from "ws";
 import type { Logger } from "../log.ts";
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.ts";
 import type { HaCredentials } from "./credentials.ts";
+import { applyEntityEvent, type EntityEvent } from "./entity-states.ts";
 import { HaSocketError, openHaSocket } from "./socket.ts";
 import type { HaEntityState, HaLinkApi, HaLinkState } from "./types.ts";
 
@@ -34,13 +32,25 @@ export interface HaLinkOptions {
 
 type EntityCallback = (s: HaEntityState | undefined) => void;
 
+/** One subscribe_entities; `primed` once HA sent its first event (the full states of `ids`). */
+interface EntitySubscription {
+  key: string;
+  ids: readonly string[];
+  primed: boolean;
+  unsub?: () => Promise<void>;
+  dropped: boolean;
+}
+
 export class HaLink implements HaLinkApi {
   private state: HaLinkState = { state: "off", detail: "not started" };
   private readonly stateListeners = new Set<(s: HaLinkState) => void>();
   private readonly watchers = new Map<string, Set<EntityCallback>>();
-  /** The HA object last delivered per watched entity: the library replaces it only when it changes. */
-  private readonly delivered = new Map<string, HassEntity | undefined>();
-  private entities: HassEntities | undefined;
+  /** Known states; an entity's object is replaced only when it changes (entity-states.ts). */
+  private readonly states = new Map<string, HaEntityState>();
+  /** The object last delivered per watched entity (undefined = told it is absent). */
+  private readonly delivered = new Map<string, HaEntityState | undefined>();
+  private sub: EntitySubscription | undefined;
+  private syncQueued = false;
   private creds: HaCredentials | undefined;
   private conn: Connection | undefined;
   private running = false;
@@ -92,21 +102,21 @@ export class HaLink implements HaLinkApi {
       this.watchers.set(entityId, set);
     }
     set.add(cb);
-    const known = this.entities;
-    if (known) {
-      // Asynchronously, so the caller has its unsubscribe function before the first call.
+    const sub = this.sub;
+    if (sub?.primed && sub.ids.includes(entityId)) {
+      // Already known: asynchronously, so the caller has its unsubscribe function before the first call.
       queueMicrotask(() => {
         if (!set.has(cb)) return;
-        this.delivered.set(entityId, known[entityId]);
-        this.deliver(cb, entityId, known[entityId]);
+        const now = this.states.get(entityId);
+        this.delivered.set(entityId, now);
+        this.deliver(cb, entityId, now);
       });
-    }
+    } else this.queueSync();
     return () => {
-      set.delete(cb);
-      if (set.size === 0) {
-        this.watchers.delete(entityId);
-        this.delivered.delete(entityId);
-      }
+      if (!set.delete(cb) || set.size > 0 || this.watchers.get(entityId) !== set) return;
+      this.watchers.delete(entityId);
+      this.delivered.delete(entityId);
+      this.queueSync();
     };
   }
 
@@ -161,7 +171,7 @@ export class HaLink implements HaLinkApi {
     this.conn = conn;
     this.attempt = 0;
     conn.addEventListener("disconnected", () => this.onDisconnected(conn));
-    subscribeEntities(conn, (ents) => this.onEntities(ents));
+    this.syncSubscription();
     this.startKeepalive(conn);
     this.setState({
       state: "up",
@@ -185,7 +195,8 @@ export class HaLink implements HaLinkApi {
     clearInterval(this.keepaliveTimer);
     const conn = this.conn;
     this.conn = undefined;
-    this.entities = undefined;
+    if (this.sub) this.sub.dropped = true;
+    this.sub = undefined;
     conn?.close();
   }
 
@@ -226,19 +237,77 @@ export class HaLink implements HaLinkApi {
     }, every);
   }
 
-  private onEntities(ents: HassEntities): void {
-    this.entities = ents;
-    for (const [id, cbs] of this.watchers) {
-      const e = ents[id];
-      if (this.delivered.has(id) && this.delivered.get(id) === e) continue;
-      this.delivered.set(id, e);
-      for (const cb of [...cbs]) this.deliver(cb, id, e);
+  /** Batches watch changes made in one tick into one new subscription. */
+  private queueSync(): void {
+    if (this.syncQueued) return;
+    this.syncQueued = true;
+    queueMicrotask(() => {
+      this.syncQueued = false;
+      this.syncSubscription();
+    });
+  }
+
+  /** Makes the live subscription cover exactly the watched ids: a new one first, then the old one goes. */
+  private syncSubscription(): void {
+    const conn = this.conn;
+    if (!conn) return;
+    const ids = [...this.watchers.keys()].sort();
+    const key = ids.join(",");
+    if (this.sub && this.sub.key === key) return;
+    const old = this.sub;
+    this.sub = undefined;
+    if (ids.length > 0) {
+      const sub: EntitySubscription = { key, ids, primed: false, dropped: false };
+      this.sub = sub;
+      conn
+        .subscribeMessage<EntityEvent>(
+          (ev) => this.onEntityEvent(sub, ev),
+          {
+            type: "subscribe_entities",
+            entity_ids: ids,
+          },
+          { resubscribe: false },
+        )
+        .then((unsub) => {
+          sub.unsub = unsub;
+          if (sub.dropped) void unsub().catch(() => {});
+        })
+        .catch((e: unknown) => {
+          if (sub.dropped) return;
+          this.o.logger.warn(
+            { entityIds: ids, error: describeHaError(e) },
+            "Home Assistant refused subscribe_entities: watched entities get no updates",
+          );
+        });
+    }
+    if (old) {
+      old.dropped = true;
+      // Its events are ignored from now on; unsubscribing only saves HA the work.
+      void old.unsub?.().catch(() => {});
     }
   }
 
-  private deliver(cb: EntityCallback, id: string, e: HassEntity | undefined): void {
+  private onEntityEvent(sub: EntitySubscription, ev: EntityEvent): void {
+    if (sub !== this.sub) return;
+    if (!sub.primed) {
+      // The first event holds every state of the subscribed ids: one missing from it does not exist.
+      for (const id of sub.ids) if (!ev.a || !(id in ev.a)) this.states.delete(id);
+      sub.primed = true;
+    }
+    applyEntityEvent(this.states, ev);
+    for (const id of sub.ids) {
+      const cbs = this.watchers.get(id);
+      if (!cbs) continue;
+      const now = this.states.get(id);
+      if (this.delivered.has(id) && this.delivered.get(id) === now) continue;
+      this.delivered.set(id, now);
+      for (const cb of [...cbs]) this.deliver(cb, id, now);
+    }
+  }
+
+  private deliver(cb: EntityCallback, id: string, s: HaEntityState | undefined): void {
     try {
-      cb(e ? toEntityState(e) : undefined);
+      cb(s ? { ...s, attributes: { ...s.attributes } } : undefined);
     } catch (err) {
       this.o.logger.error({ err, entityId: id }, "Home Assistant: an entity watcher threw");
     }
@@ -257,15 +326,6 @@ export class HaLink implements HaLinkApi {
       }
     }
   }
-}
-
-function toEntityState(e: HassEntity): HaEntityState {
-  return {
-    entityId: e.entity_id,
-    state: e.state,
-    attributes: e.attributes as Record<string, unknown>,
-    lastUpdatedMs: Date.parse(e.last_updated),
-  };
 }
 
 /** HA's {code, message}, or the library's {error: {code, message}} for a lost connection. */

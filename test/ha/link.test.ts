@@ -49,16 +49,41 @@ function watch(l: HaLink, id: string) {
 }
 
 describe("HaLink against the HA protocol server", () => {
-  it("connects, authenticates, announces coalescing and subscribes to entities", async () => {
+  it("connects, authenticates, announces coalescing; subscribes to the watched entities only", async () => {
     const s = await server();
+    s.setState("sensor.grid_power", "5");
+    s.setState("sensor.unwatched", "1");
     const { link: l, states, log } = link({ credentials: credsFor(s) });
     l.start();
     await waitFor("link up", () => l.linkState.state === "up");
     expect(states.map((x) => x.state)).toEqual(["connecting", "up"]);
     expect(states[1]!.detail).toBe(`connected to ${s.wsUrl} (Home Assistant 2025.11.1)`);
-    await waitFor("subscription", () => s.entitySubscribers === 1);
-    expect(s.received.map((m) => m.type)).toEqual(["supported_features", "subscribe_entities"]);
-    expect(s.received[0]).toEqual({ type: "supported_features", id: 1, features: { coalesce_messages: 1 } });
+    const first = await waitFor("the first command", () => s.received[0]);
+    expect(first).toEqual({ type: "supported_features", id: 1, features: { coalesce_messages: 1 } });
+
+    // Nothing watched: nothing subscribed. Then one subscription with exactly the watched ids.
+    const grid = watch(l, "sensor.grid_power");
+    const price = watch(l, "sensor.price");
+    await waitFor("both answered", () => grid.seen.length === 1 && price.seen.length === 1);
+    const subs = () => s.received.filter((m) => m.type === "subscribe_entities");
+    expect(subs().map((m) => m.entity_ids)).toEqual([["sensor.grid_power", "sensor.price"]]);
+    expect(grid.seen[0]?.state).toBe("5");
+    expect(price.seen).toEqual([undefined]);
+
+    // Dropping a watch narrows the subscription: a new one, and the old one is unsubscribed.
+    price.off();
+    await waitFor("narrowed", () => s.received.some((m) => m.type === "unsubscribe_events"));
+    expect(subs().map((m) => m.entity_ids)).toEqual([
+      ["sensor.grid_power", "sensor.price"],
+      ["sensor.grid_power"],
+    ]);
+    expect(s.received.find((m) => m.type === "unsubscribe_events")?.subscription).toBe(subs()[0]!.id);
+    await waitFor("one live subscription", () => s.entitySubscriptions === 1);
+    // The narrowed subscription re-sends the grid state; unchanged, it is not delivered again.
+    s.setState("sensor.grid_power", "6");
+    await waitFor("grid update", () => grid.seen.length === 2);
+    expect(grid.seen.map((x) => x?.state)).toEqual(["5", "6"]);
+
     // One log line per state change, and never the token.
     const lines = log.records.filter((r) => String(r.msg).startsWith("Home Assistant link"));
     expect(lines.map((r) => [r.level, r.msg])).toEqual([

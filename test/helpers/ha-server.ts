@@ -99,6 +99,11 @@ export class HaTestServer {
     return [...this.clients].filter((c) => c.authed && c.entitySubs.size > 0).length;
   }
 
+  /** Live subscribe_entities subscriptions over all clients. */
+  get entitySubscriptions(): number {
+    return [...this.clients].reduce((n, c) => n + c.entitySubs.size, 0);
+  }
+
   get openConnections(): number {
     return this.clients.size;
   }
