@@ -252,6 +252,8 @@ export class HaLink implements HaLinkApi {
     const conn = this.conn;
     if (!conn) return;
     const ids = [...this.watchers.keys()].sort();
+    // States of entities no longer watched are not kept (they would go stale unseen).
+    for (const id of this.states.keys()) if (!this.watchers.has(id)) this.states.delete(id);
     const key = ids.join(",");
     if (this.sub && this.sub.key === key) return;
     const old = this.sub;

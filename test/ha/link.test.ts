@@ -180,6 +180,14 @@ describe("HaLink against the HA protocol server", () => {
     s.setState("sensor.not_there", "off");
     await waitFor("the other watcher", () => missing.seen.length === 3);
     expect(late.seen).toHaveLength(1);
+
+    // Unwatching and watching again in one tick (an automation restarting) keeps the state known.
+    const other = watch(l, "sensor.other");
+    await waitFor("other", () => other.seen.length === 1);
+    other.off();
+    const again = watch(l, "sensor.other");
+    await waitFor("watched again", () => again.seen.length === 1);
+    expect(again.seen[0]).toMatchObject({ entityId: "sensor.other", state: "1" });
   });
 
   it("resubscribes after an HA restart with capped, jittered backoff; updates flow again", async () => {
