@@ -61,3 +61,53 @@ export const DAYLIGHT_MIN_ELEVATION_DEG = 10;
 export function daylightTest(latitudeDeg: number, longitudeDeg: number): (atMs: number) => boolean {
   return (atMs) => solarPosition(atMs, latitudeDeg, longitudeDeg).elevationDeg >= DAYLIGHT_MIN_ELEVATION_DEG;
 }
+
+/**
+ * Sunrise and sunset as almanacs publish them: the upper limb on the horizon, i.e. the centre 0.833° below
+ * it (0.567° refraction + 0.267° half-diameter), at sea level with a flat horizon.
+ */
+export const SUNRISE_ELEVATION_DEG = -0.833;
+
+export interface SunEvent {
+  kind: "sunrise" | "sunset";
+  atMs: number;
+}
+
+/**
+ * Every sunrise and sunset in [fromMs, toMs), in time order: the sun's elevation sampled every 10 minutes
+ * and each crossing of -0.833° bisected to a second. Polar day or night gives none. A 10-minute grid can
+ * only miss a sunrise and sunset less than 10 minutes apart, which happens within a day of the polar
+ * transitions and is harmless for schedules.
+ */
+export function sunEvents(
+  fromMs: number,
+  toMs: number,
+  latitudeDeg: number,
+  longitudeDeg: number,
+): SunEvent[] {
+  const above = (t: number) =>
+    solarPosition(t, latitudeDeg, longitudeDeg).elevationDeg - SUNRISE_ELEVATION_DEG;
+  const out: SunEvent[] = [];
+  const STEP = 600_000;
+  let t0 = fromMs;
+  let v0 = above(t0);
+  while (t0 < toMs) {
+    const t1 = Math.min(t0 + STEP, toMs);
+    const v1 = above(t1);
+    if (v0 < 0 !== v1 < 0) {
+      let lo = t0;
+      let hi = t1;
+      // Bisect until the bracket is under a second.
+      while (hi - lo > 1000) {
+        const mid = (lo + hi) / 2;
+        if (above(mid) < 0 === v0 < 0) lo = mid;
+        else hi = mid;
+      }
+      const at = Math.round((lo + hi) / 2);
+      if (at >= fromMs && at < toMs) out.push({ kind: v0 < 0 ? "sunrise" : "sunset", atMs: at });
+    }
+    t0 = t1;
+    v0 = v1;
+  }
+  return out;
+}
