@@ -3,8 +3,9 @@
  * checks that need more than one section (secrets given twice, automations needing Home Assistant).
  */
 import { dirname, resolve } from "node:path";
+import { checkSchedule } from "../automations/schedule/rules.ts";
 import { Hardware } from "./config-hardware.ts";
-import { formatPath, type IssueList } from "./config-issues.ts";
+import type { IssueList } from "./config-issues.ts";
 import type { RawConfig } from "./config-raw.ts";
 import { makeSecretRef } from "./config-secret.ts";
 import { closest } from "./config-suggest.ts";
@@ -221,36 +222,12 @@ function resolveAutomations(
     out.faults = faults;
   }
   if (schedule) {
-    const serials = new Set(config.inverters.map((i) => i.serial));
-    schedule.rules?.forEach((rule, i) => {
-      const at = formatPath(["automations", "schedule", "rules", i]);
-      if (rule.action === "limit" && rule.limitW === undefined)
-        issues.add(`${at}.limit_w`, "missing for action: limit", "set the per-panel limit in W");
-      if (
-        /^sun/.test(rule.at) &&
-        (config.site.latitude === undefined || config.site.longitude === undefined)
-      ) {
-        issues.add(
-          `${at}.at`,
-          `"${rule.at}" needs the site's position`,
-          "set site.latitude and site.longitude",
-        );
-      }
-      rule.inverters?.forEach((s, j) => {
-        if (!serials.has(s))
-          issues.add(`${at}.inverters[${j}]`, `unknown inverter ${s}`, "list serials from inverters:");
-      });
+    const problems = checkSchedule(schedule, {
+      inverters: config.inverters,
+      hasPosition: config.site.latitude !== undefined && config.site.longitude !== undefined,
     });
-    if (schedule.price) {
-      needHa("automations.schedule.price.entity", "a price entity");
-      if (schedule.price.action === "limit" && schedule.price.limitW === undefined) {
-        issues.add(
-          "automations.schedule.price.limit_w",
-          "missing for action: limit",
-          "set the per-panel limit in W",
-        );
-      }
-    }
+    for (const p of problems) issues.add(p.path, p.message, p.hint);
+    if (schedule.price) needHa("automations.schedule.price.entity", "a price entity");
     out.schedule = schedule;
   }
   return out;

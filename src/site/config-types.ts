@@ -186,16 +186,33 @@ export interface FaultSettings {
 
 export interface ScheduleRule {
   name?: string;
+  /** "HH:MM" local time, or "sunrise"/"sunset" with an optional offset ("sunset-00:30", "sunrise+45m"). */
   at: string;
+  /** Same forms as `at`: the rule is a window [at, until); without it the rule holds until the next rule. */
+  until?: string;
   days?: string[];
   action: "off" | "on" | "limit";
+  /** W per panel (QS1, YC600) or per inverter (DS3), like the max_power control. */
   limitW?: number;
   inverters?: string[];
 }
 
+export interface PriceSettings {
+  entity: string;
+  /** Cut when the price is below this, in the entity's unit (default 0). */
+  below?: number;
+  /** Run again only once the price is at least below + hysteresis (default 0). */
+  hysteresis?: number;
+  action?: "off" | "limit";
+  limitW?: number;
+  /** Shortest run between two price cuts, and shortest price cut, minutes (default 0). */
+  minOnMinutes?: number;
+  minOffMinutes?: number;
+}
+
 export interface ScheduleSettings {
   rules?: ScheduleRule[];
-  price?: { entity: string; below?: number; action?: "off" | "limit"; limitW?: number };
+  price?: PriceSettings;
 }
 
 /** An automation is present only when its section is non-empty and not `enabled: false`. */
