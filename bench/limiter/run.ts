@@ -67,7 +67,7 @@ for (const spec of DAYS) {
     for (const [id, r] of raw) {
       results[id] = {
         violation_wh: round(r.violationWh),
-        excess_curtailment_wh: round(excessOver(r.curtailedW, oracle.curtailedW)),
+        excess_curtailment_wh: round(excessOver(r.curtailedW, oracle.curtailedW, r.requiredW)),
         writes: r.writes,
         curtailed_wh: round(r.curtailedWh),
         refused_writes: r.refused,
@@ -92,13 +92,18 @@ else {
 }
 
 /**
- * Energy curtailed beyond the oracle's, second by second: Σ max(0, ours(t) − oracle(t)). Not the
- * difference of the day's totals: a controller that exports more curtails less in total, one for
- * one, so totals would reward violations; this counts only solar thrown away that the oracle kept.
+ * Energy curtailed beyond the oracle's, second by second: Σ max(0, c(t) − ref(t)), where ref is the
+ * oracle's curtailment, but never less than the curtailment the allowed export requires at that
+ * second. Not the difference of the day's totals: a controller that exports more curtails less in
+ * total, one for one, so totals would reward violations; and a second where the oracle itself
+ * exports too much (its writes still on their way, its budget spent) is no yardstick either.
  */
-function excessOver(c: Float32Array, oracle: Float32Array): number {
+function excessOver(c: Float32Array, oracle: Float32Array, required: Float32Array): number {
   let ws = 0;
-  for (let s = 0; s < c.length; s++) if (c[s]! > oracle[s]!) ws += c[s]! - oracle[s]!;
+  for (let s = 0; s < c.length; s++) {
+    const ref = Math.max(oracle[s]!, required[s]!);
+    if (c[s]! > ref) ws += c[s]! - ref;
+  }
   return ws / 3600;
 }
 

@@ -18,6 +18,11 @@ export interface RunResult {
   curtailedWh: number;
   /** Curtailment each second, W (for comparing with the oracle second by second). */
   curtailedW: Float32Array;
+  /**
+   * The least curtailment that keeps export within the allowed value each second, W (what the
+   * panels give beyond load + allowed export, as far as the inverters' minimum limits let it go).
+   */
+  requiredW: Float32Array;
   writes: number;
   refused: number;
 }
@@ -40,6 +45,7 @@ export function simulate(
   let violationWs = 0;
   let curtailedWs = 0;
   const curtailedW = new Float32Array(day.seconds);
+  const requiredW = new Float32Array(day.seconds);
   const avail = new Array<number>(n).fill(0);
   const output = new Array<number>(n).fill(0);
 
@@ -62,6 +68,9 @@ export function simulate(
     const curtailed = avail.reduce((a, b) => a + b, 0) - produced;
     curtailedWs += curtailed;
     curtailedW[s] = curtailed;
+    let most = 0;
+    for (let k = 0; k < n; k++) most += Math.max(0, avail[k]! - day.inverters[k]!.minW);
+    requiredW[s] = Math.min(most, Math.max(0, avail.reduce((a, b) => a + b, 0) - load - allowed));
 
     for (const a of applied) {
       send({ kind: "write-result", atMs: t, serial: a.serial, limitW: a.limitW, ok: true });
@@ -88,6 +97,7 @@ export function simulate(
     violationWh: violationWs / 3600,
     curtailedWh: curtailedWs / 3600,
     curtailedW,
+    requiredW,
     writes: plant.writes,
     refused: plant.refused,
   };

@@ -15,8 +15,6 @@ const PREMATURE_MS = 10 * 60_000;
 const MAX_RAISE_WAIT_S = 600;
 /** Calm this long after a cut: the raise wait comes back down. */
 const CALM_MS = 30 * 60_000;
-/** The longest a raise waits for lack of budget, s (at a fully used budget). */
-const BUDGET_WAIT_S = 300;
 /** Room worth raising for: this many dead bands lasting `raiseWaitS`. */
 const RAISE_BANDS = 4;
 /** A meter gap longer than this does not count as excess energy (the meter was away). */
@@ -91,7 +89,8 @@ export function controlStep(core: ExportLimiter, now: number): Outcome {
     if (m.roomSinceMs === undefined) {
       m.roomSinceMs = now;
       m.minRoomW = room;
-      m.roomWs = 0;
+      // The load came on somewhere in the last meter interval: count half of it.
+      m.roomWs = (room * dt) / 2;
       m.roomSamples = 0;
     } else {
       m.minRoomW = Math.min(m.minRoomW, room);
@@ -102,17 +101,13 @@ export function controlStep(core: ExportLimiter, now: number): Outcome {
     const able = clipped.filter((t) => core.budget.allows(t.spec.serial, now, reserve));
     if (able.length === 0)
       return steady("room for more solar, but this hour's remaining writes are kept for cuts");
-    // Room must last: the solar energy it would take must reach what `raiseWaitS` of room the size
-    // of the dead band would (a kettle's 2 kW after a couple of samples, 60 W after half a minute),
-    // seen on at least two samples, and raises at most every intervalS.
-    // As this hour's budget runs low, room must also last longer (up to BUDGET_WAIT_S): the writes
-    // left go to the loads that stay on (a long cook), not to an oven's thermostat cycles.
-    const used = 1 - able.reduce((sum, t) => sum + unit(core, now, t).budgetShare, 0) / able.length;
-    const backoffMs = BUDGET_WAIT_S * 1000 * used * used;
+    // Room must last: the solar energy it would take must reach what `raiseWaitS` of room 4 dead
+    // bands wide would (a kettle's 2 kW within a couple of seconds, 60 W after half a minute), seen
+    // on two samples (or one sample with twice that), and be worth a write (at least one band).
+    // Raises come at most every intervalS.
+    const needWs = m.raiseWaitS * RAISE_BANDS * s.hysteresisW;
     const lasted =
-      m.roomWs >= m.raiseWaitS * RAISE_BANDS * s.hysteresisW &&
-      m.roomSamples >= 2 &&
-      now - m.roomSinceMs >= backoffMs;
+      m.roomWs >= needWs && (m.roomSamples >= 2 || m.roomWs >= 2 * needWs) && m.minRoomW >= minChange;
     if (!lasted || now - m.lastRaiseAtMs < s.intervalS * 1000)
       return steady("room for more solar: waiting to see that it lasts before raising");
     const plan = planRaise(

@@ -43,6 +43,8 @@ interface Change {
   toW: number;
   /** When the write result came (the limit is stored); undefined while the write is on its way. */
   atMs: number | undefined;
+  /** A landed change still ramping when this one was asked: the inverter follows it until this lands. */
+  prior?: Change;
 }
 
 export class InverterTrack {
@@ -73,8 +75,12 @@ export class InverterTrack {
   /** The limit shaping the output at `tMs`, ramping after a change. */
   effectiveLimitW(tMs: number): number {
     const c = this.change;
-    const now = this.limitW ?? this.spec.hiW;
-    if (!c || c.atMs === undefined) return c ? c.fromW : now;
+    if (!c) return this.limitW ?? this.spec.hiW;
+    return this.rampAt(c, tMs);
+  }
+
+  private rampAt(c: Change, tMs: number): number {
+    if (c.atMs === undefined) return c.prior ? this.rampAt(c.prior, tMs) : c.fromW;
     const moved = (tMs - c.atMs) * this.rampWPerMs;
     if (c.toW >= c.fromW) return Math.min(c.toW, c.fromW + moved);
     // A cut starts from what the inverter gives, not from the old limit above it.
@@ -119,18 +125,34 @@ export class InverterTrack {
   }
 
   asked(limitW: number, tMs: number): void {
-    this.outputAtAskW =
-      this.pendingW === undefined || !this.settling(tMs, SETTLE_MS) ? this.outputW(tMs) : this.outputAtAskW;
+    // Until this write lands the inverter keeps following a landed change still ramping (a raise
+    // that a load switching off overtook): the output may still climb to that target first.
+    const prior = this.change?.atMs !== undefined ? this.change : undefined;
+    const climbTo = prior && prior.toW > prior.fromW ? prior.toW : 0;
+    this.outputAtAskW = Math.max(
+      this.outputW(tMs),
+      Math.min(this.freeW ?? Number.POSITIVE_INFINITY, climbTo),
+    );
     this.pendingW = limitW;
     this.pendingAtMs = tMs;
-    this.change = { fromW: this.effectiveLimitW(tMs), toW: limitW, atMs: undefined };
+    this.change = { fromW: this.effectiveLimitW(tMs), toW: limitW, atMs: undefined, prior };
   }
 
   /** Our write's outcome. ok: the limit is stored (the command queue verified it by read-back). */
   result(limitW: number, ok: boolean, tMs: number): void {
+    if (this.pendingW !== undefined && limitW !== this.pendingW) {
+      // An older write of ours landed while a newer one is on its way: the inverter heads for the
+      // older value until the newer one lands, and the meter will show that.
+      if (ok) {
+        this.limitW = limitW;
+        this.change = { fromW: limitW, toW: this.pendingW, atMs: undefined };
+        this.outputAtAskW = Math.max(this.outputAtAskW, this.outputW(tMs));
+      }
+      return;
+    }
     if (ok) {
       this.limitW = limitW;
-      if (this.change) this.change.atMs = tMs;
+      if (this.change) this.change = { fromW: this.effectiveLimitW(tMs), toW: this.change.toW, atMs: tMs };
       else this.change = { fromW: limitW, toW: limitW, atMs: tMs };
     } else {
       this.change = undefined;
