@@ -180,6 +180,8 @@ export interface FaultSettings {
   notify?: string[];
   noDataMinutes?: number;
   lowOutputPct?: number;
+  /** Looks a suspected fault must persist before it is reported (silence needs one more). */
+  confirmPolls?: number;
   minArrayPowerW?: number;
   repeatHours?: number;
 }

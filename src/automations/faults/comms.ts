@@ -1,0 +1,164 @@
+/**
+ * Communication (manual 6.2: no data or erratic data = a communication problem; 6.1: fast green flashing
+ * = running without ECU contact for over 60 min). Silence is only suspicious in daylight while the
+ * neighbours answer: at dawn, dusk and night inverters sleep. Every inverter silent at once is the
+ * controller's side: one site finding, not one per inverter.
+ */
+import type { Verdict } from "./book.ts";
+import type { RoundContext } from "./context.ts";
+import type { InverterMemory } from "./memory.ts";
+import { HISTORY_POLLS } from "./memory.ts";
+import { clockTime, place, shortName } from "./words.ts";
+
+/** Share of missed daylight polls that makes a link erratic, and below which it is fine again. */
+export const ERRATIC_MISS_SHARE = 0.25;
+export const STEADY_MISS_SHARE = 0.1;
+
+export function communication(ctx: RoundContext): Verdict[] {
+  const out: Verdict[] = [];
+  const silentNeeded = ctx.settings.confirmPolls + 1;
+  const polled = ctx.inverters.filter((i) => i.polled);
+  const many = ctx.inverters.length > 1;
+
+  if (many && polled.length > 0) {
+    const key = "site_silent:site";
+    // Silent site: the last poll of every inverter went unanswered (a recheck polls only some of them).
+    if (ctx.inverters.some((i) => i.missStreak === 0 && i.lastHeardAtMs !== undefined))
+      out.push({ key, ok: true });
+    else if (ctx.daylight && ctx.stick.up) out.push(siteSilent(ctx, key, silentNeeded));
+  }
+
+  for (const inv of ctx.inverters) {
+    if (!inv.polled) continue;
+    const serial = inv.spec.serial;
+    const noData = `no_data:${serial}`;
+    const aes = `encrypted:${serial}`;
+    out.push(inv.encrypted ? encrypted(ctx, inv, aes) : { key: aes, ok: true });
+    if (inv.heard) out.push({ key: noData, ok: true });
+    else if (ctx.daylight) {
+      const others = ctx.inverters.filter((o) => o !== inv && o.heardRecently(ctx.atMs)).length;
+      if (!many) {
+        const silentMs = ctx.atMs - (inv.lastReplyAtMs ?? inv.firstMissAtMs ?? ctx.atMs);
+        if (silentMs >= ctx.settings.noDataMinutes * 60_000) out.push(noDataVerdict(ctx, inv, noData, 1));
+      } else if (others > 0) {
+        // An erratic link misses runs of polls by chance: only a longer run counts as lost then.
+        const erratic = ctx.book.isOpen(`erratic_data:${serial}`);
+        if (!erratic || inv.missStreak >= 2 * silentNeeded)
+          out.push(noDataVerdict(ctx, inv, noData, silentNeeded));
+      }
+    }
+    if (ctx.daylight && many) out.push(...erraticVerdict(ctx, inv, silentNeeded));
+  }
+  return out;
+}
+
+function since(ctx: RoundContext, inv: InverterMemory): string {
+  const at = inv.lastReplyAtMs ?? inv.firstMissAtMs ?? ctx.atMs;
+  return clockTime(at, ctx.timezone);
+}
+
+function noDataVerdict(ctx: RoundContext, inv: InverterMemory, key: string, openAfter: number): Verdict {
+  const alone = ctx.inverters.length === 1;
+  return {
+    key,
+    openAfter,
+    bad: {
+      key,
+      kind: "no_data",
+      serial: inv.spec.serial,
+      cause: "communication",
+      severity: "warning",
+      title: `No data: ${shortName(inv.spec)}`,
+      advice:
+        `${place(inv.spec)}: no data since ${since(ctx, inv)}${alone ? ", in daylight" : " while its neighbours report"}. ` +
+        "Look at its LED: flashing fast green means it runs but cannot hear the controller, so bring the stick " +
+        "closer or higher (a USB extension helps; metal roofs, rails and walls block the 2.4 GHz radio) and keep " +
+        "it away from Wi-Fi routers and USB 3 ports. Flashing red or no light at all means it is not running: " +
+        "check its AC connector, the branch breaker and the DC connectors of its panels.",
+      verified: true,
+    },
+  };
+}
+
+function encrypted(ctx: RoundContext, inv: InverterMemory, key: string): Verdict {
+  return {
+    key,
+    openAfter: 1,
+    bad: {
+      key,
+      kind: "encrypted",
+      serial: inv.spec.serial,
+      cause: "communication",
+      severity: "warning",
+      title: `Unreadable (AES): ${shortName(inv.spec)}`,
+      advice:
+        `${place(inv.spec)}: answers since ${clockTime(ctx.atMs, ctx.timezone)} in encrypted form: a newer vendor ECU ` +
+        "paired it in AES mode, and localecu cannot read it that way. Switch off any vendor ECU, switch the " +
+        "inverter's AC breaker off for a minute, then pair it again with localecu (localecu pair).",
+      verified: true,
+    },
+  };
+}
+
+function erraticVerdict(ctx: RoundContext, inv: InverterMemory, silentNeeded: number): Verdict[] {
+  const key = `erratic_data:${inv.spec.serial}`;
+  if (inv.history.length < HISTORY_POLLS) return [];
+  const share = missShare(inv);
+  if (share <= STEADY_MISS_SHARE) return [{ key, ok: true }];
+  if (share < ERRATIC_MISS_SHARE || inv.missStreak >= silentNeeded) return [];
+  const others = ctx.inverters.filter((o) => o !== inv && o.history.length >= HISTORY_POLLS);
+  if (others.length === 0) return [];
+  const theirs = others.reduce((s, o) => s + missShare(o), 0) / others.length;
+  if (theirs >= STEADY_MISS_SHARE) return []; // everyone struggles: the stick's side, not this link
+  const answered = inv.history.filter(Boolean).length;
+  return [
+    {
+      key,
+      openAfter: 1,
+      bad: {
+        key,
+        kind: "erratic_data",
+        serial: inv.spec.serial,
+        cause: "communication",
+        severity: "warning",
+        title: `Patchy data: ${shortName(inv.spec)}`,
+        advice:
+          `${place(inv.spec)}: answered only ${answered} of its last ${inv.history.length} daylight polls ` +
+          `(until ${clockTime(ctx.atMs, ctx.timezone)}) while its neighbours answer nearly all. Its radio link is weak: ` +
+          "ZigBee at 2.4 GHz is blocked by metal and damped by tiles, glass and walls. Move the stick nearer or " +
+          "higher (a USB extension lets it sit by a window or in the attic), away from Wi-Fi routers and USB 3 ports.",
+        verified: true,
+      },
+    },
+  ];
+}
+
+function missShare(inv: InverterMemory): number {
+  return inv.history.filter((h) => !h).length / inv.history.length;
+}
+
+function siteSilent(ctx: RoundContext, key: string, silentNeeded: number): Verdict {
+  const last = Math.max(...ctx.inverters.map((i) => i.lastReplyAtMs ?? Number.NEGATIVE_INFINITY));
+  const sinceWords = Number.isFinite(last)
+    ? `since ${clockTime(last, ctx.timezone)}`
+    : "since localecu started";
+  return {
+    key,
+    openAfter: silentNeeded,
+    recheck: ctx.inverters.map((i) => i.spec.serial),
+    bad: {
+      key,
+      kind: "site_silent",
+      cause: "controller",
+      severity: "fault",
+      title: "No inverter answers",
+      advice:
+        `No inverter has answered ${sinceWords}, in daylight, while the stick's link is up. All ` +
+        `${ctx.inverters.length} silent at once points at the controller's side, not at ${ctx.inverters.length} broken ` +
+        "inverters: unplug the ZigBee stick for ten seconds and plug it in again; check it has not been moved " +
+        "away from the roof; check no vendor ECU has been switched on and taken the inverters over. If the " +
+        "whole installation lost AC (a tripped main PV breaker), the inverters are off too: check the breaker.",
+      verified: true,
+    },
+  };
+}
