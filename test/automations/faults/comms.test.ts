@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { FaultDiagnosis } from "../../../src/automations/faults/core.ts";
+import { at, BL, BR, Drive, healthy, southRoof, TL, TR } from "./helpers.ts";
+
+const others = () => [healthy(TR), healthy(BL), healthy(BR)];
+
+describe("fault diagnosis: communication", () => {
+  it("reports an inverter silent in daylight while its neighbours report, after three unanswered looks (a poll and two rechecks)", () => {
+    const d = new Drive();
+    d.round(at("10:42"), 50, [healthy(TL), ...others()]);
+    const miss1 = d.round(at("10:47"), 51, [TL, ...others()]);
+    expect(miss1.opened).toEqual([]);
+    expect(miss1.recheck).toEqual([TL]);
+    const miss2 = d.round(at("10:48"), 51, [TL]);
+    expect(miss2.opened).toEqual([]);
+    expect(miss2.recheck).toEqual([TL]);
+    const miss3 = d.round(at("10:49"), 51, [TL]);
+    expect(miss3.opened).toHaveLength(1);
+    const f = miss3.opened[0]!;
+    expect(f).toMatchObject({
+      key: `no_data:${TL}`,
+      kind: "no_data",
+      cause: "communication",
+      severity: "warning",
+      verified: true,
+    });
+    expect(f.advice).toMatch(
+      /^South top left \(south roof, row 1 col 1\): no data since 10:42 while its neighbours report\. /,
+    );
+    expect(f.advice).toContain("flashing fast green");
+    expect(f.advice).toContain("Flashing red or no light");
+
+    const back = d.round(at("10:52"), 52, [healthy(TL), ...others()]);
+    expect(back.cleared.map((x) => x.key)).toEqual([`no_data:${TL}`]);
+  });
+
+  it("does not count one lost poll: a miss between two answers opens nothing", () => {
+    const d = new Drive();
+    d.round(at("10:42"), 50, [healthy(TL), ...others()]);
+    d.round(at("10:47"), 50, [TL, ...others()]);
+    d.round(at("10:48"), 50, [healthy(TL)]);
+    d.round(at("10:52"), 50, [TL, ...others()]);
+    d.round(at("10:53"), 50, [healthy(TL)]);
+    expect(d.opened()).toEqual([]);
+  });
+
+  it("says nothing at night, when every inverter sleeps", () => {
+    const d = new Drive();
+    for (let m = 0; m < 60; m += 5) d.round(at(`23:${String(m).padStart(2, "0")}`), -12, [TL, TR, BL, BR]);
+    expect(d.opened()).toEqual([]);
+  });
+
+  it("says nothing about an inverter still asleep at dawn (sun 4° up) while an east-lit neighbour already answers", () => {
+    const d = new Drive();
+    for (const t of ["05:40", "05:45", "05:50", "05:55"])
+      d.round(at(t), 4, [TL, healthy(TR, { acW: 20 }), BL, BR]);
+    expect(d.opened()).toEqual([]);
+  });
+
+  it("says nothing about inverters that fell asleep at dusk (sun 7° up) one after the other", () => {
+    const d = new Drive();
+    d.round(at("21:00"), 8, [TL, healthy(TR, { acW: 6 }), healthy(BL, { acW: 5 }), BR]);
+    d.round(at("21:05"), 7, [TL, healthy(TR, { acW: 4 }), BL, BR]);
+    d.round(at("21:10"), 7, [TL, TR, BL, BR]);
+    expect(d.opened()).toEqual([]);
+  });
+
+  it("tells one controller finding, not four inverter findings, when every inverter goes silent in daylight", () => {
+    const d = new Drive();
+    d.round(at("12:10"), 60, [healthy(TL), ...others()]);
+    const r1 = d.round(at("12:15"), 60, [TL, TR, BL, BR]);
+    expect(r1.recheck.sort()).toEqual([...[TL, TR, BL, BR]].sort());
+    d.round(at("12:16"), 60, [TL, TR, BL, BR]);
+    d.round(at("12:17"), 60, [TL, TR, BL, BR]);
+    d.round(at("12:22"), 60, [TL, TR, BL, BR]);
+    const opened = d.opened();
+    expect(opened.map((f) => f.key)).toEqual(["site_silent:site"]);
+    expect(opened[0]).toMatchObject({ cause: "controller", severity: "fault", title: "No inverter answers" });
+    expect(opened[0]!.advice).toMatch(
+      /^No inverter has answered since 12:10, in daylight, while the stick's link is up\. All 4 silent/,
+    );
+    const back = d.round(at("13:00"), 58, [healthy(TL), ...others()]);
+    expect(back.cleared.map((f) => f.key)).toEqual(["site_silent:site"]);
+  });
+
+  it("reports a patchy link: 6 of 12 daylight polls answered while the neighbours answer all", () => {
+    const d = new Drive();
+    let opened: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const t = at("10:00") + i * 5 * 60_000;
+      const c = d.round(t, 50, [i % 2 === 0 ? healthy(TL) : TL, ...others()]);
+      opened = opened.concat(c.opened.map((f) => f.key));
+    }
+    expect(opened).toEqual([`erratic_data:${TL}`]);
+    const f = d.opened()[0]!;
+    expect(f).toMatchObject({ cause: "communication", kind: "erratic_data" });
+    expect(f.advice).toMatch(
+      /^South top left \(south roof, row 1 col 1\): answered only 6 of its last 12 daylight polls \(until 10:55\)/,
+    );
+  });
+
+  it("reports an AES-paired inverter: it answers, but scrambled", () => {
+    const d = new Drive();
+    d.core.update({ kind: "no-reply", atMs: at("11:00"), serial: TL, encrypted: true });
+    for (const r of others()) d.core.update({ kind: "reading", atMs: at("11:00"), telemetry: r });
+    const c = d.core.update({ kind: "round", atMs: at("11:00"), sunElevationDeg: 55 });
+    expect(c.opened.map((f) => [f.key, f.cause])).toEqual([[`encrypted:${TL}`, "communication"]]);
+    expect(c.opened[0]!.advice).toContain("pair it again with localecu");
+  });
+
+  it("a site with one inverter: silence in daylight counts only after no_data_minutes", () => {
+    const layout = { ...southRoof(), inverters: southRoof().inverters.slice(0, 1) };
+    const core = new FaultDiagnosis(layout, { noDataMinutes: 30 });
+    core.update({ kind: "reading", atMs: at("10:00"), telemetry: healthy(TL) });
+    core.update({ kind: "round", atMs: at("10:00"), sunElevationDeg: 45 });
+    const keys: string[] = [];
+    for (let m = 5; m <= 30; m += 5) {
+      const t = at("10:00") + m * 60_000;
+      core.update({ kind: "no-reply", atMs: t, serial: TL });
+      const c = core.update({ kind: "round", atMs: t, sunElevationDeg: 46 });
+      keys.push(...c.opened.map((f) => `${f.key}@${m}`));
+    }
+    expect(keys).toEqual([`no_data:${TL}@30`]);
+  });
+});
