@@ -29,7 +29,19 @@ function writesOf(plan: Map<string, number>): LimitWrite[] {
   return [...plan].map(([serial, limitW]) => ({ serial, limitW }));
 }
 
-export function controlStep(core: ExportLimiter, now: number): Outcome {
+/**
+ * Writes are decided on meter samples only: a tick or a reading between samples would judge an
+ * old sample again, perhaps one taken before the last write acted, and cut twice.
+ */
+export function controlStep(core: ExportLimiter, now: number, onMeter: boolean): Outcome {
+  const m = core.memory;
+  if (!onMeter && m.lastControl) return { ...m.lastControl, writes: [] };
+  const out = step(core, now);
+  m.lastControl = { state: out.state, reason: out.reason };
+  return out;
+}
+
+function step(core: ExportLimiter, now: number): Outcome {
   const s = core.settings;
   const m = core.memory;
   const base = baseRaiseWaitS(s);
@@ -65,7 +77,11 @@ export function controlStep(core: ExportLimiter, now: number): Outcome {
     const budgeted = usable
       .filter((t) => core.budget.allows(t.spec.serial, now))
       .map((t) => unit(core, now, t));
-    const plan = planCut(budgeted, futureExport - aim, minChange);
+    // A raise still ramping will add its remaining climb before this cut lands: cut that too, or
+    // a second cut follows a second later (two more writes).
+    let climb = 0;
+    for (const t of tracks) climb += Math.max(0, t.settledOutputW() - t.outputW(now));
+    const plan = planCut(budgeted, futureExport + climb - aim, minChange);
     if (plan.size > 0) {
       m.excessWs = 0;
       if (now - m.lastRaiseAtMs < PREMATURE_MS) m.raiseWaitS = Math.min(MAX_RAISE_WAIT_S, m.raiseWaitS * 2);

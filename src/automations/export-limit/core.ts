@@ -44,6 +44,8 @@ export class ExportLimiter implements ExportLimiterCore {
     excessWs: 0,
     lastMeterAtMs: undefined as number | undefined,
     monitorQuietUntilMs: Number.NEGATIVE_INFINITY,
+    /** The last control outcome, repeated (without writes) between meter samples. */
+    lastControl: undefined as { state: LimiterStateName; reason: string } | undefined,
     steadyReason: undefined as string | undefined,
   };
   private nowMs = Number.NEGATIVE_INFINITY;
@@ -116,7 +118,7 @@ export class ExportLimiter implements ExportLimiterCore {
         this.applySettings(input.changes);
         break;
     }
-    return this.decide(now);
+    return this.decide(now, input.kind);
   }
 
   /** Σ estimated output now. */
@@ -150,7 +152,7 @@ export class ExportLimiter implements ExportLimiterCore {
     this.current = next;
   }
 
-  private decide(now: number): LimiterDecision {
+  private decide(now: number, kind: LimiterInput["kind"]): LimiterDecision {
     const s = this.current;
     let out: Outcome;
     if (!s.enabled) out = this.release(now);
@@ -164,7 +166,7 @@ export class ExportLimiter implements ExportLimiterCore {
         out =
           this.meter.lastW === undefined
             ? { state: "idle", reason: "waiting for the first grid meter sample", writes: [] }
-            : controlStep(this, now);
+            : controlStep(this, now, kind === "meter");
       }
       const foreign = [...this.tracks.values()].filter((t) => t.foreignW !== undefined);
       if (foreign.length > 0) {

@@ -183,3 +183,54 @@ describe("export limiter: states", () => {
     );
   });
 });
+
+describe("export limiter: writes on their way", () => {
+  it("cuts once, covering the climb still to come, when a load switches off while a raise ramps", () => {
+    const invs = fourBy400(1).map((i) => ({ ...i, maxW: 1200 }));
+    const core = started(invs, [80], [80]);
+    // A 2 kW load: raised to the 1200 W maximum after 2 s of room (2 × 1975 W·s).
+    core.update({ kind: "meter", atMs: s(1), gridW: 2000 });
+    core.update({ kind: "meter", atMs: s(2), gridW: 2000 });
+    expect(core.update({ kind: "meter", atMs: s(3), gridW: 2000 }).writes).toEqual([
+      { serial: invs[0]!.serial, limitW: 1200 },
+    ]);
+    // The raise lands at 8 s and ramps at 120 W/s (10 % of 1200 W): 440 W at 11 s.
+    core.update({ kind: "write-result", atMs: s(8), serial: invs[0]!.serial, limitW: 1200, ok: true });
+    // The load switches off at 11 s: the meter shows 440 − 120 (standby) = 320 W of export.
+    const d = core.update({ kind: "meter", atMs: s(11), gridW: -320 });
+    // Output will still climb to 1200 W before the cut lands: cut 320 + 760 (the climb) + 25 (aim:
+    // 25 W of import) = 1105 W from 1200 → 95 → 92 in 4 W steps: the 120 W load less the aim.
+    expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 92 }]);
+    // The export keeps rising while the cut travels, yet no second cut.
+    for (let i = 12; i <= 16; i++) {
+      expect(core.update({ kind: "meter", atMs: s(i), gridW: -320 - 120 * (i - 11) }).writes).toEqual([]);
+    }
+  });
+
+  it("keeps a newer write pending when the result of an older one arrives", () => {
+    const invs = fourBy400(1).map((i) => ({ ...i, maxW: 1200 }));
+    const core = started(invs, [1200], [900]);
+    core.update({ kind: "meter", atMs: s(1), gridW: -500 });
+    core.update({ kind: "write-result", atMs: s(2), serial: invs[0]!.serial, limitW: 1000, ok: true });
+    // 1000 W was not what we asked (900 − 525 = 375 → 372): no alarm, and our write is still on its way.
+    const d = core.update({ kind: "limit", atMs: s(3), serial: invs[0]!.serial, limitW: 1000 });
+    expect(d.state).toBe("limiting");
+    expect(d.totalLimitW).toBe(372);
+  });
+
+  it("spreads writes: of two inverters that could take a cut alike, the one with more budget left is cut", () => {
+    const invs = fourBy400(2);
+    const core = started(invs, [400, 400], [300, 300], { maxWritesPerHour: 4 });
+    // A 40 W export: 65 W off inverter 0 (first of equals): 300 − 65 = 235 → 232.
+    expect(core.update({ kind: "meter", atMs: s(1), gridW: -40 }).writes).toEqual([
+      { serial: invs[0]!.serial, limitW: 232 },
+    ]);
+    core.update({ kind: "write-result", atMs: s(5), serial: invs[0]!.serial, limitW: 232, ok: true });
+    core.update({ kind: "meter", atMs: s(20), gridW: 20 });
+    core.update({ kind: "reading", atMs: s(30), serial: invs[0]!.serial, acPowerW: 232 });
+    // Later, a new 40 W export: inverter 1 (all 4 writes left) takes it, though inverter 0 (3 left)
+    // gives about as much (rank: 212 W × 1.25 against 280 W × 1.5).
+    const d = core.update({ kind: "meter", atMs: s(40), gridW: -40 });
+    expect(d.writes.map((wr) => wr.serial)).toEqual([invs[1]!.serial]);
+  });
+});
