@@ -169,13 +169,25 @@ export class Schedule {
   }
 
   /** The desired state of one inverter at a time t ≥ now, the price staying as it last was. */
-  private desiredAt(spec: InverterSpec, t: number, now: number, occs: readonly Occurrence[]): Desired {
+  private desiredAt(
+    spec: InverterSpec,
+    t: number,
+    now: number,
+    occs: readonly Occurrence[],
+    words = true,
+  ): Desired {
     const tz = this.site.timezone;
     const serial = spec.inv.serial;
     const o = this.overrides.get(serial);
     if (o && (o.untilMs === undefined || t < o.untilMs)) {
       const limitW = o.mode === "limit" ? wholeW(spec, o.limitW!) : undefined;
-      return this.make(spec, o.mode, limitW, "override", describeOverride(o.by, o.untilMs, tz, now));
+      return this.make(
+        spec,
+        o.mode,
+        limitW,
+        "override",
+        words ? describeOverride(o.by, o.untilMs, tz, now) : "",
+      );
     }
     const occ = ruleAt(occs, serial, t);
     let d: Desired = occ
@@ -184,7 +196,7 @@ export class Schedule {
           occ.rule.action,
           occ.rule.action === "limit" ? wholeW(spec, occ.rule.limitW!) : undefined,
           "rule",
-          describeRule(occ, tz, now),
+          words ? describeRule(occ, tz, now) : "",
         )
       : this.make(spec, "on", undefined, "default", "no rule or price cut applies");
     const gate = this.gate;
@@ -195,10 +207,10 @@ export class Schedule {
         p.action,
         p.action === "limit" ? wholeW(spec, p.limitW!) : undefined,
         "price",
-        describePriceCut(gate, tz, now),
+        words ? describePriceCut(gate, tz, now) : "",
       );
       if (ceilingW(cut.target) < ceilingW(d.target)) d = cut;
-    } else if (gate && t === now) {
+    } else if (gate && words && t === now) {
       const wait = describePriceWait(gate, tz, now);
       if (wait) d.reason = `${d.reason}; ${wait}`;
     }
@@ -253,8 +265,10 @@ export class Schedule {
       };
       if (d.limitW !== undefined) out.limitW = d.limitW;
       for (const t of times) {
+        // Targets first, words only for the change found: most candidates change nothing for most inverters.
+        const peek = this.desiredAt(spec, t, now, occs, false);
+        if (peek.target.on === d.target.on && peek.target.limitW === d.target.limitW) continue;
         const n = this.desiredAt(spec, t, now, occs);
-        if (n.target.on === d.target.on && n.target.limitW === d.target.limitW) continue;
         const next: Transition = { atMs: t, want: n.want, target: n.target, reason: n.reason };
         if (n.limitW !== undefined) next.limitW = n.limitW;
         out.next = next;
