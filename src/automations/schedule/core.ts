@@ -196,7 +196,7 @@ export class Schedule {
           occ.rule.action,
           occ.rule.action === "limit" ? wholeW(spec, occ.rule.limitW!) : undefined,
           "rule",
-          words ? describeRule(occ, tz, now) : "",
+          words ? describeRule(occ, tz, t) : "",
         )
       : this.make(spec, "on", undefined, "default", "no rule or price cut applies");
     const gate = this.gate;

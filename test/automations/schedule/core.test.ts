@@ -64,6 +64,28 @@ describe("schedule: rule windows", () => {
     expect(core.update({ kind: "tick", atMs: at("2026-10-25T04:30:00Z") }).state).toBe("off"); // 05:30 CET
   });
 
+  it("a rule at 02:30 still fires on the spring-forward night, at 03:30 CEST (02:30 does not exist)", () => {
+    const r = { rules: [{ name: "late", at: "02:30", until: "05:00", action: "off" as const }] };
+    const d = schedule(r).update({ kind: "tick", atMs: at("2026-03-29T01:00:00Z") }); // 03:00 CEST
+    expect(d.state).toBe("on");
+    expect(d.next?.atMs).toBe(at("2026-03-29T01:30:00Z")); // 03:30 CEST
+    expect(schedule(r).update({ kind: "tick", atMs: at("2026-03-29T01:45:00Z") }).state).toBe("off");
+  });
+
+  it("an overnight window on Friday belongs to Friday: off Saturday 03:00, on Sunday 03:00", () => {
+    const fri = {
+      rules: [{ name: "friday night", at: "22:00", until: "06:00", days: ["fri"], action: "off" as const }],
+    };
+    // Sat 5 Dec 2026 03:00 CET = 02:00 UTC; Sun 6 Dec 03:00 CET.
+    const sat = schedule(fri).update({ kind: "tick", atMs: at("2026-12-05T02:00:00Z") });
+    expect(sat.state).toBe("off");
+    expect(sat.reason).toBe("off: rule 'friday night' 22:00–06:00");
+    const sun = schedule(fri).update({ kind: "tick", atMs: at("2026-12-06T02:00:00Z") });
+    expect(sun.state).toBe("on");
+    // Next Friday, 11 Dec, 22:00 CET.
+    expect(sun.next?.atMs).toBe(at("2026-12-11T21:00:00Z"));
+  });
+
   it("days of week: a weekend window only on Saturday and Sunday, next from Monday is Saturday 09:00", () => {
     const weekend = {
       rules: [{ name: "weekend", at: "09:00", until: "17:00", days: ["sat", "sun"], action: "off" as const }],
@@ -232,6 +254,27 @@ describe("schedule: override", () => {
     expect(on.state).toBe("on");
     const auto = core.update({ kind: "override", atMs: t("12:03"), mode: "auto" });
     expect(auto.state).toBe("off");
+  });
+
+  it("an override that ends inside a rule window hands back to the rule, not to full power", () => {
+    const core = schedule(night);
+    // 22:30 CET: someone wants the inverters on until 23:30 (e.g. to test them).
+    const d = core.update({
+      kind: "override",
+      atMs: at("2026-12-02T21:30:00Z"),
+      mode: "on",
+      untilMs: at("2026-12-02T22:30:00Z"),
+    });
+    expect(d.state).toBe("on");
+    expect(d.reason).toBe("on: override by user until 23:30");
+    expect(d.next).toMatchObject({
+      atMs: at("2026-12-02T22:30:00Z"),
+      want: "off",
+      reason: "rule 'night' 22:00–06:00",
+    });
+    const back = core.update({ kind: "tick", atMs: at("2026-12-02T22:30:00Z") });
+    expect(back.state).toBe("off");
+    expect(back.reason).toBe("off: rule 'night' 22:00–06:00");
   });
 
   it("refuses an override for an unknown inverter by name", () => {
