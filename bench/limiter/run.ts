@@ -8,7 +8,7 @@ import { NaiveHa } from "./peers/naive.ts";
 import { OpenDtuOnBattery } from "./peers/opendtu.ts";
 import { Oracle } from "./peers/oracle.ts";
 import { Ours } from "./peers/ours.ts";
-import { buildDay, DAYS } from "./scenario.ts";
+import { buildDay, DAYS, type DayData } from "./scenario.ts";
 import { simulate, type Variant } from "./simulate.ts";
 import type { BenchController } from "./types.ts";
 
@@ -56,6 +56,7 @@ const started = performance.now();
 for (const spec of DAYS) {
   if (only && !spec.name.includes(only)) continue;
   const day = buildDay(spec);
+  if (!json) describeDay(day);
   for (const v of VARIANTS) {
     const name = `${spec.name}/meter-${v.meterS}s/telemetry-${v.telemetryS}s`;
     const raw = CONTROLLERS.map(
@@ -127,5 +128,26 @@ function printTable(name: string, results: Record<string, Result>): void {
   );
   process.stdout.write(
     `\n${name}\n  ${"controller".padEnd(22)}${"viol. Wh".padStart(10)}${"excess Wh".padStart(12)}${"curt. Wh".padStart(12)}${"writes".padStart(8)}${"refused".padStart(9)}\n${rows.join("\n")}\n`,
+  );
+}
+
+/** The day in numbers, and the export no controller can avoid: the inverters' minimum limits above the load. */
+function describeDay(day: DayData): void {
+  let loadWs = 0;
+  let pvWs = 0;
+  let floorWs = 0;
+  const allowed = SETTINGS.mode === "zero_export" ? 0 : SETTINGS.targetW;
+  for (let s = 0; s < day.seconds; s++) {
+    let atMin = 0;
+    day.inverters.forEach((inv, k) => {
+      pvWs += day.availW[k]![s]!;
+      atMin += Math.min(day.availW[k]![s]!, inv.minW);
+    });
+    loadWs += day.loadW[s]!;
+    floorWs += Math.max(0, atMin - day.loadW[s]! - allowed);
+  }
+  const kwh = (ws: number) => (ws / 3_600_000).toFixed(1);
+  process.stdout.write(
+    `\n## ${day.spec.name}: load ${kwh(loadWs)} kWh, PV available ${kwh(pvWs)} kWh (04:00–23:00 local); export even the inverters' minimum limits force: ${(floorWs / 3600).toFixed(1)} Wh\n`,
   );
 }
