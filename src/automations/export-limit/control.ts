@@ -73,7 +73,6 @@ function step(core: ExportLimiter, now: number): Outcome {
   m.excessWs = excess > 0 ? m.excessWs + excess * dt : 0;
   if (excess > 0 && (excess > s.hysteresisW / 2 || m.excessWs >= SMALL_EXCESS_WS)) {
     m.roomSinceMs = undefined;
-    const units = usable.map((t) => unit(core, now, t));
     const budgeted = usable
       .filter((t) => core.budget.allows(t.spec.serial, now))
       .map((t) => unit(core, now, t));
@@ -90,12 +89,15 @@ function step(core: ExportLimiter, now: number): Outcome {
       const words = `export ${w(exportNow)} is above the allowed ${w(allowed)}: cut ${inverters(plan.size)}, ${w(total)} in total`;
       return act(core, now, words, writesOf(plan));
     }
-    const canCut = units.filter((u) => u.outputW > u.spec.loW && u.limitW > u.spec.loW);
-    const why =
-      canCut.length === 0
-        ? "every inverter is at its lowest limit"
-        : "this hour's write budget is used up (flash wear): cutting again as soon as it allows";
-    return { state: "limiting", reason: `export is above the allowed ${w(allowed)}, but ${why}`, writes: [] };
+    if (atFloor(usable)) return steady(FLOOR_REASON);
+    const canCut = usable.filter((t) => t.settledOutputW() > t.spec.loW && t.targetLimitW > t.spec.loW);
+    if (canCut.length === 0)
+      return steady(
+        `export is above the allowed ${w(allowed)}, but the inverters give less than their lowest limits already`,
+      );
+    return steady(
+      `export is above the allowed ${w(allowed)}, but this hour's write budget is used up (flash wear): cutting again as soon as it allows`,
+    );
   }
 
   const settling = tracks.some((t) => t.settling(now, SETTLE_MS));
@@ -125,7 +127,8 @@ function step(core: ExportLimiter, now: number): Outcome {
     const lasted =
       m.roomWs >= needWs && (m.roomSamples >= 2 || m.roomWs >= 2 * needWs) && m.minRoomW >= minChange;
     if (!lasted || now - m.lastRaiseAtMs < s.intervalS * 1000)
-      return steady("room for more solar: waiting to see that it lasts before raising");
+      // Waiting is holding: the same words, so a load that comes and goes is not a log line each time.
+      return steady(holdReason(usable, allowed));
     const plan = planRaise(
       able.map((t) => unit(core, now, t)),
       m.minRoomW,
@@ -142,7 +145,19 @@ function step(core: ExportLimiter, now: number): Outcome {
 
   if (!limited)
     return { state: "idle", reason: `export below the allowed ${w(allowed)} at full power`, writes: [] };
-  return steady(`export held at or below the allowed ${w(allowed)}`);
+  return steady(holdReason(usable, allowed));
+}
+
+/** At the floor the export comes and goes with the load: one reason for both, not a log line each. */
+function holdReason(usable: InverterTrack[], allowed: number): string {
+  return atFloor(usable) ? FLOOR_REASON : `export held at or below the allowed ${w(allowed)}`;
+}
+
+const FLOOR_REASON =
+  "every inverter is at its lowest limit: what the house does not use of that goes to the grid";
+
+function atFloor(usable: InverterTrack[]): boolean {
+  return usable.length > 0 && usable.every((t) => t.targetLimitW <= t.spec.loW);
 }
 
 function steady(reason: string): Outcome {

@@ -60,7 +60,14 @@ describe("export limiter: cutting", () => {
     const core = started(invs, [20, 20], [20, 20]);
     const d = core.update({ kind: "meter", atMs: s(1), gridW: -500 });
     expect(d.writes).toEqual([]);
-    expect(d.reason).toBe("export is above the allowed 0 W, but every inverter is at its lowest limit");
+    expect(d.reason).toBe(
+      "every inverter is at its lowest limit: what the house does not use of that goes to the grid",
+    );
+    // The export comes and goes with the load at the floor: the reason stays, nothing new to log.
+    expect(core.update({ kind: "meter", atMs: s(2), gridW: 30 })).toMatchObject({
+      writes: [],
+      changed: false,
+    });
   });
 
   it("cuts a small excess only once it has lasted (0.1 Wh), not on the first sample", () => {
