@@ -5,7 +5,7 @@
  */
 import { ConverterHost } from "../../converters/host.ts";
 import { meterSource } from "../automations/export-limit/meter.ts";
-import { ExportLimit } from "../automations/export-limit/module.ts";
+import { ExportLimit, type ExportLimitTuning } from "../automations/export-limit/module.ts";
 import { SettingsFile } from "../automations/export-limit/settings.ts";
 import { EventBus } from "../bus/event-bus.ts";
 import { FAULTS } from "../entities/catalog.ts";
@@ -43,6 +43,8 @@ export interface ControllerOptions {
   /** Pair configured inverters that have no short address yet (default true). */
   pairUnpaired?: boolean;
   version?: string;
+  /** Timing of the export limiter (tests at simulated speed). */
+  exportLimit?: ExportLimitTuning;
 }
 
 export class Controller {
@@ -221,6 +223,7 @@ export class Controller {
       clock,
       logger: logger.child({ module: "export-limit" }),
       saved: new SettingsFile(config.site.dataDir),
+      ...this.o.exportLimit,
     });
     this.limiter.start();
   }

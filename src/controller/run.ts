@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { MqttClient } from "mqtt";
+import type { ExportLimitTuning } from "../automations/export-limit/module.ts";
 import { writesPerHour } from "../automations/export-limit/settings.ts";
 import { resolveHaCredentials } from "../ha/credentials.ts";
 import { HaLink, type HaLinkOptions } from "../ha/link.ts";
@@ -46,6 +47,8 @@ export interface RunOptions {
   connectTimeoutMs?: number;
   /** Tuning for the Home Assistant link (tests shorten the backoff). */
   haLink?: Partial<Omit<HaLinkOptions, "credentials" | "logger">>;
+  /** Timing of the export limiter (tests at simulated speed). */
+  exportLimit?: ExportLimitTuning;
 }
 
 export interface RunningController {
@@ -104,7 +107,7 @@ export async function runController(o: RunOptions): Promise<RunningController> {
       onStatus: (s) => {
         if (s.state !== "connected" && controller) logger.warn({ detail: s.detail }, `MQTT ${s.state}`);
         // An MQTT grid meter is only as alive as the connection it arrives on.
-        if (s.state === "offline") controller?.mqttLinkChanged(false, "the MQTT broker connection was lost");
+        if (s.state === "offline") controller?.mqttLinkChanged(false, "connection lost, reconnecting");
       },
     });
     // A clean DISCONNECT: a forced close would make the broker publish our will ("offline") over the
@@ -194,7 +197,17 @@ export async function runController(o: RunOptions): Promise<RunningController> {
             logger: logger.child({ module: "homeassistant" }),
           })
         : undefined;
-    controller = new Controller({ config, stick, mqtt: client, store, pairing, clock, logger, ha });
+    controller = new Controller({
+      config,
+      stick,
+      mqtt: client,
+      store,
+      pairing,
+      clock,
+      logger,
+      ha,
+      ...(o.exportLimit ? { exportLimit: o.exportLimit } : {}),
+    });
     const started = controller;
     if (ha) {
       // Before the controller: its start waits for the stick, and the link must not wait for that.

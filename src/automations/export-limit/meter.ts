@@ -16,8 +16,9 @@ export type MeterEvent =
   | { kind: "link"; up: boolean; detail?: string };
 
 export interface MeterSource {
-  /** The link the meter depends on, as the core's `link` input names it. */
-  readonly link: "mqtt" | "homeassistant";
+  readonly kind: "mqtt" | "homeassistant";
+  /** The link the meter depends on, as the core's `link` input names it (it shows in the reason). */
+  readonly link: string;
   /** For log lines: "MQTT topic p1/power", "Home Assistant entity sensor.grid_power". */
   readonly description: string;
   start(emit: (e: MeterEvent) => void): void;
@@ -25,7 +26,8 @@ export interface MeterSource {
 }
 
 export class MqttMeter implements MeterSource {
-  readonly link = "mqtt";
+  readonly kind = "mqtt";
+  readonly link = "the MQTT broker";
   readonly description: string;
   private listener?: MessageListener;
 
@@ -60,7 +62,8 @@ export class MqttMeter implements MeterSource {
 }
 
 export class HaMeter implements MeterSource {
-  readonly link = "homeassistant";
+  readonly kind = "homeassistant";
+  readonly link = "Home Assistant";
   readonly description: string;
   private readonly unsubscribe: (() => void)[] = [];
 
@@ -80,7 +83,7 @@ export class HaMeter implements MeterSource {
       emit({
         kind: "link",
         up,
-        detail: up ? undefined : `Home Assistant ${s.state}${s.detail ? `: ${s.detail}` : ""}`,
+        detail: up ? undefined : `${s.state}${s.detail ? `: ${s.detail}` : ""}`,
       });
     };
     this.unsubscribe.push(
@@ -111,7 +114,8 @@ export class HaMeter implements MeterSource {
 
 /** An entity meter without a Home Assistant link: the limiter stays in fallback and says why. */
 class NoLinkMeter implements MeterSource {
-  readonly link = "homeassistant";
+  readonly kind = "homeassistant";
+  readonly link = "Home Assistant";
   readonly description: string;
 
   constructor(private readonly entity: string) {

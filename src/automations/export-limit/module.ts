@@ -46,7 +46,11 @@ export interface ExportLimitOptions {
   saved?: SettingsFile;
   /** How often time passes for the core (meter staleness, raise timing), ms. Default 1000. */
   tickMs?: number;
+  /** How old a read-back limit may get before it is read again, ms. Default LIMIT_RECHECK_MS. */
+  limitRecheckMs?: number;
 }
+
+export type ExportLimitTuning = Pick<ExportLimitOptions, "tickMs" | "limitRecheckMs">;
 
 /** A limit that was read a while ago is read again, so a change behind our back is seen (DE: no flash wear). */
 export const LIMIT_RECHECK_MS = 10 * 60_000;
@@ -65,9 +69,14 @@ export class ExportLimit {
   private readonly lastRead = new Map<string, number>();
   private readonly querying = new Set<string>();
   private readonly lastReading = new Map<string, number>();
+  /** The last limit read back per inverter, whole W. */
+  private readonly readLimitW = new Map<string, number>();
   /** Meter problems already logged, by kind: each is said once until the meter reads well again. */
   private readonly problemsSaid = new Set<string>();
   private writes = { day: "", count: 0 };
+  /** The newest write asked for per inverter: an older one still in the queue is superseded by it. */
+  private readonly newestWrite = new Map<string, number>();
+  private writeSeq = 0;
   private last?: LimiterDecision;
   private snapshotSent?: string;
   private running = false;
@@ -121,9 +130,9 @@ export class ExportLimit {
     );
 
     bus.on("inverterSnapshot", this, ({ snapshot }) => this.onSnapshot(snapshot));
-    if (meter.link === "mqtt") {
+    if (meter.kind === "mqtt") {
       bus.on("mqttLink", this, (l) =>
-        this.apply({ kind: "link", atMs: this.now(), link: "mqtt", up: l.up, ...detail(l.detail) }),
+        this.apply({ kind: "link", atMs: this.now(), link: meter.link, up: l.up, ...detail(l.detail) }),
       );
     }
     this.unsubscribe.push(stick.events.onCommandResult((r) => this.onCommandResult(r)));
@@ -211,9 +220,13 @@ export class ExportLimit {
       this.lastReading.set(s.serial, s.lastSeenMs);
       this.apply({ kind: "reading", atMs: s.lastSeenMs, serial: s.serial, acPowerW: s.acPowerW });
     }
-    // At start the limits are read, never assumed; later they are read again now and then.
+    // At start the limits are read, never assumed; later they are read again now and then, and at once
+    // when the inverter gives clearly more than its limit allows (someone raised it behind our back).
     const read = this.lastRead.get(s.serial);
-    if (!this.querying.has(s.serial) && (read === undefined || now - read >= LIMIT_RECHECK_MS)) {
+    const limit = this.readLimitW.get(s.serial);
+    const above = limit !== undefined && (s.acPowerW ?? 0) > limit * 1.05 + 20;
+    const stale = read === undefined || now - read >= (this.o.limitRecheckMs ?? LIMIT_RECHECK_MS);
+    if (!this.querying.has(s.serial) && (stale || above)) {
       this.querying.add(s.serial);
       void this.o.stick.queryLimit(s.serial).finally(() => this.querying.delete(s.serial));
     }
@@ -223,8 +236,10 @@ export class ExportLimit {
   private onCommandResult(r: CommandResult): void {
     const inv = this.bySerial.get(r.serial);
     if (!inv || !r.limit) return;
+    const limitW = toWholeW(inv, r.limit.limitW);
     this.lastRead.set(r.serial, r.at);
-    this.apply({ kind: "limit", atMs: r.at, serial: r.serial, limitW: toWholeW(inv, r.limit.limitW) });
+    this.readLimitW.set(r.serial, limitW);
+    this.apply({ kind: "limit", atMs: r.at, serial: r.serial, limitW });
   }
 
   private apply(input: LimiterInput): void {
@@ -245,6 +260,8 @@ export class ExportLimit {
     const inv = this.bySerial.get(serial);
     if (!inv) return;
     const unitW = toUnitW(inv, wholeW);
+    const seq = ++this.writeSeq;
+    this.newestWrite.set(serial, seq);
     const r = await this.o.stick.setMaxPower(serial, unitW);
     this.countWrites(r.writes);
     const ok = r.outcome === "applied" || r.outcome === "unchanged" || r.outcome === "sent";
@@ -253,16 +270,22 @@ export class ExportLimit {
       { serial, limitW: wholeW, perUnitW: unitW, outcome: r.outcome, control: r.control },
       `export limiter: ${serial} max power ${unitW} W per ${inv.model.limitPer}: ${r.message}`,
     );
+    // The core waits for the outcome of the write it asked for last; an older one's outcome would make it
+    // take the newer write's read-back for someone else's limit. Its poll still follows below.
+    if (this.newestWrite.get(serial) === seq) this.feedWriteResult(serial, wholeW, ok, r.message);
+    // The estimate is only an estimate: a real reading right after the write corrects it.
+    if (ok && r.outcome !== "unchanged") await this.o.stick.poll(serial).catch(() => undefined);
+  }
+
+  private feedWriteResult(serial: string, wholeW: number, ok: boolean, message: string): void {
     this.apply({
       kind: "write-result",
       atMs: this.now(),
       serial,
       limitW: wholeW,
       ok,
-      ...(ok ? {} : { detail: r.message }),
+      ...(ok ? {} : { detail: message }),
     });
-    // The estimate is only an estimate: a real reading right after the write corrects it.
-    if (ok && r.outcome !== "unchanged") await this.o.stick.poll(serial).catch(() => undefined);
   }
 
   private countWrites(n: number): void {
