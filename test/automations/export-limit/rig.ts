@@ -7,7 +7,7 @@
  */
 import mqtt, { type MqttClient } from "mqtt";
 import { scaledClock } from "../../../src/controller/clock.ts";
-import { type RunningController, runController } from "../../../src/controller/run.ts";
+import { type RunningController, type RunOptions, runController } from "../../../src/controller/run.ts";
 import type { LimiterSnapshot } from "../../../src/entities/snapshot.ts";
 import type { Logger } from "../../../src/log.ts";
 import { ZnpStreamParser } from "../../../src/protocol/znp-parser.ts";
@@ -55,6 +55,8 @@ export async function startRig(o: {
   onSample?: (s: PowerSample) => void;
   /** A restart: the same air, the inverters still joined to the stick's network. */
   air?: EmulatorAir;
+  env?: NodeJS.ProcessEnv;
+  haLink?: RunOptions["haLink"];
 }): Promise<Rig> {
   const clock = scaledClock(o.startMs, o.speed);
   const frames: AirFrame[] = [];
@@ -103,6 +105,8 @@ export async function startRig(o: {
     transport,
     stick: { ecuId: "D8A3011B9780", pairing: { stepMs: 50 } },
     exportLimit: o.limitRecheckMs === undefined ? {} : { limitRecheckMs: o.limitRecheckMs },
+    ...(o.env ? { env: o.env } : {}),
+    ...(o.haLink ? { haLink: o.haLink } : {}),
   });
   const states: Rig["states"] = [];
   const sink = {};
