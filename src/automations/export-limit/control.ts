@@ -4,6 +4,7 @@
  */
 import { baseRaiseWaitS, type ExportLimiter } from "./core.ts";
 import { type InverterTrack, SETTLE_MS } from "./estimate.ts";
+import { checkBatch } from "./meter-check.ts";
 import { inverters, type Outcome, w } from "./reasons.ts";
 import { planCut, planRaise, type ShareUnit } from "./share.ts";
 import type { LimitWrite } from "./types.ts";
@@ -44,6 +45,13 @@ export function controlStep(core: ExportLimiter, now: number, onMeter: boolean):
 function step(core: ExportLimiter, now: number): Outcome {
   const s = core.settings;
   const m = core.memory;
+  const batch = m.batch;
+  if (batch && !batch.items.some((i) => i.track.settling(now, SETTLE_MS))) {
+    // A poll since the write knows better than the meter.
+    batch.items = batch.items.filter((i) => (i.track.readingAtMs ?? 0) <= batch.askedAtMs);
+    if (batch.items.length > 0) checkBatch(batch, core.meter.lastW!);
+    m.batch = undefined;
+  }
   const base = baseRaiseWaitS(s);
   if (s.mode === "monitor" && now < m.monitorQuietUntilMs && m.steadyReason)
     return { state: "limiting", reason: m.steadyReason, writes: [] };
@@ -167,7 +175,22 @@ function steady(reason: string): Outcome {
 /** An action: written, or in monitor mode only said (then quiet for a while, not repeated each sample). */
 function act(core: ExportLimiter, now: number, words: string, writes: LimitWrite[]): Outcome {
   const s = core.settings;
-  if (s.mode !== "monitor") return { state: "limiting", reason: words, writes };
+  if (s.mode !== "monitor") {
+    core.memory.batch = {
+      meterAtAskW: core.meter.lastW!,
+      askedAtMs: now,
+      items: writes.map((wr) => {
+        const track = core.tracks.get(wr.serial)!;
+        const beforeW = track.outputW(now);
+        return {
+          track,
+          beforeW,
+          expectedW: Math.min(track.freeW ?? Number.POSITIVE_INFINITY, wr.limitW) - beforeW,
+        };
+      }),
+    };
+    return { state: "limiting", reason: words, writes };
+  }
   const reason = `monitor mode, nothing written: ${words.replace(": cut ", ": would cut ").replace(": raised ", ": would raise ")}`;
   core.memory.monitorQuietUntilMs = now + Math.max(s.intervalS, 60) * 1000;
   core.memory.steadyReason = reason;

@@ -16,6 +16,7 @@ import { WriteBudget } from "./budget.ts";
 import { controlStep } from "./control.ts";
 import { InverterTrack, normalise, SETTLE_MS } from "./estimate.ts";
 import { type MeterTrouble, MeterWatch } from "./failsafe.ts";
+import type { Batch } from "./meter-check.ts";
 import { describeTrouble, type Outcome, w } from "./reasons.ts";
 import type {
   ExportLimiterCore,
@@ -44,6 +45,8 @@ export class ExportLimiter implements ExportLimiterCore {
     excessWs: 0,
     lastMeterAtMs: undefined as number | undefined,
     monitorQuietUntilMs: Number.NEGATIVE_INFINITY,
+    /** The last batch of writes, until the meter has shown what it did (meter-check.ts). */
+    batch: undefined as Batch | undefined,
     /** The last control outcome, repeated (without writes) between meter samples. */
     lastControl: undefined as { state: LimiterStateName; reason: string } | undefined,
     steadyReason: undefined as string | undefined,

@@ -177,6 +177,16 @@ export class InverterTrack {
     if (this.change && !this.settling(tMs, settleMs)) this.change = undefined;
   }
 
+  /**
+   * What the meter implies this inverter gives (meter-check.ts): below its limit, that is what its
+   * panels give; at or above it, the limit binds.
+   */
+  implied(outputW: number): void {
+    const limit = this.foreignW ?? this.targetLimitW;
+    const tol = Math.max(3 * this.spec.stepW, 0.03 * this.spec.maxW, 10);
+    this.freeW = outputW < limit - tol ? Math.max(0, outputW) : undefined;
+  }
+
   /** Adopts a limit as the one in force (start-up read-back, or the user re-enabling after an alarm). */
   adopt(limitW: number): void {
     this.limitW = limitW;

@@ -241,3 +241,27 @@ describe("export limiter: writes on their way", () => {
     expect(d.writes.map((wr) => wr.serial)).toEqual([invs[1]!.serial]);
   });
 });
+
+describe("export limiter: the meter corrects the estimate", () => {
+  it("learns from the meter that a raise gave less than hoped (no poll since), and stops raising that inverter", () => {
+    const invs = fourBy400(1).map((i) => ({ ...i, maxW: 1200 }));
+    const core = started(invs, [400], [400]);
+    for (let i = 1; i <= 3; i++)
+      expect(core.update({ kind: "meter", atMs: s(i), gridW: 1000 }).writes).toEqual([]);
+    // Room 975 W: 0 + 975 + 975 + 975 ≥ 2000 W·s on the sample at 4 s: 400 + 975 → the 1200 W maximum.
+    expect(core.update({ kind: "meter", atMs: s(4), gridW: 1000 }).writes).toEqual([
+      { serial: invs[0]!.serial, limitW: 1200 },
+    ]);
+    core.update({ kind: "write-result", atMs: s(8), serial: invs[0]!.serial, limitW: 1200, ok: true });
+    // The panels give only 600 W: import falls from 1000 to 800 W, not to 200 W. The 800 W ramp
+    // takes 6.7 s at 120 W/s, plus 5 s to settle: the sample at 20 s is the meter's word.
+    for (let i = 9; i < 20; i++) core.update({ kind: "meter", atMs: s(i), gridW: 800 });
+    const d = core.update({ kind: "meter", atMs: s(20), gridW: 800 });
+    // Output = 400 before + 200 seen (1000 → 800 W of import) = 600 W, below the 1200 W limit: the
+    // panels' limit, not ours.
+    expect(d.estimatedOutputW).toBe(600);
+    // Room is still there (800 W of import), but raising this inverter again would change nothing.
+    for (let i = 21; i <= 120; i++)
+      expect(core.update({ kind: "meter", atMs: s(i), gridW: 800 }).writes).toEqual([]);
+  });
+});
