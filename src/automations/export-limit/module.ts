@@ -54,6 +54,8 @@ export type ExportLimitTuning = Pick<ExportLimitOptions, "tickMs" | "limitRechec
 
 /** A limit that was read a while ago is read again, so a change behind our back is seen (DE: no flash wear). */
 export const LIMIT_RECHECK_MS = 10 * 60_000;
+/** How long the controller's own start-up limit query may take before we ask ourselves. */
+const STARTUP_QUERY_WAIT_MS = 30_000;
 /** Statuses in which an inverter answers the radio. */
 const AWAKE = new Set<InverterSnapshot["status"]>(["producing", "idle", "fault", "off"]);
 
@@ -69,6 +71,8 @@ export class ExportLimit {
   private readonly lastRead = new Map<string, number>();
   private readonly querying = new Set<string>();
   private readonly lastReading = new Map<string, number>();
+  /** When each inverter was first seen awake (this run). */
+  private readonly awakeSince = new Map<string, number>();
   /** The last limit read back per inverter, whole W. */
   private readonly readLimitW = new Map<string, number>();
   /** Meter problems already logged, by kind: each is said once until the meter reads well again. */
@@ -220,12 +224,16 @@ export class ExportLimit {
       this.lastReading.set(s.serial, s.lastSeenMs);
       this.apply({ kind: "reading", atMs: s.lastSeenMs, serial: s.serial, acPowerW: s.acPowerW });
     }
-    // At start the limits are read, never assumed; later they are read again now and then, and at once
-    // when the inverter gives clearly more than its limit allows (someone raised it behind our back).
+    // At start the limits are read, never assumed: the controller asks each inverter once at its first
+    // reading, and we ask ourselves if that answer has not come by the next one. Later they are read again
+    // now and then, and at once when the inverter gives clearly more than its limit allows.
     const read = this.lastRead.get(s.serial);
+    const awakeSince = this.awakeSince.get(s.serial) ?? now;
+    this.awakeSince.set(s.serial, awakeSince);
     const limit = this.readLimitW.get(s.serial);
     const above = limit !== undefined && (s.acPowerW ?? 0) > limit * 1.05 + 20;
-    const stale = read === undefined || now - read >= (this.o.limitRecheckMs ?? LIMIT_RECHECK_MS);
+    const recheckMs = this.o.limitRecheckMs ?? LIMIT_RECHECK_MS;
+    const stale = read === undefined ? now - awakeSince >= STARTUP_QUERY_WAIT_MS : now - read >= recheckMs;
     if (!this.querying.has(s.serial) && (stale || above)) {
       this.querying.add(s.serial);
       void this.o.stick.queryLimit(s.serial).finally(() => this.querying.delete(s.serial));
