@@ -117,6 +117,8 @@ export async function startDemo(
     resumed: boolean;
     /** Where the simulated grid meter is published: `{"power": W}`, positive = import. */
     meterTopic: string;
+    /** The site device's name in Home Assistant (it holds the export limiter's switch). */
+    siteName: string;
   }
 > {
   const o = parseDemoOptions(raw, env);
@@ -212,6 +214,7 @@ export async function startDemo(
     dataDir,
     resumed: saved !== undefined,
     meterTopic,
+    siteName: config.site.name,
     async stop() {
       clearInterval(saver);
       await meter.stop();
@@ -276,6 +279,13 @@ export function demoCommand(): Command {
               ? ["                  (HA on another host or in a container: restart with --mqtt-host 0.0.0.0)"]
               : []),
             `  MQTT Explorer:  connect to ${demo.mqttUrl} and open localecu/ and homeassistant/.`,
+            "",
+            "  Export limit:   on, 0 W allowed. A simulated house (kettle, oven, washing machine, standby) has a grid",
+            `                  meter on ${demo.meterTopic} ({"power": W}, + = import, every 5 simulated s); the`,
+            "                  limiter lowers the inverters' limits so it shows no export as the sun rises",
+            "                  (state and reason: export_limit_state on localecu/site).",
+            `  Switch it off:  the "Export limiter" switch on the ${demo.siteName} device, or`,
+            `                  mosquitto_pub -p ${url.port} -t localecu/site/set/export_limit -m OFF   (ON: back on)`,
             "  Try a command:  mosquitto_pub -p " +
               `${url.port} -t localecu/<inverter name>/set -m '{"max_power": 250}'`,
             "",
