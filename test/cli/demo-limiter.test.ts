@@ -169,12 +169,13 @@ describe("the demo's export limiter", () => {
     // Held at 0 W. Some export no limiter can prevent: a QS1 goes no lower than 20 W per panel, so when the
     // house uses less than the inverters' lowest output (16 × 20 W = 320 W in full light) the rest is
     // exported (switching inverters off is not the limiter's job). Beyond that floor, export over the hour
-    // must stay under 10 Wh per kWp of PV. Why that much: this hour's load drops sharply once, when a
-    // 2.5 kW kettle switches off at 07:53, and its power is exported until the cut takes effect: a 5 s
-    // meter reading, then the writes, which at ×60 take about a simulated minute for four inverters (each
-    // write, read-back and poll is a radio round trip of ~0.1 s in real time, ~6 s simulated), 2–5 s until
-    // each inverter takes its limit and a ramp of 120 W/s per QS1. Half of 2.5 kW for ~80 s ≈ 30 Wh;
-    // the fridge's 85 W cycles and the load's noise add a few Wh.
+    // must stay under 15 Wh per kWp of PV (96 Wh; without a limiter it would be ~1.1 kWh). Why that much:
+    // this hour's load drops sharply once, when a 2.5 kW kettle switches off at 07:53, and what the
+    // limiter had raised for it is exported until the cut takes effect: a 5 s meter reading, then the
+    // writes, radio round trips in real time (~0.1 s each, ~6 simulated s at ×60; a protocol timeout
+    // waits at least 1 s of real time, a simulated minute), 2–5 s until each inverter takes its limit and
+    // a ramp of 120 W/s per QS1. ~1 kW for one to several minutes: 15–80 Wh; the fridge's 85 W cycles
+    // and the load's noise add a few Wh.
     const wh = (w: (r: Reading) => number) => hour.reduce((s, r) => s + (w(r) * METER_PERIOD_S) / 3600, 0);
     const exportWh = wh((r) => r.exportW);
     const floorWh = wh((r) => r.floorExportW);
@@ -185,10 +186,11 @@ describe("the demo's export limiter", () => {
         `beyond it ${violationWh.toFixed(1)} Wh (${(violationWh / PV_KWP).toFixed(2)} Wh/kWp); ` +
         `unlimited it would have been ${unlimitedWh.toFixed(0)} Wh`,
     );
-    expect(violationWh).toBeLessThan(10 * PV_KWP);
-    // And most of the time nothing beyond the floor: fewer than 5 % of readings export > 50 W above it.
+    expect(violationWh).toBeLessThan(15 * PV_KWP);
+    // And most of the time nothing beyond the floor: fewer than 10 % of readings (6 minutes) export
+    // > 50 W above it.
     const over = hour.filter((r) => r.exportW - r.floorExportW > 50).length;
-    expect(over / hour.length).toBeLessThan(0.05);
+    expect(over / hour.length).toBeLessThan(0.1);
 
     // Switched off: the limits go back to full and the meter shows the sun's export (≥ 80 % of what the
     // roof could give beyond the house's load, on average over 10 minutes; > 1 kW at 08:50–09:00).
