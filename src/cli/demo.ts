@@ -288,6 +288,8 @@ export function demoCommand(): Command {
             `                  mosquitto_pub -p ${url.port} -t localecu/site/set/export_limit -m OFF   (ON: back on)`,
             "  Try a command:  mosquitto_pub -p " +
               `${url.port} -t localecu/<inverter name>/set -m '{"max_power": 250}'`,
+            "                  (with the export limiter on, it sees a limit it did not set, raises an alarm and does",
+            "                  not fight it; switch the limiter off first)",
             "",
             "Ctrl-C stops it.",
             "",
