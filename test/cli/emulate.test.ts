@@ -4,7 +4,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFinished } from "vitest";
 import { parseEmulateOptions } from "../../src/cli/emulate.ts";
 import { CliError } from "../../src/cli/errors.ts";
 import { bringUpSequence, buildInverterRequest, pairingSequence } from "../../src/protocol/aps-link.ts";
@@ -172,7 +172,9 @@ async function pairedHost(url: string, serial: string) {
 
 describe("localecu emulate", () => {
   it("starts on port 0, prints its URL first, answers bring-up, pairing and a poll, writes the truth", async () => {
-    const truthFile = join(mkdtempSync(join(tmpdir(), "emulate-")), "truth.jsonl");
+    const truthDir = mkdtempSync(join(tmpdir(), "emulate-"));
+    onTestFinished(() => rmSync(truthDir, { recursive: true, force: true }));
+    const truthFile = join(truthDir, "truth.jsonl");
     const cli = runCli([
       "--listen",
       "tcp://127.0.0.1:0",
@@ -214,6 +216,8 @@ describe("localecu emulate", () => {
 
   it("--power-log: every simulated second, each inverter's true and unlimited output; a limit shows in it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "emulate-power-"));
+    // Also after a timeout, which skips the finally below.
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const logFile = join(dir, "power.jsonl");
     const truthFile = join(dir, "truth.jsonl");
     try {
