@@ -119,6 +119,8 @@ export class ExportLimit {
       return;
     }
     this.saved = this.o.saved?.load((m) => logger.warn(`export limiter: ${m}`)) ?? {};
+    if (this.saved.writesDay !== undefined)
+      this.writes = { day: this.saved.writesDay, count: this.saved.writesToday ?? 0 };
     const core: ExportLimiterCore = new ExportLimiter(
       this.inverters.map(({ serial, minW, maxW, stepW, priority }) =>
         priority === undefined ? { serial, minW, maxW, stepW } : { serial, minW, maxW, stepW, priority },
@@ -171,24 +173,29 @@ export class ExportLimit {
     }
     const s = core.settings;
     this.saved = {
+      ...this.saved,
       enabled: s.enabled,
       targetW: s.targetW,
       mode: s.mode,
       yamlTargetW: coreSettings(this.o.settings).targetW,
     };
-    try {
-      this.o.saved?.save(this.saved);
-    } catch (e) {
-      this.o.logger.warn(
-        `export limiter: could not keep the change for the next start (${(e as Error).message}) — check that the data directory is writable`,
-      );
-    }
+    this.persist("the change");
     this.o.logger.info({ changes }, `export limiter: settings changed from Home Assistant/MQTT`);
     return { ok: true, detail: { enabled: s.enabled, target_w: s.targetW, mode: s.mode } };
   }
 
   private now(): number {
     return this.o.clock.now();
+  }
+
+  private persist(what: string): void {
+    try {
+      this.o.saved?.save(this.saved);
+    } catch (e) {
+      this.o.logger.warn(
+        `export limiter: could not keep ${what} for the next start (${(e as Error).message}) — check that the data directory is writable`,
+      );
+    }
   }
 
   private scheduleTick(): void {
@@ -299,7 +306,11 @@ export class ExportLimit {
   private countWrites(n: number): void {
     const day = localDay(this.now(), this.o.site.timezone);
     if (this.writes.day !== day) this.writes = { day, count: 0 };
+    if (n === 0) return;
     this.writes.count += n;
+    // Kept across restarts, so "writes today" does not fall back to 0 at a restart mid-day.
+    this.saved = { ...this.saved, writesDay: day, writesToday: this.writes.count };
+    this.persist("the write count");
   }
 
   private writesToday(): number {

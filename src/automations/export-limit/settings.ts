@@ -20,12 +20,18 @@ function schemaDefault<T>(key: string): T {
   return v as T;
 }
 
-/** What the user changed at runtime; `yamlTargetW` is site.yaml's target when the change was made. */
+/**
+ * What the user changed at runtime (`yamlTargetW` is site.yaml's target when the change was made), and
+ * the limit writes of the day so far.
+ */
 export interface SavedSettings {
   enabled?: boolean;
   targetW?: number;
   mode?: LimiterMode;
   yamlTargetW?: number;
+  /** Local day (YYYY-MM-DD) of `writesToday`. */
+  writesDay?: string;
+  writesToday?: number;
 }
 
 export function coreSettings(s: ExportLimitSettings, saved: SavedSettings = {}): LimiterSettings {
@@ -74,6 +80,10 @@ export class SettingsFile {
       if (typeof v.targetW === "number" && v.targetW >= 0) out.targetW = v.targetW;
       if (v.mode === "export_limit" || v.mode === "zero_export" || v.mode === "monitor") out.mode = v.mode;
       if (typeof v.yamlTargetW === "number") out.yamlTargetW = v.yamlTargetW;
+      if (typeof v.writesDay === "string" && typeof v.writesToday === "number" && v.writesToday >= 0) {
+        out.writesDay = v.writesDay;
+        out.writesToday = v.writesToday;
+      }
       return out;
     } catch (e) {
       onProblem(

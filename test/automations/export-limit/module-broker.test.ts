@@ -112,8 +112,6 @@ describe.each(brokerKinds())("export limiter with the controller on $name", (kin
   }, 60_000);
 
   afterAll(async () => {
-    if (process.env.LIMITER_DEBUG_LOG)
-      (await import("node:fs")).writeFileSync(process.env.LIMITER_DEBUG_LOG, log.text());
     await rig?.stop();
     await meter?.close();
     await ha?.endAsync(true);
@@ -294,9 +292,13 @@ describe.each(brokerKinds())("export limiter with the controller on $name", (kin
   it("after a restart reads every limit before writing any, and keeps the user's allowed export", async () => {
     expect(await siteCommand('{"export_limit_target": 100}')).toMatchObject({ ok: true });
     const limitsBefore = limitsPerPanel();
+    const writesBefore = state()!.writesToday;
+    expect(writesBefore).toBeGreaterThan(0);
     await rig.stop();
     await start();
     expect(state()?.targetW).toBe(100);
+    // The day's writes carry over the restart (same simulated day).
+    expect(state()!.writesToday).toBeGreaterThanOrEqual(writesBefore);
     await waitFor(
       "limiting after the restart",
       () => state()?.state === "limiting" && state()?.totalLimitW,
