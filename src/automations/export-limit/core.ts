@@ -5,12 +5,15 @@
  * drive it.
  *
  * How it controls with inverters polled every 1–5 minutes: the grid meter (every 1–10 s) is the
- * feedback, and the output between polls is estimated (estimate.ts): a limit that binds gives
- * exactly the limit; a reading below its limit gives what the panels give. Export above the
- * allowed value is cut at once; a raise waits until the room has lasted (longer after a raise that
- * had to be taken back, so a cycling oven does not burn the write budget); writes are shared by
- * headroom over as few inverters as worth while (share.ts), and raises keep a reserve of the
- * hourly budget for cuts.
+ * feedback, and writes are decided on meter samples only (control.ts). The output between polls is
+ * estimated (estimate.ts): a limit that binds gives exactly the limit, a reading below its limit
+ * gives what the panels give, a new limit acts after its write result and ramps; once a batch of
+ * writes has settled, the meter's change corrects that estimate (meter-check.ts). Export above the
+ * allowed value is cut at once, counting the drop of cuts still on their way (no double cuts) and
+ * the climb of raises still ramping; a raise waits until the room has lasted (longer after raises
+ * that had to be taken back, so a cycling oven does not burn the write budget); writes go to the
+ * fewest inverters that can take them, shared by headroom and weighted by budget left (share.ts),
+ * and raises keep a quarter of the hourly budget for cuts (budget.ts). Failsafes: failsafe.ts.
  */
 import { WriteBudget } from "./budget.ts";
 import { controlStep } from "./control.ts";
