@@ -3,7 +3,6 @@
  * checks that need more than one section (secrets given twice, automations needing Home Assistant).
  */
 import { dirname, resolve } from "node:path";
-import { checkSchedule } from "../automations/schedule/rules.ts";
 import { Hardware } from "./config-hardware.ts";
 import type { IssueList } from "./config-issues.ts";
 import type { RawConfig } from "./config-raw.ts";
@@ -18,6 +17,7 @@ import type {
   StickConfig,
 } from "./config-types.ts";
 import { resolveMap } from "./map.ts";
+import { checkSchedule } from "./schedule-rules.ts";
 
 export function resolveConfig(raw: RawConfig, file: string, issues: IssueList): SiteConfig {
   const base = dirname(resolve(file));

@@ -12,6 +12,7 @@
  * and the price cut wins (off < limit < on, compared in whole-inverter W).
  */
 import type { ScheduleSettings } from "../../site/config-types.ts";
+import { type CompiledSchedule, compileSchedule } from "../../site/schedule-rules.ts";
 import { localDateOf } from "./local-time.ts";
 import { Calendar, type Occurrence, ruleAt } from "./occurrences.ts";
 import { PriceGate } from "./price.ts";
@@ -22,7 +23,6 @@ import {
   describeRule,
   describeWant,
 } from "./reasons.ts";
-import { type CompiledSchedule, compileSchedule } from "./rules.ts";
 import { ceilingW, type InverterSpec, type Reported, specOf, targetOf, verify, wholeW } from "./target.ts";
 import type {
   InverterDecision,

@@ -2,6 +2,8 @@
  * When rules start and end, as instants: each rule's `at` (and `until`) on every local date it runs,
  * sunrise/sunset resolved for that date at the site. Pure: the site, the rules and a date range in.
  */
+
+import type { CompiledRule, TimeSpec } from "../../site/schedule-rules.ts";
 import { sunEvents } from "../../site/sun.ts";
 import {
   addDays,
@@ -11,7 +13,6 @@ import {
   startOfLocalDay,
   weekdayOf,
 } from "./local-time.ts";
-import type { CompiledRule, TimeSpec } from "./rules.ts";
 import type { ScheduleSite } from "./types.ts";
 
 export interface Occurrence {

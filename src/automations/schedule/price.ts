@@ -4,7 +4,7 @@
  * state of the schedule that is not a function of the latest inputs; a fresh core starts with none, so
  * after a restart a price inside the hysteresis band runs (never off by mistake) and no minimum time holds.
  */
-import type { PriceRule } from "./rules.ts";
+import type { PriceRule } from "../../site/schedule-rules.ts";
 
 export interface PriceSample {
   price: number | "unavailable";

@@ -6,8 +6,8 @@
  * A rule with only `at` is an event: from that moment its action holds until another rule's moment. A rule
  * with `at` and `until` is a window: its action holds inside it, and outside it the other rules decide.
  */
-import type { ModelInfo } from "../../protocol/models.ts";
-import type { ScheduleRule, ScheduleSettings } from "../../site/config-types.ts";
+import type { ModelInfo } from "../protocol/models.ts";
+import type { ScheduleRule, ScheduleSettings } from "./config-types.ts";
 
 export type TimeSpec =
   | { kind: "clock"; minute: number }
