@@ -278,6 +278,8 @@ export class ExportLimit {
     const seq = ++this.writeSeq;
     this.newestWrite.set(serial, seq);
     const r = await this.o.stick.setMaxPower(serial, unitW);
+    // Stopped meanwhile: nothing to report to, and the data directory may be gone.
+    if (!this.running) return;
     this.countWrites(r.writes);
     const ok = r.outcome === "applied" || r.outcome === "unchanged" || r.outcome === "sent";
     const level = ok ? "debug" : "warn";

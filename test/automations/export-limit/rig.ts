@@ -104,7 +104,12 @@ export async function startRig(o: {
     clock,
     transport,
     stick: { ecuId: "D8A3011B9780", pairing: { stepMs: 50 } },
-    exportLimit: o.limitRecheckMs === undefined ? {} : { limitRecheckMs: o.limitRecheckMs },
+    exportLimit: {
+      // The scaled clock never waits less than min(ms, 1 s) of real time, so a 1 s tick would pass 10
+      // simulated seconds at ×10; 100 ms waits 100 ms of real time, 1 s simulated, as in production.
+      tickMs: 100,
+      ...(o.limitRecheckMs === undefined ? {} : { limitRecheckMs: o.limitRecheckMs }),
+    },
     ...(o.env ? { env: o.env } : {}),
     ...(o.haLink ? { haLink: o.haLink } : {}),
   });
