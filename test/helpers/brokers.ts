@@ -3,7 +3,7 @@
  * installed — and always under CI=true, where its absence is a failure, not a skip (.ci/run installs it).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,7 +84,11 @@ function mosquitto(bin: string): BrokerKind {
           await kill();
           await launch();
         },
-        stop: kill,
+        // The config folder goes with the broker: a test run must not leave one per start in /tmp.
+        async stop() {
+          await kill();
+          rmSync(dir, { recursive: true, force: true });
+        },
       };
     },
   };
