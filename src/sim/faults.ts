@@ -11,7 +11,9 @@ export type FaultName =
   | "shaded"
   | "dead"
   | "drop_replies"
-  | "aes";
+  | "aes"
+  | "no_output"
+  | "overheat";
 
 export const FAULT_NAMES: readonly FaultName[] = [
   "gfdi",
@@ -24,6 +26,8 @@ export const FAULT_NAMES: readonly FaultName[] = [
   "dead",
   "drop_replies",
   "aes",
+  "no_output",
+  "overheat",
 ];
 
 /** Options per fault. Channel indices are 0-based (0 = input A). Clearing needs no options. */
@@ -45,6 +49,13 @@ export interface FaultOptions {
   /** Chance 0..1 that a poll gets no reply (seeded). */
   drop_replies: { probability: number };
   aes: undefined;
+  /**
+   * A failed power stage: awake, answering, no status bit, but feeding nothing in (manual 6.2's "0 W
+   * or 2 W"). `trickleW` (default 0) is the little it still gives, W.
+   */
+  no_output: { trickleW?: number };
+  /** Blocked ventilation: the heatsink runs `extraC` (> 0) above what its load and the weather give. */
+  overheat: { extraC: number };
 }
 
 const DEFAULT_VALUES = { ov: 258, uv: 180, of: 51.2, uf: 47.8 };
@@ -54,6 +65,9 @@ export class FaultState {
   dead = false;
   aes = false;
   dropProbability = 0;
+  /** Undefined: working; a number: the failed power stage's trickle, W. */
+  noOutputW: number | undefined;
+  extraHeatC = 0;
   overVoltageV: number | undefined;
   underVoltageV: number | undefined;
   overFrequencyHz: number | undefined;
@@ -100,6 +114,24 @@ export class FaultState {
           ? this.beyond(fault, o.valueHz ?? DEFAULT_VALUES.uf, "<", L.frequencySlowHz[0])
           : undefined;
         return;
+      case "no_output": {
+        const w = o.trickleW ?? 0;
+        if (active && !(Number.isFinite(w) && w >= 0 && w <= 10)) {
+          throw new RangeError(
+            `${this.serial}: no_output needs { trickleW } within 0..10 W, got ${o.trickleW}`,
+          );
+        }
+        this.noOutputW = active ? w : undefined;
+        return;
+      }
+      case "overheat": {
+        const c = active ? (o.extraC ?? Number.NaN) : 0;
+        if (active && !(Number.isFinite(c) && c > 0)) {
+          throw new RangeError(`${this.serial}: overheat needs { extraC } above 0 °C, got ${o.extraC}`);
+        }
+        this.extraHeatC = c;
+        return;
+      }
       case "drop_replies": {
         const p = active ? (o.probability ?? Number.NaN) : 0;
         if (!(p >= 0 && p <= 1)) {

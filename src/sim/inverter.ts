@@ -182,7 +182,12 @@ export class InverterSim {
     return {
       serial: this.serial,
       model: this.model.model,
-      temperatureC: now.ambientC + 3 + 0.01 * now.meanPoaWm2 + 25 * (now.acPowerW / this.maxContinuousW),
+      temperatureC:
+        now.ambientC +
+        3 +
+        0.01 * now.meanPoaWm2 +
+        25 * (now.acPowerW / this.maxContinuousW) +
+        this.faults.extraHeatC,
       frequencyHz: now.frequencyHz,
       acVoltageV: now.voltageV,
       uptimeS,
@@ -256,10 +261,13 @@ export class InverterSim {
       (unlimited || this.controls.allowsOutput(tMs)) &&
       !this.faults.gfdi &&
       gridOk(gridTrips(voltageV, frequencyHz));
-    const caps = unlimited
+    let caps = unlimited
       ? { perChannelAcW: Number.POSITIVE_INFINITY, totalAcW: this.maxContinuousW }
       : this.controls.caps(tMs);
-    const channels = computeChannels(curves, INPUT_WINDOW, producing, caps);
+    // A failed power stage (no_output) passes at most its trickle, whatever the commands say.
+    const trickleW = this.faults.noOutputW;
+    if (trickleW !== undefined) caps = { ...caps, totalAcW: Math.min(caps.totalAcW, trickleW) };
+    const channels = computeChannels(curves, INPUT_WINDOW, producing && trickleW !== 0, caps);
     return {
       vocMaxV: Math.max(0, ...curves.map((cv) => cv?.vocV ?? 0)),
       channels,

@@ -114,6 +114,49 @@ describe("panel-side faults", () => {
   });
 });
 
+describe("a failed power stage and blocked ventilation", () => {
+  it("no_output: answers with no status bit, panels at open circuit, 0 W; back to normal when cleared", () => {
+    const { inv, before } = setup();
+    expect(before.acPowerW).toBeGreaterThan(500);
+    inv.inject("no_output", true, {});
+    const r = mustReply(inv.reply(NOON + 1000));
+    expect([...r.statusBytes]).toEqual([0, 0, 0, 0]);
+    expect(r.acPowerW).toBe(0);
+    for (const ch of r.channels) {
+      expect(ch.currentA).toBe(0);
+      expect(ch.voltageV).toBeGreaterThan(35); // open circuit of a 41.2 V Voc module in the sun
+    }
+    inv.inject("no_output", false);
+    expect(mustReply(inv.reply(NOON + 120_000)).acPowerW).toBeGreaterThan(500);
+  });
+
+  it('no_output with a 2 W trickle: the manual\'s "0 W or 2 W"', () => {
+    const { inv } = setup();
+    inv.inject("no_output", true, { trickleW: 2 });
+    const r = mustReply(inv.reply(NOON + 1000));
+    expect(r.acPowerW).toBeCloseTo(2, 6);
+    expect([...r.statusBytes]).toEqual([0, 0, 0, 0]);
+  });
+
+  it("overheat: the heatsink reads extraC hotter at the same output", () => {
+    const { inv, before } = setup();
+    inv.inject("overheat", true, { extraC: 30 });
+    const r = mustReply(inv.reply(NOON + 1000));
+    // One second later the weather and the load are the same to well under a degree.
+    expect(r.temperatureC - before.temperatureC).toBeGreaterThan(29.5);
+    expect(r.temperatureC - before.temperatureC).toBeLessThan(30.5);
+    expect(r.acPowerW).toBeGreaterThan(500);
+  });
+
+  it.each<[FaultName, object, RegExp]>([
+    ["no_output", { trickleW: 50 }, /trickleW.*0..10 W/],
+    ["overheat", { extraC: 0 }, /extraC.*above 0/],
+  ])("rejects %s with %o", (fault, opts, message) => {
+    const { inv } = setup();
+    expect(() => inv.inject(fault, true, opts as never)).toThrow(message);
+  });
+});
+
 describe("radio-side faults", () => {
   it("dead: never replies and hears no commands", () => {
     const { inv } = setup();
