@@ -180,7 +180,7 @@ export interface FaultSettings {
   notify?: string[];
   noDataMinutes?: number;
   lowOutputPct?: number;
-  /** Looks a suspected fault must persist before it is reported (silence needs one more). */
+  /** Looks a suspected fault must persist before it is reported (silence needs two more). */
   confirmPolls?: number;
   minArrayPowerW?: number;
   repeatHours?: number;

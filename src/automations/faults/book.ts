@@ -13,7 +13,9 @@ export type Draft = Omit<Finding, "openedAtMs" | "clearedAtMs" | "notifiedAtMs">
  */
 export type Verdict =
   | { key: string; bad: Draft; openAfter: number; recheck?: string[] }
-  | { key: string; ok: true };
+  | { key: string; ok: true }
+  /** Cannot tell from this look: held as it is, and these serials should be polled again soon. */
+  | { key: string; unsure: true; recheck: string[] };
 
 interface Entry {
   streak: number;
@@ -45,6 +47,10 @@ export class FindingBook {
     for (const v of verdicts) {
       const e = this.entries.get(v.key) ?? { streak: 0, finding: undefined };
       this.entries.set(v.key, e);
+      if ("unsure" in v) {
+        for (const s of v.recheck) this.recheck.add(s);
+        continue;
+      }
       if ("ok" in v) {
         e.streak = 0;
         if (e.finding) this.close(e, atMs);

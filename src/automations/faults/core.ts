@@ -125,7 +125,7 @@ export class FaultDiagnosis implements FaultDiagnosisCore {
   private round(atMs: number, sunElevationDeg: number): FaultChanges {
     const daylight = sunElevationDeg >= DAYLIGHT_MIN_ELEVATION_DEG;
     const inverters = [...this.memories.values()];
-    for (const m of inverters) m.startRound(daylight);
+    for (const m of inverters) m.startRound(atMs, daylight);
     const ctx: RoundContext = {
       atMs,
       sunElevationDeg,

@@ -83,6 +83,7 @@ export function grid(ctx: RoundContext): Verdict[] {
     return out;
   }
   out.push({ key: siteKey, ok: true });
+  const freshCount = answered.filter((i) => i.fresh !== undefined).length;
   for (const inv of answered) {
     if (inv.fresh === undefined) continue;
     const key = `grid:${inv.spec.serial}`;
@@ -92,6 +93,11 @@ export function grid(ctx: RoundContext): Verdict[] {
       continue;
     }
     const alone = answered.length > 1;
+    // In a recheck the neighbours' readings are older: the grid may have changed for them too. Ask.
+    if (alone && freshCount < 2) {
+      out.push({ key, unsure: true, recheck: ctx.inverters.map((i) => i.spec.serial) });
+      continue;
+    }
     out.push({
       key,
       openAfter: 1,

@@ -2,8 +2,13 @@
 import type { Telemetry } from "../../protocol/types.ts";
 import type { LayoutInverter, LayoutPanel } from "./types.ts";
 
-/** Daylight polls kept for the erratic-link judgement. */
-export const HISTORY_POLLS = 12;
+/** Daylight polls kept for the erratic-link judgement (two hours at the usual 300 s). */
+export const HISTORY_POLLS = 24;
+/**
+ * One history sample per poll interval: rechecks, a minute after a miss, would oversample exactly the
+ * misses that triggered them (a 2 % random loss would look like a weak link).
+ */
+export const HISTORY_MIN_GAP_MS = 150_000;
 /** A neighbour's reading this recent still counts in a recheck round (which polls only the suspects). */
 export const RECENT_MS = 15 * 60_000;
 
@@ -21,7 +26,12 @@ export class InverterMemory {
   firstMissAtMs: number | undefined;
   /** Answered (true) or not, for the last daylight polls, oldest first. */
   readonly history: boolean[] = [];
+  private sampledAtMs: number | undefined;
   on = true;
+  /** The last reading showed a ground fault or a grid trip. */
+  tripped = false;
+  /** First reading without the trip after one: reconnecting takes a while from there. */
+  tripEndedAtMs: number | undefined;
   limitW: number | undefined;
   /** Inputs that have shown DC voltage: with no wiring in site.yaml, only those count as connected. */
   readonly seenLive = new Set<number>();
@@ -71,11 +81,12 @@ export class InverterMemory {
   }
 
   /** Before a round is judged: remember whether a daylight poll was answered (AES replies count as heard). */
-  startRound(daylight: boolean): void {
-    if (this.polled && daylight) {
-      this.history.push(this.heard);
-      if (this.history.length > HISTORY_POLLS) this.history.shift();
-    }
+  startRound(atMs: number, daylight: boolean): void {
+    if (!this.polled || !daylight) return;
+    if (this.sampledAtMs !== undefined && atMs - this.sampledAtMs < HISTORY_MIN_GAP_MS) return;
+    this.sampledAtMs = atMs;
+    this.history.push(this.heard);
+    if (this.history.length > HISTORY_POLLS) this.history.shift();
   }
 
   /** After a round is judged: forget what was fresh. */

@@ -12,7 +12,7 @@ import { clockTime, hz2, place, shortName, v1, w0 } from "./words.ts";
 export const NOT_PRODUCING_W = 3;
 /** Neighbours must give at least this per panel for the comparison to mean anything. */
 export const NEIGHBOUR_MIN_W_PER_PANEL = 15;
-/** After power-up an inverter checks the grid before it feeds in (a minute or more): not a fault. */
+/** After power-up or a cleared trip an inverter checks the grid before it feeds in (a minute or more). */
 export const STARTUP_S = 300;
 
 export function notProducing(ctx: RoundContext): Verdict[] {
@@ -21,11 +21,17 @@ export function notProducing(ctx: RoundContext): Verdict[] {
     const t = inv.fresh;
     if (!t) continue;
     const key = `not_producing:${inv.spec.serial}`;
-    if (!inv.on || t.status.gfdi || gridProblem(inv, t) || t.acPowerW > NOT_PRODUCING_W) {
+    const trip = t.status.gfdi || gridProblem(inv, t) !== undefined;
+    if (!trip && inv.tripped) inv.tripEndedAtMs = ctx.atMs;
+    inv.tripped = trip;
+    if (!inv.on || trip || t.acPowerW > NOT_PRODUCING_W) {
       out.push({ key, ok: true });
       continue;
     }
-    if (!ctx.daylight || t.uptimeS < STARTUP_S) continue;
+    // Waiting to (re)connect after a power-up or a cleared trip: grid codes ask for a minute or more.
+    const sinceTripS = (ctx.atMs - (inv.tripEndedAtMs ?? Number.NEGATIVE_INFINITY)) / 1000;
+    const waiting = t.uptimeS < STARTUP_S || sinceTripS < STARTUP_S;
+    if (!ctx.daylight || waiting) continue;
     const producing = answeredNeighbours(ctx, inv).filter((o) => o.on && !o.last!.status.gfdi);
     const theirs = median(producing.map(acPerPanel));
     if (!(theirs >= NEIGHBOUR_MIN_W_PER_PANEL)) continue; // dim, or no one to compare with

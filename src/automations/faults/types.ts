@@ -101,8 +101,8 @@ export interface FaultLayout {
 /** The core's settings, resolved (settings.ts fills them from site.yaml automations.faults). */
 export interface DiagnosisSettings {
   /**
-   * Looks (polls or rechecks) a suspected condition must persist before a finding opens; silence needs one
-   * more (a single lost poll is common). Status bits the inverter raises itself open at the first look.
+   * Looks (polls or rechecks) a suspected condition must persist before a finding opens; silence needs two
+   * more (a lost poll is common). Status bits the inverter raises itself open at the first look.
    */
   confirmPolls: number;
   /** Daylight silence before a lone inverter (none to compare with) counts as lost, min. */

@@ -94,4 +94,36 @@ describe("fault diagnosis: not producing in daylight while the neighbours produc
       d.round(at(t), 55, [twoWatts(TL), healthy(TR), healthy(BL), healthy(BR)]);
     expect(d.opened()).toEqual([]);
   });
+
+  it("gives an inverter five minutes to reconnect after its ground fault clears (grid codes ask for a wait)", () => {
+    const d = new Drive();
+    const gfdi = reading({
+      serial: TL,
+      dc: [
+        [41, 0],
+        [41, 0],
+        [41, 0],
+        [41, 0],
+      ],
+      status: { gfdi: true },
+    });
+    const waiting = reading({
+      serial: TL,
+      dc: [
+        [41, 0],
+        [41, 0],
+        [41, 0],
+        [41, 0],
+      ],
+    });
+    d.round(at("11:00"), 55, [gfdi, healthy(TR), healthy(BL), healthy(BR)]);
+    // 11:05 and 11:06: the bit is clear, output still 0 W while it waits to reconnect.
+    d.round(at("11:05"), 55, [waiting, healthy(TR), healthy(BL), healthy(BR)]);
+    d.round(at("11:06"), 55, [waiting]);
+    expect(d.opened().map((f) => f.key)).toEqual([`ground_fault:${TL}`]);
+    // Still 0 W at 11:10 and 11:11, five minutes after the first reading without the fault: now it counts.
+    d.round(at("11:10"), 55, [waiting, healthy(TR), healthy(BL), healthy(BR)]);
+    d.round(at("11:11"), 55, [waiting]);
+    expect(d.opened().map((f) => f.key)).toEqual([`ground_fault:${TL}`, `not_producing:${TL}`]);
+  });
 });

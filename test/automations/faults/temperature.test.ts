@@ -18,11 +18,11 @@ describe("fault diagnosis: temperature", () => {
     expect(c.opened[0]!.advice).toMatch(
       /^South top left \(south roof, row 1 col 1\): 83 °C at its heatsink since 14:01, above the 80 °C/,
     );
-    // Cooling to 78 °C is not enough to call it over (hysteresis); 70 °C is.
-    d.round(at("14:05"), 50, [healthy(TL, { tempC: 78 }), healthy(TR), healthy(BL), healthy(BR)]);
+    // Cooling to 72 °C is not enough to call it over (a heatsink hovering near 80 °C would flap); 68 °C is.
+    d.round(at("14:05"), 50, [healthy(TL, { tempC: 72 }), healthy(TR), healthy(BL), healthy(BR)]);
     expect(d.cleared()).toEqual([]);
     const cool = d.round(at("14:10"), 50, [
-      healthy(TL, { tempC: 70 }),
+      healthy(TL, { tempC: 68 }),
       healthy(TR),
       healthy(BL),
       healthy(BR),
@@ -65,5 +65,19 @@ describe("fault diagnosis: temperature", () => {
     for (const t of ["13:00", "13:05", "13:10"])
       d.round(at(t), 60, [healthy(TL, { tempC: 55 }), shaded(TR), shaded(BL), shaded(BR)]);
     expect(d.opened()).toEqual([]);
+  });
+
+  it("tells a heatsink first hotter than its siblings, then over 80 °C, as one finding at a time", () => {
+    const d = new Drive();
+    const sibs = () => [healthy(TR, { tempC: 55 }), healthy(BL, { tempC: 56 }), healthy(BR, { tempC: 55 })];
+    d.round(at("13:00"), 60, [healthy(TL, { tempC: 77 }), ...sibs()]);
+    d.round(at("13:01"), 60, [healthy(TL, { tempC: 77 })]);
+    expect(d.opened().map((f) => f.key)).toEqual([`hot_heatsink:${TL}`]);
+    d.round(at("13:05"), 60, [healthy(TL, { tempC: 82 }), ...sibs()]);
+    const over = d.round(at("13:06"), 60, [healthy(TL, { tempC: 82 })]);
+    expect(over.opened.map((f) => f.key)).toEqual([`over_temperature:${TL}`]);
+    const next = d.round(at("13:10"), 60, [healthy(TL, { tempC: 82 }), ...sibs()]);
+    expect(next.cleared.map((f) => f.key)).toEqual([`hot_heatsink:${TL}`]);
+    expect(next.open.map((f) => f.key)).toEqual([`over_temperature:${TL}`]);
   });
 });
