@@ -33,7 +33,7 @@ export interface FaultResult {
   cause_right: boolean;
 }
 
-export function runBench(seed = DEFAULT_SEED) {
+export function runBench(seed = DEFAULT_SEED, maxRechecks = MAX_RECHECKS) {
   const site = new SimSite(simOptions(seed));
   const plan = makePlan(seed, site);
   const core = new FaultDiagnosis(layout(), diagnosisSettings({}));
@@ -79,7 +79,7 @@ export function runBench(seed = DEFAULT_SEED) {
     round++;
     roundAt[round] = t;
     let c = look(t, site.serials());
-    for (let k = 1; k <= MAX_RECHECKS && c.recheck.length > 0; k++) {
+    for (let k = 1; k <= maxRechecks && c.recheck.length > 0; k++) {
       applyUntil(t + k * RECHECK_MS);
       c = look(t + k * RECHECK_MS, c.recheck);
     }
@@ -181,7 +181,8 @@ function main(): void {
   if (!Number.isSafeInteger(seed))
     throw new Error(`bench:faults: --seed needs an integer, got ${process.argv[at + 1]}`);
   const t0 = performance.now();
-  const r = runBench(seed);
+  // --no-recheck: a controller that only polls on its schedule (what the core gets without rechecks).
+  const r = runBench(seed, process.argv.includes("--no-recheck") ? 0 : MAX_RECHECKS);
   const wallS = (performance.now() - t0) / 1000;
   const faults = r.faults.map(({ kind, detected, latency_polls, cause_right }) => ({
     kind,

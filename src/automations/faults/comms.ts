@@ -10,10 +10,7 @@ import type { InverterMemory } from "./memory.ts";
 import { HISTORY_POLLS } from "./memory.ts";
 import { clockTime, place, shortName } from "./words.ts";
 
-/**
- * Separate runs of misses an erratic link shows in its history: an outage (one long run, told as no
- * data) is not a patchy link.
- */
+/** Separate runs of misses an erratic link shows in its history (outages left out: they are no data). */
 export const ERRATIC_MISS_RUNS = 4;
 /**
  * Share of missed daylight polls that makes a link erratic, and below which it is fine again. 8 of 24:
@@ -47,15 +44,30 @@ export function communication(ctx: RoundContext): Verdict[] {
     else if (inv.fresh) out.push({ key: aes, ok: true });
     if (inv.heard) out.push({ key: noData, ok: true });
     else if (ctx.daylight) {
-      const others = ctx.inverters.filter((o) => o !== inv && o.heardRecently(ctx.atMs)).length;
+      // Neighbours polled in this same look say whether the radio works right now; a recheck takes one
+      // healthy neighbour along for that (a stick failing between two looks would otherwise blame this one).
+      const polledOthers = polled.filter((o) => o !== inv);
+      const others =
+        polledOthers.length > 0
+          ? polledOthers.filter((o) => o.heard).length
+          : ctx.inverters.filter((o) => o !== inv && o.heardRecently(ctx.atMs)).length;
       if (!many) {
         const silentMs = ctx.atMs - (inv.lastReplyAtMs ?? inv.firstMissAtMs ?? ctx.atMs);
         if (silentMs >= ctx.settings.noDataMinutes * 60_000) out.push(noDataVerdict(ctx, inv, noData, 1));
       } else if (others > 0) {
         // An erratic link misses runs of polls by chance: only a longer run counts as lost then.
         const erratic = ctx.book.isOpen(`erratic_data:${serial}`);
-        if (!erratic || inv.missStreak >= 2 * silentNeeded)
-          out.push(noDataVerdict(ctx, inv, noData, silentNeeded));
+        if (!erratic || inv.missStreak >= 2 * silentNeeded) {
+          const v = noDataVerdict(ctx, inv, noData, silentNeeded);
+          const companion = ctx.inverters
+            .filter((o) => o !== inv && o.heardRecently(ctx.atMs))
+            .sort((a, b) => (b.lastHeardAtMs ?? 0) - (a.lastHeardAtMs ?? 0))[0];
+          v.recheck = companion ? [serial, companion.spec.serial] : [serial];
+          out.push(v);
+        }
+      } else if (polledOthers.length > 0) {
+        // Everyone polled in this look was silent: the site's story (or a blip), not this inverter's.
+        out.push({ key: noData, unsure: true, recheck: ctx.inverters.map((o) => o.spec.serial) });
       }
     }
     if (ctx.daylight && many) out.push(...erraticVerdict(ctx, inv, silentNeeded));
@@ -68,7 +80,12 @@ function since(ctx: RoundContext, inv: InverterMemory): string {
   return clockTime(at, ctx.timezone);
 }
 
-function noDataVerdict(ctx: RoundContext, inv: InverterMemory, key: string, openAfter: number): Verdict {
+function noDataVerdict(
+  ctx: RoundContext,
+  inv: InverterMemory,
+  key: string,
+  openAfter: number,
+): Verdict & { recheck?: string[] } {
   const alone = ctx.inverters.length === 1;
   return {
     key,
@@ -114,13 +131,14 @@ function encrypted(ctx: RoundContext, inv: InverterMemory, key: string): Verdict
 function erraticVerdict(ctx: RoundContext, inv: InverterMemory, silentNeeded: number): Verdict[] {
   const key = `erratic_data:${inv.spec.serial}`;
   if (inv.history.length < HISTORY_POLLS) return [];
-  const share = missShare(inv);
-  if (share <= STEADY_MISS_SHARE) return [{ key, ok: true }];
-  if (share < ERRATIC_MISS_SHARE || inv.missStreak >= silentNeeded || missRuns(inv) < ERRATIC_MISS_RUNS)
+  const mine = patchiness(inv.history, silentNeeded);
+  if (mine.samples < HISTORY_POLLS / 2) return []; // mostly an outage: that is no data, told elsewhere
+  if (mine.share <= STEADY_MISS_SHARE) return [{ key, ok: true }];
+  if (mine.share < ERRATIC_MISS_SHARE || inv.missStreak >= silentNeeded || mine.runs < ERRATIC_MISS_RUNS)
     return [];
   const others = ctx.inverters.filter((o) => o !== inv && o.history.length >= HISTORY_POLLS);
   if (others.length === 0) return [];
-  const theirs = others.reduce((s, o) => s + missShare(o), 0) / others.length;
+  const theirs = others.reduce((s, o) => s + patchiness(o.history, silentNeeded).share, 0) / others.length;
   if (theirs >= STEADY_MISS_SHARE) return []; // everyone struggles: the stick's side, not this link
   const answered = inv.history.filter(Boolean).length;
   return [
@@ -145,12 +163,31 @@ function erraticVerdict(ctx: RoundContext, inv: InverterMemory, silentNeeded: nu
   ];
 }
 
-function missRuns(inv: InverterMemory): number {
-  return inv.history.filter((h, i) => !h && (i === 0 || inv.history[i - 1])).length;
-}
-
-function missShare(inv: InverterMemory): number {
-  return inv.history.filter((h) => !h).length / inv.history.length;
+/**
+ * The history without its outages (runs of misses long enough to count as no data): what is left shows
+ * whether the link drops polls here and there. Returns samples left, the share missed, and miss runs.
+ */
+export function patchiness(
+  history: readonly boolean[],
+  outageRun: number,
+): { samples: number; share: number; runs: number } {
+  const kept: boolean[] = [];
+  let run = 0;
+  const flush = () => {
+    if (run > 0 && run < outageRun) for (let i = 0; i < run; i++) kept.push(false);
+    run = 0;
+  };
+  for (const h of history) {
+    if (!h) run++;
+    else {
+      flush();
+      kept.push(true);
+    }
+  }
+  flush();
+  const misses = kept.filter((h) => !h).length;
+  const runs = kept.filter((h, i) => !h && (i === 0 || kept[i - 1])).length;
+  return { samples: kept.length, share: kept.length > 0 ? misses / kept.length : 0, runs };
 }
 
 function siteSilent(ctx: RoundContext, key: string, silentNeeded: number): Verdict {

@@ -10,13 +10,14 @@ describe("fault diagnosis: communication", () => {
     d.round(at("10:42"), 50, [healthy(TL), ...others()]);
     const miss1 = d.round(at("10:47"), 51, [TL, ...others()]);
     expect(miss1.opened).toEqual([]);
-    expect(miss1.recheck).toEqual([TL]);
-    const miss2 = d.round(at("10:48"), 51, [TL]);
+    // Recheck it, with one neighbour that answered along to show the radio still works.
+    expect(miss1.recheck).toEqual([TL, TR]);
+    const miss2 = d.round(at("10:48"), 51, [TL, healthy(TR)]);
     expect(miss2.opened).toEqual([]);
-    expect(miss2.recheck).toEqual([TL]);
-    const miss3 = d.round(at("10:49"), 51, [TL]);
+    expect(miss2.recheck).toEqual([TL, TR]);
+    const miss3 = d.round(at("10:49"), 51, [TL, healthy(TR)]);
     expect(miss3.opened).toEqual([]);
-    const miss4 = d.round(at("10:50"), 51, [TL]);
+    const miss4 = d.round(at("10:50"), 51, [TL, healthy(TR)]);
     expect(miss4.opened).toHaveLength(1);
     const f = miss4.opened[0]!;
     expect(f).toMatchObject({
@@ -34,6 +35,28 @@ describe("fault diagnosis: communication", () => {
 
     const back = d.round(at("10:52"), 52, [healthy(TL), ...others()]);
     expect(back.cleared.map((x) => x.key)).toEqual([`no_data:${TL}`]);
+  });
+
+  it("leaves an outage out of the patchiness: 7 silent polls, then 3 single misses in 17 polls, is no patchy link", () => {
+    const d = new Drive();
+    const silent = new Set([0, 1, 2, 3, 4, 5, 6, 10, 15, 20]);
+    for (let i = 0; i < 30; i++) {
+      const t = at("09:00") + i * 5 * 60_000;
+      d.round(t, 50, [silent.has(i) ? TL : healthy(TL), ...others()]);
+    }
+    expect(d.opened().filter((f) => f.kind === "erratic_data")).toEqual([]);
+  });
+
+  it("does not blame an inverter whose recheck coincides with the stick going deaf: the neighbour taken along is silent too", () => {
+    const d = new Drive();
+    d.round(at("15:00"), 40, [healthy(TL), ...others()]);
+    // 15:05: TL's poll is lost at random; the stick goes deaf at 15:06, before the rechecks.
+    d.round(at("15:05"), 40, [TL, ...others()]);
+    const first = d.round(at("15:06"), 40, [TL, TR]);
+    // Everyone polled was silent: look at them all.
+    expect(first.recheck.sort()).toEqual([TL, TR, BL, BR].sort());
+    for (const t of ["15:07", "15:08", "15:09", "15:10"]) d.round(at(t), 40, [TL, TR, BL, BR]);
+    expect(d.opened().map((f) => f.key)).toEqual(["site_silent:site"]);
   });
 
   it("does not count lost polls: three misses in a row before an answer open nothing", () => {
