@@ -3,7 +3,12 @@
  * owner key and drop everything with removeListeners(this) in stop(). A throwing handler is logged as
  * '<Owner>/<event>' and never reaches the emitter or the process.
  */
-import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "../entities/snapshot.ts";
+import type {
+  InverterSnapshot,
+  LimiterSnapshot,
+  ScheduleSnapshot,
+  SiteSnapshot,
+} from "../entities/snapshot.ts";
 import type { HaLinkState } from "../ha/types.ts";
 import type { Telemetry } from "../protocol/types.ts";
 
@@ -22,6 +27,8 @@ export interface BusEvents {
   mqttLink: { up: boolean; detail?: string };
   /** The export limiter's state as the site device shows it (only when site.yaml has export_limit). */
   limiterState: { snapshot: LimiterSnapshot };
+  /** The schedule's state as the site device shows it (only when site.yaml has automations.schedule). */
+  scheduleState: { snapshot: ScheduleSnapshot };
 }
 
 export type BusEvent = keyof BusEvents;

@@ -7,6 +7,8 @@ import { ConverterHost } from "../../converters/host.ts";
 import { meterSource } from "../automations/export-limit/meter.ts";
 import { ExportLimit, type ExportLimitTuning } from "../automations/export-limit/module.ts";
 import { SettingsFile } from "../automations/export-limit/settings.ts";
+import { ScheduleModule } from "../automations/schedule/module.ts";
+import { OverrideFile } from "../automations/schedule/override-file.ts";
 import { EventBus } from "../bus/event-bus.ts";
 import { FAULTS } from "../entities/catalog.ts";
 import type { Command } from "../entities/commands.ts";
@@ -55,6 +57,7 @@ export class Controller {
   private midnight?: unknown;
   private pairer?: AutoPairer;
   private limiter?: ExportLimit;
+  private scheduler?: ScheduleModule;
   private readonly ecuId: string;
   /** The zigbee2mqtt device definitions, hosted here: every reply goes through them (converters/host.ts). */
   private readonly host: ConverterHost;
@@ -76,6 +79,11 @@ export class Controller {
   /** The export limiter, when site.yaml has automations.export_limit. */
   get exportLimit(): ExportLimit | undefined {
     return this.limiter;
+  }
+
+  /** The schedule, when site.yaml has automations.schedule. */
+  get schedule(): ScheduleModule | undefined {
+    return this.scheduler;
   }
 
   /** The MQTT connection's state (run.ts reports it): an MQTT meter depends on it. */
@@ -149,6 +157,7 @@ export class Controller {
     }
     this.publisher.start();
     this.retireRemoved();
+    this.startSchedule();
     this.startExportLimit();
 
     this.pairer = new AutoPairer({
@@ -199,6 +208,7 @@ export class Controller {
 
   async stop(): Promise<void> {
     this.limiter?.stop();
+    this.scheduler?.stop();
     if (this.midnight !== undefined) this.o.clock.clearTimeout(this.midnight);
     this.pairer?.stop();
     for (const u of this.unsubscribe.splice(0)) u();
@@ -226,6 +236,25 @@ export class Controller {
       ...this.o.exportLimit,
     });
     this.limiter.start();
+  }
+
+  /** The schedule, when site.yaml asks for it: started before the limiter, which it caps (combine.ts). */
+  private startSchedule(): void {
+    const settings = this.o.config.automations.schedule;
+    if (!settings) return;
+    const { config, clock, logger } = this.o;
+    this.scheduler = new ScheduleModule({
+      bus: this.bus,
+      stick: this.o.stick,
+      inverters: config.inverters,
+      settings,
+      site: config.site,
+      clock,
+      logger: logger.child({ module: "schedule" }),
+      saved: new OverrideFile(config.site.dataDir),
+      ...(this.o.ha ? { ha: this.o.ha } : {}),
+    });
+    this.scheduler.start();
   }
 
   /** Re-publish everything (MQTT reconnect, broker restart). */

@@ -81,3 +81,20 @@ export interface LimiterSnapshot {
   /** Upper end of the allowed-export control: Σ of the inverters' highest limits, W. */
   maxTargetW: number;
 }
+
+/** The schedule's state as the site device shows it (src/automations/schedule/module.ts). */
+export interface ScheduleSnapshot {
+  /** What the inverters are meant to be: on, off, limit, or mixed when they differ. */
+  state: "on" | "off" | "limit" | "mixed";
+  /** Why, in words, with whose cap binds when the export limiter also limits. */
+  reason: string;
+  /** Every inverter's last poll shows its target. */
+  verified: boolean;
+  /** The next foreseen change (epoch ms) and what it will be, in words; undefined when none is foreseen. */
+  nextAtMs?: number;
+  next?: string;
+  /** The override in force: auto = rules and price decide. */
+  override: "auto" | "on" | "off" | "limit";
+  overrideLimitW?: number;
+  overrideUntilMs?: number;
+}
