@@ -105,4 +105,19 @@ describe("fault diagnosis: ledger, repeats, restarts, settings", () => {
       { id: "S8", input: "D", wp: 400, tiltDeg: 35, azimuthDeg: 180 },
     ]);
   });
+
+  it("reads automations.faults from site.yaml, confirm_polls included, and refuses confirm_polls: 0", () => {
+    const example = readFileSync("examples/site.yaml", "utf8");
+    const withFaults = (extra: string) =>
+      example.replace("    no_data_minutes: 60\n", `    no_data_minutes: 30\n${extra}`);
+    const config = parseConfig(withFaults("    confirm_polls: 3\n    repeat_hours: 6\n"), "site.yaml");
+    expect(diagnosisSettings(config.automations.faults)).toEqual({
+      confirmPolls: 3,
+      noDataMinutes: 30,
+      lowOutputPct: 85,
+      minArrayPowerW: 100,
+      repeatHours: 6,
+    });
+    expect(() => parseConfig(withFaults("    confirm_polls: 0\n"), "site.yaml")).toThrow(/confirm_polls/);
+  });
 });
