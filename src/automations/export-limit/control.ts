@@ -109,7 +109,7 @@ function step(core: ExportLimiter, now: number): Outcome {
   }
 
   const settling = tracks.some((t) => t.settling(now, SETTLE_MS));
-  const clipped = usable.filter((t) => t.clipped && t.targetLimitW < t.spec.hiW);
+  const clipped = usable.filter((t) => t.mayBeClipped(now) && t.targetLimitW < t.spec.hiW);
   if (exportNow < allowed - s.hysteresisW && clipped.length > 0 && !settling) {
     const room = aim - exportNow;
     if (m.roomSinceMs === undefined) {

@@ -7,7 +7,8 @@
  * How it controls with inverters polled every 1–5 minutes: the grid meter (every 1–10 s) is the
  * feedback, and writes are decided on meter samples only (control.ts). The output between polls is
  * estimated (estimate.ts): a limit that binds gives exactly the limit, a reading below its limit
- * gives what the panels give, a new limit acts after its write result and ramps; once a batch of
+ * gives what the panels give (for a minute: after that the sun may be back at the limit, so room
+ * may raise it once), a new limit acts after its write result and ramps; once a batch of
  * writes has settled, the meter's change corrects that estimate (meter-check.ts). Export above the
  * allowed value is cut at once, counting the drop of cuts still on their way (no double cuts) and
  * the climb of raises still ramping; a raise waits until the room has lasted (longer after raises

@@ -12,6 +12,11 @@ import type { LimiterInverter } from "./types.ts";
 export const RAMP_SHARE_PER_S = 0.1;
 /** After a write's ramp, how long the meter needs to show its effect, ms. */
 export const SETTLE_MS = 5_000;
+/**
+ * A "free" reading (output below the limit: the sun gave less) is news about the sun, which moves:
+ * after this long without a newer reading the panels may well be back above the limit.
+ */
+export const FREE_EXPIRES_MS = 60_000;
 
 export interface InverterSpec extends Required<LimiterInverter> {
   /** The range as multiples of stepW (minW rounded up, maxW down). */
@@ -53,6 +58,8 @@ export class InverterTrack {
   /** A write asked and not yet answered. */
   pendingW: number | undefined;
   pendingAtMs: number | undefined;
+  /** When our last write to it was asked. */
+  askedAtMs = Number.NEGATIVE_INFINITY;
   readingW: number | undefined;
   readingAtMs: number | undefined;
   /** What the panels give when the last reading was "free"; undefined when the limit was binding. */
@@ -106,6 +113,22 @@ export class InverterTrack {
     return this.readingW !== undefined && this.freeW === undefined;
   }
 
+  /**
+   * Worth a raise when there is room: the limit binds, or the last reading showed the sun just
+   * under it (at least half the limit) more than FREE_EXPIRES_MS ago (with 5-minute polls the sun
+   * comes back long before the next reading says so). Once per reading: a raise that found the
+   * inverter still free is not repeated until a poll says more.
+   */
+  mayBeClipped(tMs: number): boolean {
+    if (this.clipped) return true;
+    if (this.freeW === undefined || this.readingAtMs === undefined) return false;
+    return (
+      tMs - this.readingAtMs > FREE_EXPIRES_MS &&
+      this.askedAtMs < this.readingAtMs &&
+      this.freeW >= this.targetLimitW / 2
+    );
+  }
+
   /** Whether a change is still under way (write on its way, or ramping) at `tMs`. */
   settling(tMs: number, settleMs: number): boolean {
     const c = this.change;
@@ -135,6 +158,7 @@ export class InverterTrack {
     );
     this.pendingW = limitW;
     this.pendingAtMs = tMs;
+    this.askedAtMs = tMs;
     this.change = { fromW: this.effectiveLimitW(tMs), toW: limitW, atMs: undefined, prior };
   }
 

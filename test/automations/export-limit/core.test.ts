@@ -107,6 +107,27 @@ describe("export limiter: raising", () => {
     expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 1200 }]);
   });
 
+  it("raises an inverter judged free from a reading over a minute old (the sun moves), once per reading", () => {
+    const invs = fourBy400(1).map((i) => ({ ...i, maxW: 1200 }));
+    // The reading at T0 gave 300 W under a 400 W limit: free, the panels gave less (a cloud).
+    const core = started(invs, [400], [300]);
+    // 300 W of import for a minute: that reading is the newest word, so no raise (it would change nothing).
+    for (let i = 1; i <= 60; i++)
+      expect(core.update({ kind: "meter", atMs: s(i), gridW: 300 }).writes).toEqual([]);
+    // From 61 s on, the reading is older than a minute and showed 300 W ≥ half the 400 W limit: the
+    // sun may be back above the limit. Room 300 − 25 = 275 W; from the sample at 61 s: 137.5 W·s
+    // (half the first interval) + 275 W·s a second reaches 2000 W·s on the sample at 68 s.
+    for (let i = 61; i < 68; i++)
+      expect(core.update({ kind: "meter", atMs: s(i), gridW: 300 }).writes).toEqual([]);
+    const d = core.update({ kind: "meter", atMs: s(68), gridW: 300 });
+    // 400 + 275 = 675 W, down to the 4 W step: 672 W.
+    expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 672 }]);
+    core.update({ kind: "write-result", atMs: s(72), serial: invs[0]!.serial, limitW: 672, ok: true });
+    // The import stays: the panels really give 300 W. No second raise until a poll says more.
+    for (let i = 69; i <= 240; i++)
+      expect(core.update({ kind: "meter", atMs: s(i), gridW: 300 }).writes).toEqual([]);
+  });
+
   it("does not raise on a short dip in load (the room must last)", () => {
     const invs = fourBy400(1);
     const core = started(invs, [200], [200]);
