@@ -239,6 +239,16 @@ export class ExportLimiter implements ExportLimiterCore {
       if (this.budget.allows(t.spec.serial, now)) writes.push({ serial: t.spec.serial, limitW: t.spec.hiW });
       else waiting = true;
     }
+    // Monitor mode writes nothing, so nothing is released yet: leaving monitor mode while switched off
+    // must still return the limits we set before to full power.
+    if (this.current.mode === "monitor" && (writes.length > 0 || waiting)) {
+      return {
+        state: "off",
+        reason:
+          "switched off in monitor mode: limits left as they are (leave monitor mode to return them to full power)",
+        writes,
+      };
+    }
     if (!waiting) this.released = true;
     const reason =
       writes.length > 0 || waiting

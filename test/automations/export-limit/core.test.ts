@@ -179,6 +179,19 @@ describe("export limiter: states", () => {
     });
   });
 
+  it("switched off in monitor mode writes nothing, and leaving monitor mode then returns the limits to full power", () => {
+    const invs = fourBy400(2);
+    const core = started(invs, [200, 400], [200, 300]);
+    core.update({ kind: "settings", atMs: s(1), changes: { mode: "monitor" } });
+    const off = core.update({ kind: "settings", atMs: s(2), changes: { enabled: false } });
+    expect(off).toMatchObject({ state: "off", writes: [] });
+    expect(off.reason).toContain("monitor mode");
+    // Inverter 0 still holds the 200 W we set before monitor mode: it goes back to its 400 W maximum.
+    const back = core.update({ kind: "settings", atMs: s(3), changes: { mode: "export_limit" } });
+    expect(back.state).toBe("off");
+    expect(back.writes).toEqual([{ serial: invs[0]!.serial, limitW: 400 }]);
+  });
+
   it("adopts the read-back limits at start: the total is unknown until every limit is read", () => {
     const invs = fourBy400(2);
     const core = new ExportLimiter(invs, settings());
