@@ -13,7 +13,7 @@ import { EventBus } from "../bus/event-bus.ts";
 import { FAULTS } from "../entities/catalog.ts";
 import type { Command } from "../entities/commands.ts";
 import { type CommandOutcome, type EntityMqttClient, EntityPublisher } from "../entities/publisher.ts";
-import type { SiteCommand } from "../entities/site-commands.ts";
+import type { ScheduleCommand, SiteCommand } from "../entities/site-commands.ts";
 import type { HaLinkApi } from "../ha/types.ts";
 import type { Logger } from "../log.ts";
 import { coordinatorIeee } from "../protocol/ids.ts";
@@ -138,6 +138,12 @@ export class Controller {
               this.limiter?.command(c) ?? { ok: false, error: "the export limiter is not running" },
           }
         : {}),
+      ...(config.automations.schedule
+        ? {
+            onScheduleCommand: (c: ScheduleCommand) =>
+              this.scheduler?.command(c.override) ?? { ok: false, error: "the schedule is not running" },
+          }
+        : {}),
       log: {
         info: (m) => logger.info(m),
         warn: (m) => logger.warn(m),
@@ -243,6 +249,7 @@ export class Controller {
     const settings = this.o.config.automations.schedule;
     if (!settings) return;
     const { config, clock, logger } = this.o;
+    this.bus.on("scheduleState", this, ({ snapshot }) => this.publisher?.updateSchedule(snapshot));
     this.scheduler = new ScheduleModule({
       bus: this.bus,
       stick: this.o.stick,

@@ -11,11 +11,13 @@
 
 import { INVERTER_ENTITIES } from "./catalog-inverter.ts";
 import { limiterState } from "./catalog-limiter.ts";
+import { scheduleState } from "./catalog-schedule.ts";
 import { CHANNEL_ENTITIES, SITE_ENTITIES } from "./catalog-site.ts";
-import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "./snapshot.ts";
+import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot, SiteSnapshot } from "./snapshot.ts";
 
 export { FAULTS, INVERTER_ENTITIES, STATUS_OPTIONS } from "./catalog-inverter.ts";
 export { LIMITER_ENTITIES, LIMITER_MODES, LIMITER_STATES } from "./catalog-limiter.ts";
+export { SCHEDULE_ENTITIES, SCHEDULE_OVERRIDES, SCHEDULE_STATES } from "./catalog-schedule.ts";
 export {
   BRIDGE_ENTITIES,
   CHANNEL_ENTITIES,
@@ -59,10 +61,18 @@ export function inverterState(s: InverterSnapshot): Record<string, unknown> {
   return out;
 }
 
-/** The site's state payload; the export limiter's keys join it when the site has one. */
-export function siteState(s: SiteSnapshot, limiter?: LimiterSnapshot): Record<string, unknown> {
+/** The site's state payload; the export limiter's and the schedule's keys join it when the site has them. */
+export function siteState(
+  s: SiteSnapshot,
+  limiter?: LimiterSnapshot,
+  schedule?: ScheduleSnapshot,
+): Record<string, unknown> {
   const out = Object.fromEntries(
     SITE_ENTITIES.filter((d) => d.value).map((d) => [d.key, d.value!(s) ?? null]),
   );
-  return limiter ? { ...out, ...limiterState(limiter) } : out;
+  return {
+    ...out,
+    ...(limiter ? limiterState(limiter) : {}),
+    ...(schedule ? scheduleState(schedule) : {}),
+  };
 }

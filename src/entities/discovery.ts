@@ -19,9 +19,10 @@ import {
   HA_LINK_ENTITY,
   INVERTER_ENTITIES,
   LIMITER_ENTITIES,
+  SCHEDULE_ENTITIES,
   SITE_ENTITIES,
 } from "./catalog.ts";
-import type { InverterSnapshot, LimiterSnapshot } from "./snapshot.ts";
+import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot } from "./snapshot.ts";
 import {
   bridgeTopics,
   clearInverterTopics,
@@ -237,6 +238,7 @@ export function siteDiscovery(
   ctx: DiscoveryContext,
   site: { name: string },
   limiter?: LimiterSnapshot,
+  schedule?: ScheduleSnapshot,
 ): DeviceDiscovery {
   const id = siteDeviceId(ctx);
   const w: Wiring = {
@@ -251,6 +253,7 @@ export function siteDiscovery(
     if (d.number) Object.assign(c, { min: d.number.min(limiter!), max: d.number.max(limiter!) });
     cmps[d.key] = c;
   }
+  for (const d of schedule ? SCHEDULE_ENTITIES : []) cmps[d.key] = component(d, d.key, d.name, w);
   return {
     id,
     topic: discoveryTopic(ctx.discoveryPrefix, id),

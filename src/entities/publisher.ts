@@ -27,9 +27,10 @@ import {
   type EntityLog,
   handleSet,
   handleSiteSet,
+  type ScheduleCommandHandler,
   type SiteCommandHandler,
 } from "./set-handler.ts";
-import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "./snapshot.ts";
+import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot, SiteSnapshot } from "./snapshot.ts";
 import { type FaultEvent, faultEventMessage, haLinkMessage, inverterMessages, siteMessage } from "./state.ts";
 import {
   bridgeTopics,
@@ -74,6 +75,8 @@ export interface EntityPublisherOptions {
   onCommand: CommandHandler;
   /** Runs a validated site command (the export limiter's controls); without it they are refused. */
   onSiteCommand?: SiteCommandHandler;
+  /** Runs a validated schedule override; without it overrides are refused. */
+  onScheduleCommand?: ScheduleCommandHandler;
   log?: EntityLog;
 }
 
@@ -91,6 +94,7 @@ export class EntityPublisher {
   private readonly inverters = new Map<string, InverterEntry>();
   private site?: SiteSnapshot;
   private limiter?: LimiterSnapshot;
+  private schedule?: ScheduleSnapshot;
   /** Site discovery as last sent: it changes when the limiter appears or its range changes. */
   private siteSent?: string;
   /** Set once the controller has a Home Assistant link: its sensor joins the bridge device. */
@@ -184,6 +188,12 @@ export class EntityPublisher {
     if (this.started) this.publishSite(false);
   }
 
+  /** The schedule's state: its entities join the site device and its keys the site's state. */
+  updateSchedule(s: ScheduleSnapshot): void {
+    this.schedule = s;
+    if (this.started) this.publishSite(false);
+  }
+
   /**
    * Removes an inverter from HA (empty retained discovery) and from bridge/devices. `keepTopics` when a
    * replacement unit took over its name (site.yaml replace), so its state topic is not cleared under it.
@@ -256,7 +266,9 @@ export class EntityPublisher {
         send: (m: OutMessage) => this.send(m),
         retainedOnBroker: (t: string, p: string) => this.probe.isRetained(t, p),
         limiter: this.limiter,
+        schedule: this.schedule,
         onSiteCommand: this.opts.onSiteCommand,
+        onScheduleCommand: this.opts.onScheduleCommand,
       };
       await handleSiteSet(ctx, set.key, topic, text, packet.retain === true);
       return;
@@ -288,13 +300,13 @@ export class EntityPublisher {
 
   private publishSite(force: boolean): void {
     if (!this.site) return;
-    const discovery = siteDiscovery(this.ctx, this.site, this.limiter);
+    const discovery = siteDiscovery(this.ctx, this.site, this.limiter, this.schedule);
     const config = JSON.stringify(discovery.config);
     if (force || config !== this.siteSent) {
       this.sendDiscovery(discovery, undefined);
       this.siteSent = config;
     }
-    this.send(siteMessage(this.ctx.baseTopic, this.site, this.limiter));
+    this.send(siteMessage(this.ctx.baseTopic, this.site, this.limiter, this.schedule));
   }
 
   private bridgeDiscovery() {

@@ -3,8 +3,8 @@
  * Nothing reaches `onCommand` unless validateCommand passed; every refusal is answered and logged.
  */
 import { type Command, retainedRefusal, validateCommand } from "./commands.ts";
-import { type SiteCommand, validateSiteCommand } from "./site-commands.ts";
-import type { InverterSnapshot, LimiterSnapshot } from "./snapshot.ts";
+import { type ScheduleCommand, type SiteCommand, validateSiteCommand } from "./site-commands.ts";
+import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot } from "./snapshot.ts";
 import { bridgeTopics, type OutMessage, type SetTopic, topicName } from "./topics.ts";
 
 export type CommandOutcome = { ok: true; detail?: Record<string, unknown> } | { ok: false; error: string };
@@ -96,12 +96,16 @@ export async function handleSet(
 }
 
 export type SiteCommandHandler = (command: SiteCommand) => Promise<CommandOutcome> | CommandOutcome;
+/** Runs a validated schedule override; without it the override is refused (the site has no schedule). */
+export type ScheduleCommandHandler = (command: ScheduleCommand) => Promise<CommandOutcome> | CommandOutcome;
 
 /** `<base>/site/set[/<key>]` → validated site command → `onSiteCommand` → `<base>/site/set/result`. */
 export async function handleSiteSet(
   ctx: Pick<SetContext, "baseTopic" | "send" | "log" | "retainedOnBroker"> & {
     limiter: LimiterSnapshot | undefined;
+    schedule?: ScheduleSnapshot | undefined;
     onSiteCommand?: SiteCommandHandler;
+    onScheduleCommand?: ScheduleCommandHandler;
   },
   key: string | undefined,
   topic: string,
@@ -124,6 +128,7 @@ export async function handleSiteSet(
     payload: text,
     retained,
     limiter: ctx.onSiteCommand ? ctx.limiter : undefined,
+    schedule: ctx.onScheduleCommand ? ctx.schedule : undefined,
     ...(key !== undefined ? { key } : {}),
   });
   const tx = r.transaction !== undefined ? { transaction: r.transaction } : {};
@@ -139,7 +144,9 @@ export async function handleSiteSet(
     return;
   }
   try {
-    const outcome = await ctx.onSiteCommand!(r.command);
+    const c = r.command;
+    const outcome =
+      c.kind === "schedule_override" ? await ctx.onScheduleCommand!(c) : await ctx.onSiteCommand!(c);
     reply(
       outcome.ok
         ? { ok: true, command: r.command, ...(outcome.detail ?? {}), ...tx }

@@ -6,10 +6,12 @@
  */
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
+import type { OverrideRequest } from "../automations/schedule/module.ts";
 import { closest } from "../site/config-suggest.ts";
 import { LIMITER_MODES } from "./catalog-limiter.ts";
 import { MAX_TRANSACTION_CHARS, retainedRefusal, type Transaction } from "./commands.ts";
-import type { LimiterSnapshot } from "./snapshot.ts";
+import { isScheduleCommand, parseScheduleCommand } from "./schedule-commands.ts";
+import type { LimiterSnapshot, ScheduleSnapshot } from "./snapshot.ts";
 
 export const SITE_COMMAND_SCHEMA_URL = new URL("./schema/site-command.schema.json", import.meta.url);
 export const siteCommandSchema: Record<string, unknown> = JSON.parse(
@@ -26,8 +28,11 @@ export type SiteCommand =
   | { kind: "export_limit_target"; watts: number }
   | { kind: "export_limit_mode"; mode: LimiterSnapshot["mode"] };
 
+/** The schedule's override (schedule-commands.ts). */
+export type ScheduleCommand = { kind: "schedule_override"; override: OverrideRequest };
+
 export type SiteCommandResult =
-  | { ok: true; command: SiteCommand; transaction?: Transaction }
+  | { ok: true; command: SiteCommand | ScheduleCommand; transaction?: Transaction }
   | { ok: false; error: string; transaction?: Transaction };
 
 const EXAMPLES: Record<string, string> = {
@@ -44,6 +49,8 @@ export function validateSiteCommand(req: {
   key?: string;
   /** The limiter's present state; undefined when the site has none. */
   limiter: LimiterSnapshot | undefined;
+  /** The schedule's present state; undefined when the site has none. */
+  schedule?: ScheduleSnapshot | undefined;
 }): SiteCommandResult {
   const fail = (what: string, transaction?: Transaction): SiteCommandResult => ({
     ok: false,
@@ -51,6 +58,8 @@ export function validateSiteCommand(req: {
     ...(transaction !== undefined ? { transaction } : {}),
   });
   if (req.retained) return { ok: false, error: retainedRefusal(req.topic) };
+  const sched = scheduleCommand(req, fail);
+  if (sched) return sched;
   const limiter = req.limiter;
   if (!limiter) {
     return fail(
@@ -120,6 +129,43 @@ export function validateSiteCommand(req: {
     return problem ? fail(problem, tx) : ok({ kind: "export_limit_target", watts: w });
   }
   return ok({ kind: "export_limit_mode", mode: obj.export_limit_mode as LimiterSnapshot["mode"] });
+}
+
+/** The schedule's override, or undefined when the message is not about it. */
+function scheduleCommand(
+  req: { payload: string; key?: string; schedule?: ScheduleSnapshot | undefined },
+  fail: (what: string, transaction?: Transaction) => SiteCommandResult,
+): SiteCommandResult | undefined {
+  const text = req.payload.trim();
+  let data: unknown;
+  if (req.key !== undefined) {
+    if (!isScheduleCommand(req.key, undefined)) return undefined;
+    data = { schedule_override: parseBare(text) };
+  } else {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    if (!isScheduleCommand(undefined, data)) return undefined;
+  }
+  if (!req.schedule)
+    return fail(
+      "this site has no schedule — add automations.schedule (rules or price) to site.yaml and restart",
+    );
+  const obj = data as Record<string, unknown>;
+  const tx =
+    (typeof obj.transaction === "string" && obj.transaction.length <= MAX_TRANSACTION_CHARS) ||
+    typeof obj.transaction === "number"
+      ? obj.transaction
+      : undefined;
+  const r = parseScheduleCommand(obj);
+  if (!r.ok) return fail(r.error, tx);
+  return {
+    ok: true,
+    command: { kind: "schedule_override", override: r.request },
+    ...(tx !== undefined ? { transaction: tx } : {}),
+  };
 }
 
 function targetProblem(w: number, l: LimiterSnapshot): string | undefined {

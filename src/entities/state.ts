@@ -9,7 +9,7 @@
 import type { HaLinkState } from "../ha/types.ts";
 import type { ControlStatus } from "../protocol/models.ts";
 import { controlInfo, HA_LINK_ENTITY, INVERTER_ENTITIES, inverterState, siteState } from "./catalog.ts";
-import type { InverterSnapshot, LimiterSnapshot, SiteSnapshot } from "./snapshot.ts";
+import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot, SiteSnapshot } from "./snapshot.ts";
 import { bridgeTopics, inverterTopics, OFFLINE, ONLINE, type OutMessage, siteTopic } from "./topics.ts";
 
 export function inverterAvailable(s: InverterSnapshot): boolean {
@@ -61,8 +61,18 @@ export function haLinkMessage(base: string, s: HaLinkState): OutMessage {
   return { topic: bridgeTopics(base).homeassistant, payload, retain: true, qos: 1 };
 }
 
-export function siteMessage(base: string, s: SiteSnapshot, limiter?: LimiterSnapshot): OutMessage {
-  return { topic: siteTopic(base), payload: JSON.stringify(siteState(s, limiter)), retain: true, qos: 1 };
+export function siteMessage(
+  base: string,
+  s: SiteSnapshot,
+  limiter?: LimiterSnapshot,
+  schedule?: ScheduleSnapshot,
+): OutMessage {
+  return {
+    topic: siteTopic(base),
+    payload: JSON.stringify(siteState(s, limiter, schedule)),
+    retain: true,
+    qos: 1,
+  };
 }
 
 export interface FaultEvent {

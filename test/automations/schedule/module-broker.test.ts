@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import mqtt from "mqtt";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ScheduleSnapshot } from "../../../src/entities/snapshot.ts";
 import { simSiteFromConfig } from "../../../src/sim/from-config.ts";
@@ -15,6 +16,7 @@ import type { SimSite } from "../../../src/sim/site.ts";
 import { loadConfig } from "../../../src/site/config.ts";
 import type { SiteConfig } from "../../../src/site/config-types.ts";
 import { brokerKinds, type TestBroker } from "../../helpers/brokers.ts";
+import { checkDeviceDiscovery, expandDeviceDiscovery } from "../../helpers/ha-discovery-schema.ts";
 import { type CapturedLog, captureLogger } from "../../helpers/log-capture.ts";
 import { waitFor } from "../../helpers/wait.ts";
 import { type Rig, startRig } from "../export-limit/rig.ts";
@@ -135,5 +137,86 @@ describe.each(brokerKinds())("schedule with the controller on $name", (kind) => 
     await waitFor("all at 500 W per panel", () => all(o.site, 500), 60_000);
     await waitFor("on verified", () => states.at(-1)?.verified && states.at(-1)?.state === "on");
     expect(states.at(-1)?.reason).toMatch(/no rule/);
+  });
+
+  it("shows its entities on the site device and takes an override over MQTT, refusing bad ones", async () => {
+    const o = await setup();
+    const ha = await mqtt.connectAsync(broker!.url);
+    const seen = new Map<string, string>();
+    ha.on("message", (t, p) => seen.set(t, p.toString()));
+    await ha.subscribeAsync(["homeassistant/#", "localecu/#"]);
+    const json = (t: string) => {
+      const p = seen.get(t);
+      return p ? (JSON.parse(p) as Record<string, unknown>) : undefined;
+    };
+    async function send(body: string, key?: string) {
+      const topic = "localecu/site/set/result";
+      seen.delete(topic);
+      await ha.publishAsync(key ? `localecu/site/set/${key}` : "localecu/site/set", body, { qos: 1 });
+      return waitFor(`a reply to ${body}`, () => json(topic));
+    }
+    try {
+      const states = await run(o, at("12:40"));
+      const r = rig!;
+      await waitFor("every limit read back", () => readBack(r, o.config, 500));
+      const topic = await waitFor("site discovery with the schedule", () =>
+        [...seen.keys()].find(
+          (t) =>
+            /^homeassistant\/device\/localecu_site_.*\/config$/.test(t) &&
+            seen.get(t)?.includes("schedule_override"),
+        ),
+      );
+      expect(checkDeviceDiscovery(topic, seen.get(topic)!)).toEqual([]);
+      const x = expandDeviceDiscovery(JSON.parse(seen.get(topic)!));
+      expect(
+        Object.keys(x.components)
+          .filter((k) => k.startsWith("schedule"))
+          .sort(),
+      ).toEqual(["schedule_next", "schedule_override", "schedule_state", "schedule_verified"]);
+      expect(x.components.schedule_next).toMatchObject({ device_class: "timestamp" });
+      expect(x.components.schedule_override).toMatchObject({ options: ["auto", "on", "off", "limit"] });
+      // The rule has no days: the next window starts tomorrow at 12:00 local time.
+      await waitFor("schedule keys in the site state", () => json("localecu/site")?.schedule_state === "on");
+      expect(json("localecu/site")).toMatchObject({
+        schedule_override: "auto",
+        schedule_next: new Date(Date.parse("2026-06-22T12:00:00+02:00")).toISOString(),
+      });
+      expect(String(json("localecu/site")?.schedule_next_what)).toMatch(/^off/);
+
+      const bad = await send('{"schedule_override": "limit"}');
+      expect(bad).toMatchObject({ ok: false });
+      expect(String(bad.error)).toMatch(/limit needs limit_w/);
+      const badUntil = await send('{"schedule_override": {"mode": "off", "until": "13:00"}}');
+      expect(String(badUntil.error)).toMatch(/until "13:00" is not a time with its offset/);
+      expect(await send('{"schedule_override": "OFF"}')).toMatchObject({ ok: false });
+      expect(limits(o.site)).toEqual([500, 500, 500, 500]);
+
+      // A grid operator's request: 200 W per panel until 13:00.
+      const ok = await send(
+        '{"schedule_override": {"mode": "limit", "limit_w": 200, "until": "2026-06-21T13:00:00+02:00", "by": "grid operator"}}',
+      );
+      expect(ok).toMatchObject({ ok: true, override: "limit", state: "limit" });
+      await waitFor("all at 200 W per panel", () => all(o.site, 200), 60_000);
+      await waitFor("limit verified", () => states.at(-1)?.verified && states.at(-1)?.state === "limit");
+      expect(json("localecu/site")).toMatchObject({
+        schedule_override: "limit",
+        schedule_override_limit_w: 200,
+      });
+      expect(String(json("localecu/site")?.schedule_reason)).toMatch(/grid operator/);
+      const backAt = await waitFor(
+        "back at 500 W per panel after 13:00",
+        () => all(o.site, 500) && r.clock.now(),
+        90_000,
+      );
+      expect(backAt).toBeGreaterThanOrEqual(at("13:00"));
+
+      // The HA select's form, a bare mode on set/schedule_override: off until set back to auto.
+      expect(await send("off", "schedule_override")).toMatchObject({ ok: true, override: "off" });
+      await waitFor("all at 20 W per panel", () => all(o.site, 20), 60_000);
+      expect(await send('{"schedule_override": "auto"}')).toMatchObject({ ok: true, override: "auto" });
+      await waitFor("all back at 500 W per panel", () => all(o.site, 500), 60_000);
+    } finally {
+      await ha.endAsync(true);
+    }
   });
 });
