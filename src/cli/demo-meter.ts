@@ -4,6 +4,7 @@
  * the embedded broker every few simulated seconds as a P1 reader would. The export limiter reads it like
  * any MQTT meter, so the newcomer sees the real limiter hold export at zero.
  */
+
 import type { WriteStream } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import type { Clock } from "../sim/clock.ts";
@@ -11,6 +12,7 @@ import { meterDue, readGridMeter } from "../sim/grid-meter.ts";
 import { Household } from "../sim/household.ts";
 import { PowerSampler, powerLogLine } from "../sim/power-sampler.ts";
 import type { SimSite } from "../sim/site.ts";
+import { offsetMs } from "../site/local-time.ts";
 
 /** A reading every 5 simulated seconds: between a DSMR 5 P1 port (1 s) and a throttled reader (10 s). */
 export const DEMO_METER_PERIOD_MS = 5_000;
@@ -42,7 +44,10 @@ export class DemoMeter {
 
   constructor(private readonly o: DemoMeterOptions) {
     const startMs = o.clock.now();
-    this.household = new Household({ seed: o.seed, utcOffsetMin: utcOffsetMinutes(o.timeZone, startMs) });
+    this.household = new Household({
+      seed: o.seed,
+      utcOffsetMin: Math.round(offsetMs(startMs, o.timeZone) / 60_000),
+    });
     this.sampler = new PowerSampler(o.site.inverters, o.powerLog ? 1000 : DEMO_METER_PERIOD_MS, startMs);
     this.sampler.onSample((s) => {
       o.powerLog?.write(`${JSON.stringify(powerLogLine(s))}\n`);
@@ -82,20 +87,4 @@ export class DemoMeter {
     this.client = undefined;
     await client?.endAsync();
   }
-}
-
-/** Minutes the zone's wall clock is ahead of UTC at `tMs` (60 for Amsterdam in winter, 120 in summer). */
-export function utcOffsetMinutes(timeZone: string, tMs: number): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  }).formatToParts(tMs);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const wall = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"));
-  return Math.round((wall - Math.floor(tMs / 60_000) * 60_000) / 60_000);
 }

@@ -16,6 +16,7 @@ import { DEMO_SHADING } from "../sim/demo-site.ts";
 import { simSiteFromConfig } from "../sim/from-config.ts";
 import { StickEmulator } from "../sim/stick-emulator.ts";
 import { loadConfig } from "../site/config.ts";
+import { localParts } from "../site/local-time.ts";
 import {
   checkDataDir,
   defaultDemoDataDir,
@@ -48,18 +49,8 @@ export interface DemoOptions {
 
 /** 10:30 local time today in the demo's time zone: late morning, production from the first poll. */
 export function defaultDemoStart(now: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    hourCycle: "h23",
-    minute: "2-digit",
-  }).formatToParts(now);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  const localMinutes = get("hour") * 60 + get("minute");
-  return now - (localMinutes - (10 * 60 + 30)) * 60_000 - (now % 60_000);
+  const { hour, minute } = localParts(now, timeZone);
+  return now - (hour * 60 + minute - (10 * 60 + 30)) * 60_000 - (now % 60_000);
 }
 
 export function parseDemoOptions(raw: DemoOptions, env: NodeJS.ProcessEnv = process.env) {

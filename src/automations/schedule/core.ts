@@ -12,8 +12,8 @@
  * and the price cut wins (off < limit < on, compared in whole-inverter W).
  */
 import type { ScheduleSettings } from "../../site/config-types.ts";
+import { localDateOf } from "../../site/local-time.ts";
 import { type CompiledSchedule, compileSchedule } from "../../site/schedule-rules.ts";
-import { localDateOf } from "./local-time.ts";
 import { Calendar, type Occurrence, ruleAt } from "./occurrences.ts";
 import { PriceGate } from "./price.ts";
 import {

@@ -3,8 +3,6 @@
  * sunrise/sunset resolved for that date at the site. Pure: the site, the rules and a date range in.
  */
 
-import type { CompiledRule, TimeSpec } from "../../site/schedule-rules.ts";
-import { sunEvents } from "../../site/sun.ts";
 import {
   addDays,
   type LocalDate,
@@ -12,7 +10,9 @@ import {
   localToUtc,
   startOfLocalDay,
   weekdayOf,
-} from "./local-time.ts";
+} from "../../site/local-time.ts";
+import type { CompiledRule, TimeSpec } from "../../site/schedule-rules.ts";
+import { sunEvents } from "../../site/sun.ts";
 import type { ScheduleSite } from "./types.ts";
 
 export interface Occurrence {

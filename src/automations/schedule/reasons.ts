@@ -1,5 +1,5 @@
 /** The words of decisions: short, for a homeowner reading a log line or an HA state. */
-import { showLocalTime } from "./local-time.ts";
+import { showLocalTime } from "../../site/local-time.ts";
 import type { Occurrence } from "./occurrences.ts";
 import type { PriceGate } from "./price.ts";
 import { showPrice } from "./price.ts";

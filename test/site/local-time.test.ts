@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  localParts,
-  localToUtc,
-  offsetMs,
-  showLocalTime,
-} from "../../../src/automations/schedule/local-time.ts";
+import { localParts, localToUtc, offsetMs, showLocalTime } from "../../src/site/local-time.ts";
 
 const AMS = "Europe/Amsterdam";
 const HOUR = 3_600_000;
@@ -50,5 +45,17 @@ describe("local time in Europe/Amsterdam", () => {
     expect(showLocalTime(Date.parse("2026-12-02T13:00:00Z"), AMS, now)).toBe("14:00");
     expect(showLocalTime(Date.parse("2026-12-03T05:00:00Z"), AMS, now)).toBe("Thu 06:00");
     expect(showLocalTime(Date.parse("2026-12-20T05:00:00Z"), AMS, now)).toBe("2026-12-20 06:00");
+  });
+});
+
+describe("offsetMs across zones (the demo household's day follows the site's wall clock)", () => {
+  it.each([
+    ["Europe/Amsterdam", "2026-06-21T12:00:00Z", 120], // CEST
+    ["Europe/Amsterdam", "2026-01-15T12:00:00Z", 60], // CET
+    ["Asia/Kolkata", "2026-06-21T12:00:00Z", 330], // IST, +5:30
+    ["America/New_York", "2026-01-15T03:00:00Z", -300], // EST, local date still the 14th
+    ["UTC", "2026-06-21T12:00:00Z", 0],
+  ])("%s at %s is %i min ahead of UTC", (zone, at, minutes) => {
+    expect(offsetMs(Date.parse(at), zone)).toBe(minutes * 60_000);
   });
 });
