@@ -6,27 +6,11 @@
  */
 import { ExportLimiter } from "../../src/automations/export-limit/core.ts";
 import { SETTLE_MS } from "../../src/automations/export-limit/estimate.ts";
-import type {
-  LimiterInput,
-  LimiterInverter,
-  LimiterSettings,
-  LimitWrite,
-} from "../../src/automations/export-limit/types.ts";
+import type { LimiterInput, LimiterInverter, LimitWrite } from "../../src/automations/export-limit/types.ts";
 import { Oracle } from "./peers/oracle.ts";
 import { buildDay, DAYS } from "./scenario.ts";
 import { simulate } from "./simulate.ts";
-import type { BenchController } from "./types.ts";
-
-const SETTINGS: LimiterSettings = {
-  targetW: 0,
-  hysteresisW: 50,
-  intervalS: 10,
-  meterTimeoutS: 60,
-  fallback: "hold",
-  maxWritesPerHour: 12,
-  mode: "zero_export",
-  enabled: true,
-};
+import { type BenchController, BENCH_SETTINGS as SETTINGS } from "./types.ts";
 
 const arg = (k: string, d: string) =>
   process.argv.find((a) => a.startsWith(`--${k}=`))?.slice(k.length + 3) ?? d;

@@ -10,18 +10,7 @@ import { Oracle } from "./peers/oracle.ts";
 import { Ours } from "./peers/ours.ts";
 import { buildDay, DAYS, type DayData } from "./scenario.ts";
 import { simulate, type Variant } from "./simulate.ts";
-import type { BenchController } from "./types.ts";
-
-const SETTINGS: LimiterSettings = {
-  targetW: 0,
-  hysteresisW: 50,
-  intervalS: 10,
-  meterTimeoutS: 60,
-  fallback: "hold",
-  maxWritesPerHour: 12,
-  mode: "zero_export",
-  enabled: true,
-};
+import { type BenchController, BENCH_SETTINGS as SETTINGS } from "./types.ts";
 
 const VARIANTS: Variant[] = [
   { meterS: 1, telemetryS: 60 },
