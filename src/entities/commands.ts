@@ -56,6 +56,14 @@ export function retainedRefusal(topic: string): string {
   );
 }
 
+/** The transaction id to echo: only one we accept (an over-long one is refused, not sent back). */
+export function transactionOf(obj: Record<string, unknown>): Transaction | undefined {
+  const t = obj.transaction;
+  return (typeof t === "string" && t.length <= MAX_TRANSACTION_CHARS) || typeof t === "number"
+    ? t
+    : undefined;
+}
+
 export type CommandResult =
   | { ok: true; command: Command; transaction?: Transaction }
   | { ok: false; error: string; transaction?: Transaction };
@@ -100,12 +108,7 @@ export function validateCommand(req: CommandRequest): CommandResult {
     return fail(`payload must be a JSON object, got ${show(data)} — send one of ${ALL_EXAMPLES}`);
   }
   const obj = data as Record<string, unknown>;
-  // Echo only an id we accept: an over-long one is refused, not sent back.
-  const tx =
-    (typeof obj.transaction === "string" && obj.transaction.length <= MAX_TRANSACTION_CHARS) ||
-    typeof obj.transaction === "number"
-      ? obj.transaction
-      : undefined;
+  const tx = transactionOf(obj);
   if (!validate(obj)) return fail(explain(validate.errors ?? [], obj, req.model), tx);
 
   const result = (command: Command): CommandResult => ({
@@ -195,7 +198,7 @@ function didYouMean(key: string): string {
 }
 
 /** A bare value: JSON when it parses (300, true, "ON"), else the text itself (ON, poll). */
-function parseBare(text: string): unknown {
+export function parseBare(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -203,7 +206,7 @@ function parseBare(text: string): unknown {
   }
 }
 
-function show(v: unknown): string {
+export function show(v: unknown): string {
   const s =
     typeof v === "string" && !v.startsWith('"') ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
   const label = Array.isArray(v) ? " (an array)" : v === null ? "" : ` (${typeof v})`;

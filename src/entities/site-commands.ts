@@ -9,7 +9,14 @@ import { Ajv } from "ajv";
 import type { OverrideRequest } from "../automations/schedule/module.ts";
 import { closest } from "../site/config-suggest.ts";
 import { LIMITER_MODES } from "./catalog-limiter.ts";
-import { MAX_TRANSACTION_CHARS, retainedRefusal, type Transaction } from "./commands.ts";
+import {
+  MAX_TRANSACTION_CHARS,
+  parseBare,
+  retainedRefusal,
+  show,
+  type Transaction,
+  transactionOf,
+} from "./commands.ts";
 import { isScheduleCommand, parseScheduleCommand } from "./schedule-commands.ts";
 import type { LimiterSnapshot, ScheduleSnapshot } from "./snapshot.ts";
 
@@ -88,11 +95,7 @@ export function validateSiteCommand(req: {
     );
   }
   const obj = data as Record<string, unknown>;
-  const tx =
-    (typeof obj.transaction === "string" && obj.transaction.length <= MAX_TRANSACTION_CHARS) ||
-    typeof obj.transaction === "number"
-      ? obj.transaction
-      : undefined;
+  const tx = transactionOf(obj);
   if (!validate(obj)) {
     const errors = validate.errors ?? [];
     const unknown = errors.find((e) => e.keyword === "additionalProperties");
@@ -154,11 +157,7 @@ function scheduleCommand(
       "this site has no schedule — add automations.schedule (rules or price) to site.yaml and restart",
     );
   const obj = data as Record<string, unknown>;
-  const tx =
-    (typeof obj.transaction === "string" && obj.transaction.length <= MAX_TRANSACTION_CHARS) ||
-    typeof obj.transaction === "number"
-      ? obj.transaction
-      : undefined;
+  const tx = transactionOf(obj);
   const r = parseScheduleCommand(obj);
   if (!r.ok) return fail(r.error, tx);
   return {
@@ -204,19 +203,6 @@ function valueProblem(key: string, value: unknown, l: LimiterSnapshot): string {
 function didYouMean(key: string): string {
   const match = closest(key, [...SITE_CONTROL_KEYS, "transaction"]);
   return match ? `did you mean "${match}"? ` : "";
-}
-
-function parseBare(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function show(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return `${clip(s)} (${Array.isArray(v) ? "an array" : v === null ? "null" : typeof v})`;
 }
 
 function clip(s: string): string {
