@@ -2,7 +2,7 @@
  * One `<base>/<name>/set[/<key>]` message → validated command → `onCommand` → `<base>/<name>/set/result`.
  * Nothing reaches `onCommand` unless validateCommand passed; every refusal is answered and logged.
  */
-import { type Command, retainedRefusal, validateCommand } from "./commands.ts";
+import { type Command, retainedRefusal, type Transaction, validateCommand } from "./commands.ts";
 import { type ScheduleCommand, type SiteCommand, validateSiteCommand } from "./site-commands.ts";
 import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot } from "./snapshot.ts";
 import { bridgeTopics, type OutMessage, type SetTopic, topicName } from "./topics.ts";
@@ -68,31 +68,7 @@ export async function handleSet(
     ...(set.key !== undefined ? { key: set.key } : {}),
     ...(s.on !== undefined ? { on: s.on } : {}),
   });
-  const tx = r.transaction !== undefined ? { transaction: r.transaction } : {};
-  if (!r.ok) {
-    ctx.log.warn(`entities: refused ${r.error}`);
-    reply({ ok: false, error: r.error, ...tx });
-    return;
-  }
-  if (!retained && (await ctx.retainedOnBroker?.(topic, text))) {
-    const error = retainedRefusal(topic);
-    ctx.log.warn(`entities: refused ${error}`);
-    reply({ ok: false, error, ...tx });
-    return;
-  }
-  try {
-    const outcome = await ctx.onCommand(s.serial, r.command);
-    reply(
-      outcome.ok
-        ? { ok: true, command: r.command, ...(outcome.detail ?? {}), ...tx }
-        : { ok: false, command: r.command, error: outcome.error, ...tx },
-    );
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    const error = `${topic}: the controller could not run ${r.command.kind}: ${why}`;
-    ctx.log.error(`entities: ${error}`);
-    reply({ ok: false, command: r.command, error, ...tx });
-  }
+  await answer(ctx, topic, text, retained, r, reply, (c) => ctx.onCommand(s.serial, c));
 }
 
 export type SiteCommandHandler = (command: SiteCommand) => Promise<CommandOutcome> | CommandOutcome;
@@ -131,6 +107,28 @@ export async function handleSiteSet(
     schedule: ctx.onScheduleCommand ? ctx.schedule : undefined,
     ...(key !== undefined ? { key } : {}),
   });
+  await answer(ctx, topic, text, retained, r, reply, (c) =>
+    c.kind === "schedule_override" ? ctx.onScheduleCommand!(c) : ctx.onSiteCommand!(c),
+  );
+}
+
+type Validated<C> =
+  | { ok: true; command: C; transaction?: Transaction }
+  | { ok: false; error: string; transaction?: Transaction };
+
+/**
+ * The common end of every `/set`: a refusal, a command still held retained on the broker, or the command
+ * run and its outcome, each answered on the result topic with the transaction echoed.
+ */
+async function answer<C extends { kind: string }>(
+  ctx: Pick<SetContext, "log" | "retainedOnBroker">,
+  topic: string,
+  text: string,
+  retained: boolean,
+  r: Validated<C>,
+  reply: (body: Record<string, unknown>) => void,
+  run: (command: C) => Promise<CommandOutcome> | CommandOutcome,
+): Promise<void> {
   const tx = r.transaction !== undefined ? { transaction: r.transaction } : {};
   if (!r.ok) {
     ctx.log.warn(`entities: refused ${r.error}`);
@@ -144,16 +142,15 @@ export async function handleSiteSet(
     return;
   }
   try {
-    const c = r.command;
-    const outcome =
-      c.kind === "schedule_override" ? await ctx.onScheduleCommand!(c) : await ctx.onSiteCommand!(c);
+    const outcome = await run(r.command);
     reply(
       outcome.ok
         ? { ok: true, command: r.command, ...(outcome.detail ?? {}), ...tx }
         : { ok: false, command: r.command, error: outcome.error, ...tx },
     );
   } catch (e) {
-    const error = `${topic}: the controller could not run ${r.command.kind}: ${e instanceof Error ? e.message : String(e)}`;
+    const why = e instanceof Error ? e.message : String(e);
+    const error = `${topic}: the controller could not run ${r.command.kind}: ${why}`;
     ctx.log.error(`entities: ${error}`);
     reply({ ok: false, command: r.command, error, ...tx });
   }
