@@ -97,10 +97,40 @@ for (const spec of DAYS) {
         bestAt = s - win + 1;
       }
     }
-    for (let s = bestAt; s < bestAt + win; s += 5)
+    const from = arg("from", "");
+    if (from)
+      bestAt = Math.round(
+        (Date.parse(`${new Date(day.startMs).toISOString().slice(0, 11)}${from}Z`) - day.startMs) / 1000,
+      );
+    for (let s = bestAt; s < bestAt + win; s += Number(arg("step", "5")))
       process.stdout.write(
         `${new Date(day.startMs + s * 1000).toISOString().slice(11, 19)} load ${day.loadW[s]!.toFixed(0)} avail ${day.availW.map((a) => a[s]!.toFixed(0)).join(",")} ex ${ex(s).toFixed(0)} oracleC ${o.curtailedW[s]!.toFixed(0)} oursC ${r.curtailedW[s]!.toFixed(0)} | ${ours!.trace[s] ?? ""}\n`,
       );
+  }
+  if (process.argv.includes("--episodes")) {
+    // every run of seconds with excess, largest first: when, how long, how much, and why
+    const eps: { from: number; to: number; wh: number; why: Map<string, number> }[] = [];
+    let cur: (typeof eps)[number] | undefined;
+    let why = "start";
+    for (let s = 0; s < day.seconds; s++) {
+      why = ours!.situation[s] ?? why;
+      const e = Math.max(0, r.curtailedW[s]! - Math.max(o.curtailedW[s]!, r.requiredW[s]!));
+      if (e <= 0) {
+        cur = undefined;
+        continue;
+      }
+      if (!cur) eps.push((cur = { from: s, to: s, wh: 0, why: new Map() }));
+      cur.to = s;
+      cur.wh += e / 3600;
+      cur.why.set(why, (cur.why.get(why) ?? 0) + e / 3600);
+    }
+    const at = (s: number) => new Date(day.startMs + s * 1000).toISOString().slice(11, 19);
+    for (const ep of eps.sort((a, b) => b.wh - a.wh).slice(0, Number(arg("episodes-n", "25")))) {
+      const top = [...ep.why].sort((a, b) => b[1] - a[1])[0]![0];
+      process.stdout.write(
+        `${at(ep.from)} ${String(ep.to - ep.from + 1).padStart(4)} s ${ep.wh.toFixed(2).padStart(6)} Wh  ${top}\n    ${ours!.trace[ep.from] ?? ""}\n`,
+      );
+    }
   }
   process.stdout.write(
     `\n${spec.name} meter ${variant.meterS} s telemetry ${variant.telemetryS} s: excess ${(total / 3600).toFixed(1)} Wh, writes ${r.writes}\n`,

@@ -3,6 +3,8 @@
  * owner key and drop everything with removeListeners(this) in stop(). A throwing handler is logged as
  * '<Owner>/<event>' and never reaches the emitter or the process.
  */
+
+import type { FaultChanges } from "../automations/faults/types.ts";
 import type {
   InverterSnapshot,
   LimiterSnapshot,
@@ -29,6 +31,11 @@ export interface BusEvents {
   limiterState: { snapshot: LimiterSnapshot };
   /** The schedule's state as the site device shows it (only when site.yaml has automations.schedule). */
   scheduleState: { snapshot: ScheduleSnapshot };
+  /**
+   * The fault diagnosis opened, cleared or repeated findings (only when automations.faults is enabled):
+   * the entities, the MQTT event topic, the notifications and the log all follow this one event.
+   */
+  faultFindings: { changes: FaultChanges; atMs: number };
 }
 
 export type BusEvent = keyof BusEvents;
