@@ -119,7 +119,10 @@ for (const spec of DAYS) {
         cur = undefined;
         continue;
       }
-      if (!cur) eps.push((cur = { from: s, to: s, wh: 0, why: new Map() }));
+      if (!cur) {
+        cur = { from: s, to: s, wh: 0, why: new Map() };
+        eps.push(cur);
+      }
       cur.to = s;
       cur.wh += e / 3600;
       cur.why.set(why, (cur.why.get(why) ?? 0) + e / 3600);
