@@ -218,7 +218,7 @@ function resolveAutomations(
     out.exportLimit = exportLimit;
   }
   if (faults) {
-    if (faults.notify?.length) needHa("automations.faults.notify", "notifications");
+    if (faults.notify?.length) needHa("automations.faults.notify", "sending notifications");
     out.faults = faults;
   }
   if (schedule) {

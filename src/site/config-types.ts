@@ -177,7 +177,10 @@ export interface ExportLimitSettings {
 }
 
 export interface FaultSettings {
+  /** HA notify services ("notify.mobile_app_phone") told about every opened, repeated and cleared finding. */
   notify?: string[];
+  /** A persistent notification per open finding (default true). */
+  persistent?: boolean;
   noDataMinutes?: number;
   lowOutputPct?: number;
   /** Looks a suspected fault must persist before it is reported (silence needs two more). */

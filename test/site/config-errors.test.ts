@@ -108,6 +108,26 @@ describe("parseConfig errors: one line each, file: path: what — how to fix", (
       { ...base, inverters: [], panels: { "S 1": "x" } },
       `site.yaml: panels["S 1"]: invalid id "S 1": expected an id of letters, digits, '-', '_' or '.' (at most 64, starting with a letter or digit) — ids end up in MQTT topics and entity ids`,
     ],
+    [
+      "a notify service without its domain",
+      { ...base, inverters: [], automations: { faults: { notify: ["mobile_app_phone"] } } },
+      `site.yaml: automations.faults.notify[0]: expected a service like notify.mobile_app_phone, got "mobile_app_phone" — Home Assistant lists them under Developer tools → Actions (notify.mobile_app_<phone>)`,
+    ],
+    [
+      "a notify service listed twice",
+      {
+        ...base,
+        inverters: [],
+        homeassistant: { url: "http://ha:8123", token_env: "HA_TOKEN" },
+        automations: { faults: { notify: ["notify.mobile_app_phone", "notify.mobile_app_phone"] } },
+      },
+      `site.yaml: automations.faults.notify: "notify.mobile_app_phone" is listed twice — list each entry once`,
+    ],
+    [
+      "persistent as text",
+      { ...base, inverters: [], automations: { faults: { persistent: "yes please" } } },
+      `site.yaml: automations.faults.persistent: expected true or false, got "yes please"`,
+    ],
   ])("schema: %s", (_name, obj, line) => {
     expect(issuesOfObject(obj)).toEqual([line]);
   });
@@ -207,6 +227,11 @@ describe("parseConfig errors: one line each, file: path: what — how to fix", (
       "a meter entity without Home Assistant",
       { ...base, inverters: [], automations: { export_limit: { meter: { entity: "sensor.grid" } } } },
       "site.yaml: automations.export_limit.meter.entity: a Home Assistant meter needs the homeassistant section — add homeassistant: url and token",
+    ],
+    [
+      "notify services without Home Assistant",
+      { ...base, inverters: [], automations: { faults: { notify: ["notify.mobile_app_phone"] } } },
+      "site.yaml: automations.faults.notify: sending notifications needs the homeassistant section — add homeassistant: url and token",
     ],
     [
       "a limiter priority for an inverter the site does not have",
