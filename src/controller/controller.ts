@@ -7,6 +7,7 @@ import { ConverterHost } from "../../converters/host.ts";
 import { meterSource } from "../automations/export-limit/meter.ts";
 import { ExportLimit, type ExportLimitTuning } from "../automations/export-limit/module.ts";
 import { SettingsFile } from "../automations/export-limit/settings.ts";
+import { type FaultNotifier, faultNotifierFor } from "../automations/faults/notify.ts";
 import { ScheduleModule } from "../automations/schedule/module.ts";
 import { OverrideFile } from "../automations/schedule/override-file.ts";
 import { EventBus } from "../bus/event-bus.ts";
@@ -58,6 +59,7 @@ export class Controller {
   private pairer?: AutoPairer;
   private limiter?: ExportLimit;
   private scheduler?: ScheduleModule;
+  private notifier?: FaultNotifier;
   private readonly ecuId: string;
   /** The zigbee2mqtt device definitions, hosted here: every reply goes through them (converters/host.ts). */
   private readonly host: ConverterHost;
@@ -165,6 +167,9 @@ export class Controller {
     this.retireRemoved();
     this.startSchedule();
     this.startExportLimit();
+    const notifierLog = logger.child({ module: "faults-notify" });
+    this.notifier = faultNotifierFor({ config, ha, bus: this.bus, logger: notifierLog });
+    this.notifier?.start();
 
     this.pairer = new AutoPairer({
       stick,
@@ -215,6 +220,7 @@ export class Controller {
   async stop(): Promise<void> {
     this.limiter?.stop();
     this.scheduler?.stop();
+    this.notifier?.stop();
     if (this.midnight !== undefined) this.o.clock.clearTimeout(this.midnight);
     this.pairer?.stop();
     for (const u of this.unsubscribe.splice(0)) u();
