@@ -5,6 +5,8 @@
  *
  * It follows the bus's faultFindings event and never blocks it. While the HA link is down the notices
  * wait (pending.ts: bounded, newest per finding wins) and go out when the bus says the link is up again.
+ * Home Assistant keeps persistent notifications in memory only, so after the link was down (HA may have
+ * restarted) the open findings' persistent notifications are made again, without a second push message.
  * A service HA refuses (unknown name, its own error) is logged once with how to fix it and not retried:
  * retrying a misspelt service name forever would only fill both logs.
  */
@@ -14,7 +16,7 @@ import type { Logger } from "../../log.ts";
 import type { SiteConfig } from "../../site/config-types.ts";
 import { clearedNotice, type Notice, notificationId, openNotice, repeatNotice } from "./notice.ts";
 import { type Pending, PendingNotices } from "./pending.ts";
-import type { FaultChanges } from "./types.ts";
+import type { FaultChanges, Finding } from "./types.ts";
 
 export const PERSISTENT_CREATE = "persistent_notification.create";
 export const PERSISTENT_DISMISS = "persistent_notification.dismiss";
@@ -39,6 +41,10 @@ export class FaultNotifier {
   /** A flush was asked for while one ran (the link came back mid-call): run again after it. */
   private wanted = false;
   private running = false;
+  /** Open findings after the last faultFindings event, by key. */
+  private open = new Map<string, Finding>();
+  /** The link was up at the last haLink event (false at start: the first "up" refreshes nothing yet). */
+  private linkUp = false;
   /** Services whose refusal was logged; cleared when the service works again. */
   private readonly refused = new Set<string>();
 
@@ -56,8 +62,13 @@ export class FaultNotifier {
     if (this.running) return;
     this.running = true;
     this.o.bus.on("faultFindings", this, ({ changes }) => this.take(changes));
+    this.linkUp = this.o.ha.linkState.state === "up";
     this.o.bus.on("haLink", this, (s) => {
-      if (s.state === "up") void this.flush();
+      const wasUp = this.linkUp;
+      this.linkUp = s.state === "up";
+      if (!this.linkUp) return;
+      if (!wasUp) this.refreshPersistent();
+      void this.flush();
     });
   }
 
@@ -72,23 +83,28 @@ export class FaultNotifier {
   }
 
   private take(changes: FaultChanges): void {
-    const notify = [...this.o.notify];
+    this.open = new Map(changes.open.map((f) => [f.key, f]));
     const persistent = this.o.persistent !== false;
-    const put =
-      (kind: "open" | "repeat" | "clear", targets: string[]) => (f: FaultChanges["opened"][number]) => {
-        for (const d of this.pending.put(kind, f, [...targets]))
-          this.o.logger.warn(
-            { key: d.finding.key },
-            `fault notification dropped (${this.pending.size} waiting for Home Assistant): ${d.kind} ${d.finding.title}`,
-          );
-      };
-    const open = persistent ? [...notify, PERSISTENT_CREATE] : notify;
-    const clear = persistent ? [...notify, PERSISTENT_DISMISS] : notify;
+    const open = persistent ? [...this.o.notify, PERSISTENT_CREATE] : [...this.o.notify];
+    const clear = persistent ? [...this.o.notify, PERSISTENT_DISMISS] : [...this.o.notify];
     if (open.length === 0) return;
-    changes.opened.forEach(put("open", open));
-    changes.repeated.forEach(put("repeat", open));
-    changes.cleared.forEach(put("clear", clear));
+    for (const f of changes.opened) this.dropped(this.pending.put("open", f, [...open]));
+    for (const f of changes.repeated) this.dropped(this.pending.put("repeat", f, [...open]));
+    for (const f of changes.cleared) this.dropped(this.pending.put("clear", f, [...clear]));
     void this.flush();
+  }
+
+  private refreshPersistent(): void {
+    if (this.o.persistent === false) return;
+    for (const f of this.open.values()) this.dropped(this.pending.refresh(f, [PERSISTENT_CREATE]));
+  }
+
+  private dropped(list: Pending[]): void {
+    for (const d of list)
+      this.o.logger.warn(
+        { key: d.finding.key },
+        `fault notification dropped (${this.pending.size} waiting for Home Assistant): ${d.kind} ${d.finding.title}`,
+      );
   }
 
   /** One call at a time, oldest notice first; stops at the first sign that the link is gone. */
@@ -141,6 +157,10 @@ export class FaultNotifier {
   private notice(p: Pending): Notice {
     if (p.kind === "open") return openNotice(p.finding);
     if (p.kind === "repeat") return repeatNotice(p.finding, this.o.timezone);
+    if (p.kind === "refresh")
+      return p.finding.notifiedAtMs > p.finding.openedAtMs
+        ? repeatNotice(p.finding, this.o.timezone)
+        : openNotice(p.finding);
     return clearedNotice(p.finding, this.o.timezone, p.unannounced);
   }
 

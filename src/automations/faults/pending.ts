@@ -1,12 +1,14 @@
 /**
  * Notifications waiting for Home Assistant, one per finding key: the newest word on a finding replaces an
  * older one that has not gone out, so a finding that opened and cleared while HA was unreachable is told
- * once, as cleared (with what it was), never as open after its clear. Bounded: when full, repeats go
- * first, then cleared notes, and opened findings last (oldest first); the caller logs what was dropped.
+ * once, as cleared (with what it was), never as open after its clear. Bounded: when full, refreshes and
+ * repeats go first, then cleared notes, and opened findings last (oldest first); the caller logs what was
+ * dropped.
  */
 import type { Finding } from "./types.ts";
 
-export type PendingKind = "open" | "repeat" | "clear";
+/** `refresh`: an open finding's persistent notification made again (HA forgets them when it restarts). */
+export type PendingKind = "open" | "repeat" | "clear" | "refresh";
 
 export interface Pending {
   kind: PendingKind;
@@ -43,6 +45,13 @@ export class PendingNotices {
     return this.trim();
   }
 
+  /** Queues a refresh unless newer news for the finding already waits (it carries the same and more). */
+  refresh(finding: Finding, targets: string[]): Pending[] {
+    if (this.items.has(finding.key)) return [];
+    this.items.set(finding.key, { kind: "refresh", finding, unannounced: false, targets, told: false });
+    return this.trim();
+  }
+
   /** Oldest first (an item re-queued by newer news moves to the end). */
   list(): Pending[] {
     return [...this.items.values()];
@@ -55,7 +64,7 @@ export class PendingNotices {
 
   private trim(): Pending[] {
     const dropped: Pending[] = [];
-    for (const kind of ["repeat", "clear", "open"] as const) {
+    for (const kind of ["refresh", "repeat", "clear", "open"] as const) {
       for (const p of this.items.values()) {
         if (this.items.size <= this.limit) return dropped;
         if (p.kind !== kind) continue;

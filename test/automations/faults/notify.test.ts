@@ -234,6 +234,27 @@ describe("FaultNotifier against the Home Assistant protocol server", () => {
     expect([...r.persistent.keys()]).toEqual([GROUND_ID]);
   });
 
+  it("Home Assistant restarts (and forgets its persistent notifications): the open finding's is made again, without a second push", async () => {
+    const r = await rig();
+    const d = new Drive();
+    r.emit(d.round(at("10:42"), 50, [faulted(), ...others()]), at("10:42"));
+    await waitFor("told", () => r.server.serviceCalls.length >= 2 && r.notifier.waiting === 0);
+    // Meanwhile, a round with no change: the open list is what the notifier keeps for a refresh.
+    r.emit(d.round(at("10:47"), 50, [faulted(), ...others()]), at("10:47"));
+
+    await r.server.goDown();
+    r.persistent.clear(); // HA keeps persistent notifications in memory only
+    await waitFor("link down", () => r.link.linkState.state !== "up");
+    await r.server.comeBack();
+    await waitFor("made again", () => r.persistent.size === 1);
+    expect([...r.persistent.entries()]).toEqual([
+      [GROUND_ID, { title: GROUND_TITLE, message: GROUND_MESSAGE }],
+    ]);
+    await waitFor("nothing waiting", () => r.notifier.waiting === 0);
+    expect(r.calls("notify")).toHaveLength(1);
+    expect(r.calls("persistent_notification", "create")).toHaveLength(2);
+  });
+
   it("a notify service HA does not know: one log line naming it and the fix, not retried, the rest still delivered", async () => {
     const r = await rig({ notify: ["notify.mobile_app_old_phone"], register: [] });
     const d = new Drive();

@@ -52,6 +52,21 @@ describe("notices waiting for Home Assistant", () => {
     expect(show(q)).toEqual(["open no_data:4", "open no_data:5", "open no_data:6"]);
   });
 
+  it("a refresh (HA restarted) never replaces news that waits, and a clear after it is an ordinary clear", () => {
+    const q = new PendingNotices(10);
+    q.put("open", finding("no_data:1"), [...T]);
+    expect(q.refresh(finding("no_data:1"), ["persistent_notification.create"])).toEqual([]);
+    q.refresh(finding("no_data:2"), ["persistent_notification.create"]);
+    expect(show(q)).toEqual(["open no_data:1", "refresh no_data:2"]);
+    q.put("clear", finding("no_data:2"), [...T]);
+    expect(show(q)).toEqual(["open no_data:1", "clear no_data:2"]);
+    // Full: a refresh goes before anything else.
+    const full = new PendingNotices(2);
+    full.refresh(finding("no_data:3"), ["persistent_notification.create"]);
+    full.put("repeat", finding("no_data:4"), [...T]);
+    expect(full.put("clear", finding("no_data:5"), [...T]).map((p) => p.kind)).toEqual(["refresh"]);
+  });
+
   it("done() leaves newer news for the same finding in place", () => {
     const q = new PendingNotices(10);
     q.put("open", finding("no_data:1"), [...T]);
