@@ -8,6 +8,7 @@ import { meterSource } from "../automations/export-limit/meter.ts";
 import { ExportLimit, type ExportLimitTuning } from "../automations/export-limit/module.ts";
 import { SettingsFile } from "../automations/export-limit/settings.ts";
 import { type FaultNotifier, faultNotifierFor } from "../automations/faults/notify.ts";
+import { LimiterLink } from "../automations/schedule/limiter-link.ts";
 import { ScheduleModule } from "../automations/schedule/module.ts";
 import { OverrideFile } from "../automations/schedule/override-file.ts";
 import { EventBus } from "../bus/event-bus.ts";
@@ -235,9 +236,12 @@ export class Controller {
     if (!settings?.meter) return;
     const { config, clock, logger } = this.o;
     this.bus.on("limiterState", this, ({ snapshot }) => this.publisher?.updateLimiter(snapshot));
+    // With a schedule, the limiter's writes and read-backs pass through it (limiter-link.ts): the lower cap wins.
+    const link = this.scheduler && new LimiterLink(this.scheduler, this.o.stick);
     this.limiter = new ExportLimit({
       bus: this.bus,
-      stick: this.o.stick,
+      stick: link?.stick ?? this.o.stick,
+      ...(link ? { neighbour: link } : {}),
       inverters: config.inverters,
       settings,
       site: config.site,

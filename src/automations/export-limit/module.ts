@@ -33,6 +33,19 @@ export interface LimiterStick {
   events: { onCommandResult(fn: (r: CommandResult) => void): () => void };
 }
 
+/**
+ * Another automation capping the same inverters (the schedule, through src/automations/schedule/
+ * limiter-link.ts). Optional: without one the limiter works alone, as before.
+ */
+export interface LimiterNeighbour {
+  /** Why some inverters are held below the limiter's limits, for the reason; undefined when none are. */
+  note(): string | undefined;
+  /** Called when note() may have changed. */
+  onChange(fn: () => void): () => void;
+  /** The limiter's own state and reason (without the note), so the neighbour can name it. */
+  limiterSaid(state: string, reason: string): void;
+}
+
 export interface ExportLimitOptions {
   bus: EventBus;
   stick: LimiterStick;
@@ -48,6 +61,8 @@ export interface ExportLimitOptions {
   tickMs?: number;
   /** How old a read-back limit may get before it is read again, ms. Default LIMIT_RECHECK_MS. */
   limitRecheckMs?: number;
+  /** Another automation capping the same inverters: its cap is named in the reason. */
+  neighbour?: LimiterNeighbour;
 }
 
 export type ExportLimitTuning = Pick<ExportLimitOptions, "tickMs" | "limitRecheckMs">;
@@ -98,12 +113,14 @@ export class ExportLimit {
     const core = this.core;
     if (!core) return undefined;
     const s = core.settings;
+    const own = this.last?.reason ?? "starting: reading the inverters' limits";
+    const note = this.o.neighbour?.note();
     return {
       enabled: s.enabled,
       targetW: s.targetW,
       mode: s.mode,
       state: this.last?.state ?? "idle",
-      reason: this.last?.reason ?? "starting: reading the inverters' limits",
+      reason: note ? `${note}; ${own}` : own,
       totalLimitW: this.last?.totalLimitW,
       writesToday: this.writesToday(),
       maxTargetW: this.inverters.reduce((n, i) => n + i.maxW, 0),
@@ -142,6 +159,7 @@ export class ExportLimit {
       );
     }
     this.unsubscribe.push(stick.events.onCommandResult((r) => this.onCommandResult(r)));
+    if (this.o.neighbour) this.unsubscribe.push(this.o.neighbour.onChange(() => this.publish()));
     meter.start((e) => this.onMeter(e));
     this.scheduleTick();
     this.publish();
@@ -323,6 +341,7 @@ export class ExportLimit {
   private publish(): void {
     const s = this.snapshot;
     if (!s) return;
+    this.o.neighbour?.limiterSaid(s.state, this.last?.reason ?? s.reason);
     const text = JSON.stringify(s);
     if (text === this.snapshotSent) return;
     this.snapshotSent = text;

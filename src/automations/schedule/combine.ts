@@ -5,9 +5,8 @@
  *
  * How the module uses it: for each inverter, combine the schedule's decision with the limit the export
  * limiter holds or asks for; write only when the combined target differs from what is set; verify the
- * poll against the combined target (target.ts verify); and pass read-backs through `readBackFor`, so the
- * limiter sees its own value while the schedule's lower cap is in force (its foreign-limit alarm stays
- * for real strangers: the vendor app, another controller).
+ * poll against the combined target (target.ts verify). limiter-link.ts shows the limiter the schedule's
+ * binding cap as its own limit, so its foreign-limit alarm stays for real strangers (the vendor app).
  */
 import type { Target, Want } from "./types.ts";
 
@@ -60,24 +59,26 @@ export function combine(schedule: ScheduleClaim, exportLimit: LimitClaim | undef
   return { target, by, reason, schedule, exportLimit: e };
 }
 
-/**
- * A polled read-back, as each side should see it. While the schedule's cap binds and the inverter reads
- * back that cap (within one watt per limit unit, at least 2 W), the limiter is told its own limit: the
- * cap is known, not foreign. Any other value goes to both unchanged.
- */
-export function readBackFor(
-  c: Combined,
-  readBackW: number,
-  units: number,
-): { exportLimit: number; schedule: number } {
-  const tol = Math.max(units, 2);
-  if (c.by === "schedule" && c.exportLimit && Math.abs(readBackW - c.target.limitW) <= tol)
-    return { exportLimit: c.exportLimit.limitW, schedule: readBackW };
-  return { exportLimit: readBackW, schedule: readBackW };
-}
-
 function words(s: ScheduleClaim): string {
   if (!s.target.on) return "off by the on/off command";
   if (s.want === "on") return `on, ${Math.round(s.target.limitW)} W`;
   return `${s.want}, ${Math.round(s.target.limitW)} W`;
+}
+
+/**
+ * The schedule's site-wide reason with the limiter beside it: the schedule's own reason, and the other
+ * side's word where it matters — the limiter's lower limit where it binds, what it would allow where
+ * the schedule's cap holds it back. Without a limiter claim, the schedule's reason alone.
+ */
+export function siteReason(scheduleReason: string, all: readonly Combined[], limiterReason: string): string {
+  const sum = (cs: Combined[], f: (c: Combined) => number) => Math.round(cs.reduce((n, c) => n + f(c), 0));
+  const lower = all.filter((c) => c.by === "export-limit");
+  if (lower.length > 0) {
+    const n = lower.length === 1 ? "1 inverter" : `${lower.length} inverters`;
+    return `${scheduleReason}; the export limiter's lower limit holds ${n} at ${sum(lower, (c) => c.target.limitW)} W (${limiterReason})`;
+  }
+  const held = all.filter((c) => c.by === "schedule" && c.exportLimit && c.schedule.want !== "on");
+  if (held.length > 0)
+    return `${scheduleReason}; the export limiter would allow ${sum(held, (c) => c.exportLimit!.limitW)} W (${limiterReason})`;
+  return scheduleReason;
 }

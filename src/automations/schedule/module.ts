@@ -9,7 +9,8 @@
  * rules, the time, the price and the saved override; the writes follow the inverters' read-backs, so a
  * restart after a window raises inverters left at the minimum, and one inside it lowers them again.
  *
- * With the export limiter (limiter-link.ts) each inverter gets the lower of both caps (combine.ts).
+ * With the export limiter (limiter-link.ts) each inverter gets the lower of both caps (combine.ts); the
+ * limiter's writes pass through the link, which sends them one at a time with ours (guardWrite).
  *
  * Control status: max power is confirmed on air for QS1/YC600, unverified for DS3; on/off is unverified
  * on every model, so today "off" is max power at the model's minimum (target.ts says why per inverter).
@@ -23,7 +24,7 @@ import type { Clock, TimerHandle } from "../../radio/clock.ts";
 import type { CommandResult } from "../../radio/events.ts";
 import type { PollOutcome } from "../../radio/scheduler.ts";
 import type { InverterConfig, ScheduleSettings } from "../../site/config-types.ts";
-import { type Combined, combine, type LimitClaim } from "./combine.ts";
+import { type Combined, combine, type LimitClaim, siteReason } from "./combine.ts";
 import { Schedule } from "./core.ts";
 import type { OverrideFile, SavedOverride } from "./override-file.ts";
 import { type InverterSpec, specOf, verify } from "./target.ts";
@@ -98,8 +99,8 @@ export class ScheduleModule {
     const d = this.last;
     if (!d) return undefined;
     const combined = d.inverters.map((i) => this.combinedFor(i.serial)!);
-    const binds = combined.filter((c) => c.by !== "schedule");
-    const reason = binds.length > 0 ? [...new Set(combined.map((c) => c.reason))].join("; ") : d.reason;
+    // With the export limiter's claims, both sides' reasons: whose cap binds and what the other allows.
+    const reason = siteReason(d.reason, combined, this.limiterReason);
     const s: ScheduleSnapshot = {
       state: d.state,
       reason,
@@ -136,9 +137,6 @@ export class ScheduleModule {
       `schedule: ${list.length} inverter(s), ${this.core.compiled.rules.length} rule(s)${settings.price ? `, price entity ${settings.price.entity}` : ""}; off is ${[...new Set([...this.specs.values()].map((s) => s.offMethodWhy))].join("; ")}`,
     );
     bus.on("inverterSnapshot", this, ({ snapshot }) => this.onSnapshot(snapshot));
-    bus.on("limiterState", this, ({ snapshot }) => {
-      this.limiterReason = `export limiter ${snapshot.state}: ${snapshot.reason}`;
-    });
     const price = settings.price;
     if (price) {
       if (!ha) {
@@ -203,11 +201,73 @@ export class ScheduleModule {
     return { ok: true, detail: { state: s.state, reason: s.reason, override: s.override } };
   }
 
-  /** What the export limiter asks for (limiter-link.ts); undefined drops its claim. */
-  setLimiterClaim(serial: string, limitW: number | undefined): void {
-    if (limitW === undefined) this.claims.delete(serial);
-    else this.claims.set(serial, { limitW, reason: this.limiterReason });
-    if (this.running) this.act();
+  /**
+   * What the export limiter holds or asks for (limiter-link.ts), whole W. Nothing is written here: the
+   * link either sends the limiter's write itself (guardWrite) or finds the schedule's cap binding.
+   */
+  setLimiterClaim(serial: string, limitW: number): void {
+    this.claims.set(serial, { limitW, reason: this.limiterReason });
+    this.publish();
+  }
+
+  /** The limiter's own state and reason, told by the link (not from the bus: that one names us). */
+  setLimiterReason(reason: string): void {
+    if (reason === this.limiterReason) return;
+    this.limiterReason = reason;
+    this.publish();
+  }
+
+  /** Called after every decision, so the limiter's reason can follow ours. */
+  onChange(fn: () => void): () => void {
+    this.changeListeners.add(fn);
+    return () => this.changeListeners.delete(fn);
+  }
+
+  serials(): string[] {
+    return this.last?.inverters.map((i) => i.serial) ?? [];
+  }
+
+  spec(serial: string): InverterSpec | undefined {
+    return this.specs.get(serial);
+  }
+
+  /** The schedule's own site-wide reason, without the limiter's word. */
+  decisionReason(): string {
+    return this.last?.reason ?? "starting";
+  }
+
+  /** A write for this inverter made by someone else (the limiter), kept apart from the schedule's own. */
+  async guardWrite<T>(serial: string, write: () => Promise<T>): Promise<T> {
+    while (this.busy.has(serial)) await this.idle(serial);
+    this.busy.add(serial);
+    try {
+      return await write();
+    } finally {
+      this.busy.delete(serial);
+      this.wake(serial);
+      if (this.running) this.act();
+    }
+  }
+
+  /** The model's max power control status (confirmed / unverified), for results the link makes up. */
+  maxPowerStatus(serial: string): CommandResult["control"] {
+    return this.specs.get(serial)?.inv.model.controls.maxPower.status ?? "unverified";
+  }
+
+  nowMs(): number {
+    return this.now();
+  }
+
+  private readonly waiters = new Map<string, (() => void)[]>();
+  private readonly changeListeners = new Set<() => void>();
+
+  private idle(serial: string): Promise<void> {
+    return new Promise((resolve) => this.waiters.set(serial, [...(this.waiters.get(serial) ?? []), resolve]));
+  }
+
+  private wake(serial: string): void {
+    for (const w of this.waiters.get(serial) ?? []) w();
+    this.waiters.delete(serial);
   }
 
   /** The schedule's target merged with the limiter's claim; undefined before start or for a stranger. */
@@ -219,10 +279,6 @@ export class ScheduleModule {
       { want: i.want, target: i.target, reason: i.reason },
       claim && { ...claim, reason: this.limiterReason },
     );
-  }
-
-  unitsOf(serial: string): number {
-    return this.specs.get(serial)?.units ?? 1;
   }
 
   private now(): number {
@@ -280,6 +336,7 @@ export class ScheduleModule {
     if (d.changed) this.o.logger.info({ state: d.state }, `schedule ${d.state}: ${d.reason}`);
     this.act();
     this.arm(d);
+    for (const fn of this.changeListeners) fn();
   }
 
   /** The next look at the clock: the next foreseen change, and at least every tickMs. */
@@ -363,6 +420,7 @@ export class ScheduleModule {
       if (results.length > 0) await stick.poll(serial).catch(() => undefined);
     } finally {
       this.busy.delete(serial);
+      this.wake(serial);
     }
     if (this.running) this.act();
   }

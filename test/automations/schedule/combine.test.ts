@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { combine, readBackFor } from "../../../src/automations/schedule/combine.ts";
+import { combine, siteReason } from "../../../src/automations/schedule/combine.ts";
 import { at, schedule } from "./helpers.ts";
 
 const NIGHT = "rule 'night' 22:00–06:00";
@@ -74,25 +74,28 @@ describe("combine: the lower cap wins and both reasons travel", () => {
   });
 });
 
-describe("readBackFor: neither reads the other's cap as a stranger's", () => {
-  const night = combine(
-    { want: "off", target: { on: true, limitW: 80 }, reason: NIGHT },
-    { limitW: 900, reason: EXPORT },
-  );
+describe("siteReason: the schedule's site-wide reason names the limiter where it matters", () => {
+  const LIM = "export limiter limiting: export held at or below the allowed 0 W";
 
-  it("the schedule's 80 W read back as 79.96 W (4 × 19.99) → the limiter sees its own 900 W", () => {
-    expect(readBackFor(night, 79.96, 4)).toEqual({ exportLimit: 900, schedule: 79.96 });
-  });
-
-  it("a stranger's 1500 W (vendor app) reaches both unchanged, so the limiter can raise its alarm", () => {
-    expect(readBackFor(night, 1500, 4)).toEqual({ exportLimit: 1500, schedule: 1500 });
-  });
-
-  it("while the limiter's cap binds, read-backs are the limiter's own", () => {
-    const day = combine(
-      { want: "on", target: { on: true, limitW: 2000 }, reason: "no rule" },
-      { limitW: 900, reason: EXPORT },
+  it("the schedule's cap binds on both inverters: what the limiter would allow, summed", () => {
+    const on = { want: "off" as const, target: { on: true, limitW: 80 }, reason: NIGHT };
+    const all = [combine(on, { limitW: 2000, reason: LIM }), combine(on, { limitW: 1200, reason: LIM })];
+    expect(siteReason(`off: ${NIGHT}`, all, LIM)).toBe(
+      `off: ${NIGHT}; the export limiter would allow 3200 W (${LIM})`,
     );
-    expect(readBackFor(day, 900, 4)).toEqual({ exportLimit: 900, schedule: 900 });
+  });
+
+  it("the limiter is lower on one inverter: its lower limit and why", () => {
+    const on = { want: "on" as const, target: { on: true, limitW: 2000 }, reason: "no rule" };
+    const all = [combine(on, { limitW: 2000, reason: LIM }), combine(on, { limitW: 640, reason: LIM })];
+    expect(siteReason("on: no rule", all, LIM)).toBe(
+      `on: no rule; the export limiter's lower limit holds 1 inverter at 640 W (${LIM})`,
+    );
+  });
+
+  it("no claims, or both at full power: the schedule's reason alone", () => {
+    const on = { want: "on" as const, target: { on: true, limitW: 2000 }, reason: "no rule" };
+    expect(siteReason("on: no rule", [combine(on, undefined)], LIM)).toBe("on: no rule");
+    expect(siteReason("on: no rule", [combine(on, { limitW: 2000, reason: LIM })], LIM)).toBe("on: no rule");
   });
 });
