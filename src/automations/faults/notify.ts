@@ -144,7 +144,12 @@ export class FaultNotifier {
           this.o.logger.info(`Home Assistant accepts ${target} again: fault notifications reach it`);
       } catch (e) {
         const why = (e as Error).message;
-        if (this.o.ha.linkState.state !== "up" || /not called: the link is|connection_lost/.test(why))
+        // Link trouble, not a refusal: keep the rest for the reconnect. (The websocket library rejects a
+        // call on an already closed socket with its bare error code 3, a call cut off with connection_lost.)
+        if (
+          this.o.ha.linkState.state !== "up" ||
+          /not called: the link is|connection_lost|failed: 3$/.test(why)
+        )
           return false;
         this.refusedOnce(target, why.replace(/^Home Assistant service \S+ failed: /, ""));
       }

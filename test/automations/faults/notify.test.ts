@@ -52,6 +52,7 @@ interface Rig {
   link: HaLink;
   bus: EventBus;
   notifier: FaultNotifier;
+  /** The notifier's log. */
   log: ReturnType<typeof captureLogger>;
   /** HA's persistent notifications by id, as HA keeps them. */
   persistent: Map<string, { title: unknown; message: unknown }>;
@@ -73,13 +74,14 @@ async function rig(o: { notify?: string[]; persistent?: boolean; register?: stri
   for (const s of o.register ?? ["mobile_app_phone"]) server.registerService("notify", s);
 
   const log = captureLogger();
+  // The link logs its own ups and downs; `log` holds what the notifier says.
   const link = new HaLink({
     credentials: () =>
       resolveHaCredentials(
         { url: server.httpUrl, token: makeSecretRef(undefined, "HA_TEST_TOKEN") },
         { HA_TEST_TOKEN: TOKEN },
       )!,
-    logger: log.logger,
+    logger: captureLogger().logger,
     backoff: { initialMs: 20, maxMs: 100 },
     random: () => 0.5,
   });
@@ -232,6 +234,30 @@ describe("FaultNotifier against the Home Assistant protocol server", () => {
       [],
     );
     expect([...r.persistent.keys()]).toEqual([GROUND_ID]);
+    expect(r.log.records.filter((x) => (x.level as number) >= 40)).toEqual([]);
+  });
+
+  it("the connection drops while a call is under way: the notice is sent again after the reconnect, nothing is logged as refused", async () => {
+    const r = await rig({ register: [] });
+    let cut = true;
+    r.server.registerService("notify", "mobile_app_phone", () => {
+      // HA took the call, but the answer never arrives: the connection goes first.
+      if (cut) r.server.dropConnections();
+      cut = false;
+    });
+    const d = new Drive();
+    r.emit(d.round(at("10:42"), 50, [faulted(), ...others()]), at("10:42"));
+    await waitFor(
+      "delivered",
+      () => r.notifier.waiting === 0 && r.calls("persistent_notification").length === 1,
+    );
+    // At least once: HA saw the first call, localecu could not know, so the phone may get it twice.
+    expect(r.calls("notify").map((c) => c.serviceData)).toEqual([
+      { title: GROUND_TITLE, message: GROUND_MESSAGE },
+      { title: GROUND_TITLE, message: GROUND_MESSAGE },
+    ]);
+    expect(r.server.connections).toBe(2);
+    expect(r.log.records.filter((x) => (x.level as number) >= 40)).toEqual([]);
   });
 
   it("Home Assistant restarts (and forgets its persistent notifications): the open finding's is made again, without a second push", async () => {
