@@ -85,7 +85,7 @@ for (const spec of DAYS) {
   }
   if (process.argv.includes("--trace")) {
     // the 15 minutes with the most excess
-    const win = 900;
+    const win = Number(arg("window", "900"));
     let best = 0;
     let bestAt = 0;
     let acc = 0;

@@ -3,7 +3,8 @@
  * min(what the panels give, the limit in force), a written limit taking effect after a seeded
  * 2–10 s latency and then ramping at 10 % of the maximum per second (the simulator's ramp), and a
  * command queue that refuses writes over the hourly budget and skips unchanged values, as the real
- * one does. The latency of the k-th write to an inverter is the same for every controller.
+ * one does. The latency of a write depends on the inverter and the second it is asked, the same for every
+ * controller.
  */
 
 import type { LimiterInverter, LimitWrite } from "../../src/automations/export-limit/types.ts";
@@ -64,8 +65,12 @@ export class Plant {
     }
     u.writeTimes.push(tMs);
     this.writes++;
-    const k = u.writesSoFar++;
-    const r = unitFromHash(hash32(this.seed, k, u.spec.serial.length, Number(u.spec.serial.slice(-6))));
+    u.writesSoFar++;
+    // Common random numbers: the latency belongs to the moment and the inverter (radio traffic, the
+    // inverter's own cycle), not to how many writes a controller made before, so two controllers
+    // writing the same inverter in the same second wait the same time.
+    const second = Math.floor(tMs / 1000);
+    const r = unitFromHash(hash32(this.seed, second, Number(u.spec.serial.slice(-6))));
     const latencyMs = 1000 * Math.round(LATENCY_S[0] + (LATENCY_S[1] - LATENCY_S[0]) * r);
     u.pending = { limitW, applyAtMs: tMs + latencyMs };
   }

@@ -70,6 +70,8 @@ function step(core: ExportLimiter, now: number): Outcome {
   const dt = m.lastMeterAtMs === undefined ? 0 : Math.min(MAX_DT_S, (meterAt - m.lastMeterAtMs) / 1000);
   m.lastMeterAtMs = meterAt;
   const minChange = Math.max(s.hysteresisW, 20);
+  /** The least raise worth a write: the oracle-like trim back to the aim after a raise fell short. */
+  const minRaise = Math.max(s.hysteresisW / 2, 20);
   const usable = tracks.filter((t) => t.foreignW === undefined && t.readingW !== undefined);
   const limited = tracks.some((t) => (t.foreignW ?? t.targetLimitW) < t.spec.hiW);
   if (now - m.lastCutAtMs > CALM_MS && m.raiseWaitS > base) {
@@ -110,37 +112,42 @@ function step(core: ExportLimiter, now: number): Outcome {
 
   const settling = tracks.some((t) => t.settling(now, SETTLE_MS));
   const clipped = usable.filter((t) => t.mayBeClipped(now) && t.targetLimitW < t.spec.hiW);
-  if (exportNow < allowed - s.hysteresisW && clipped.length > 0 && !settling) {
-    const room = aim - exportNow;
+  // Room is measured from the aim, signed, and integrated: import that wobbles across the dead band's
+  // edge still adds up, and a sample with less room only takes back what it lacks (no restart).
+  const room = aim - exportNow;
+  if (clipped.length > 0 && !settling && (m.roomSinceMs !== undefined || room >= minRaise)) {
     if (m.roomSinceMs === undefined) {
       m.roomSinceMs = now;
-      m.minRoomW = room;
       // The load came on somewhere in the last meter interval: count half of it.
       m.roomWs = (room * dt) / 2;
       m.roomSamples = 0;
-    } else {
-      m.minRoomW = Math.min(m.minRoomW, room);
-      m.roomWs += room * Math.min(dt, (now - m.roomSinceMs) / 1000);
-    }
+      m.roomSumW = 0;
+    } else m.roomWs += room * Math.min(dt, (now - m.roomSinceMs) / 1000);
     m.roomSamples++;
+    m.roomSumW += room;
+    const meanW = m.roomSumW / m.roomSamples;
+    if (m.roomWs <= 0 || meanW < minRaise / 2) {
+      m.roomSinceMs = undefined;
+      return holdOrIdle(usable, allowed, limited);
+    }
     const reserve = Math.max(1, Math.ceil(s.maxWritesPerHour / 4));
     const able = clipped.filter((t) => core.budget.allows(t.spec.serial, now, reserve));
     if (able.length === 0)
       return steady("room for more solar, but this hour's remaining writes are kept for cuts");
     // Room must last: the solar energy it would take must reach what `raiseWaitS` of room 4 dead
     // bands wide would (a kettle's 2 kW within a couple of seconds, 60 W after half a minute), seen
-    // on two samples (or one sample with twice that), and be worth a write (at least one band).
-    // Raises come at most every intervalS.
+    // on two samples (or one sample with twice that). The raise is the mean room, or the latest if
+    // smaller (the load may have just gone), and worth a write. Raises come at most every intervalS.
     const needWs = m.raiseWaitS * RAISE_BANDS * s.hysteresisW;
-    const lasted =
-      m.roomWs >= needWs && (m.roomSamples >= 2 || m.roomWs >= 2 * needWs) && m.minRoomW >= minChange;
+    const raiseW = Math.min(meanW, room);
+    const lasted = m.roomWs >= needWs && (m.roomSamples >= 2 || m.roomWs >= 2 * needWs) && raiseW >= minRaise;
     if (!lasted || now - m.lastRaiseAtMs < s.intervalS * 1000)
       // Waiting is holding: the same words, so a load that comes and goes is not a log line each time.
       return steady(holdReason(usable, allowed));
     const plan = planRaise(
       able.map((t) => unit(core, now, t)),
-      m.minRoomW,
-      minChange,
+      raiseW,
+      minRaise,
     );
     if (plan.size > 0) {
       m.lastRaiseAtMs = now;
@@ -151,6 +158,10 @@ function step(core: ExportLimiter, now: number): Outcome {
     }
   } else if (!settling) m.roomSinceMs = undefined;
 
+  return holdOrIdle(usable, allowed, limited);
+}
+
+function holdOrIdle(usable: InverterTrack[], allowed: number, limited: boolean): Outcome {
   if (!limited)
     return { state: "idle", reason: `export below the allowed ${w(allowed)} at full power`, writes: [] };
   return steady(holdReason(usable, allowed));

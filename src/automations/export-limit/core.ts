@@ -40,8 +40,8 @@ export class ExportLimiter implements ExportLimiterCore {
   /** Control memory shared with control.ts (raise timing, small-excess integral). */
   readonly memory = {
     roomSinceMs: undefined as number | undefined,
-    minRoomW: Number.POSITIVE_INFINITY,
     roomWs: 0,
+    roomSumW: 0,
     roomSamples: 0,
     lastRaiseAtMs: Number.NEGATIVE_INFINITY,
     lastCutAtMs: Number.NEGATIVE_INFINITY,

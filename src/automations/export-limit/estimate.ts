@@ -187,16 +187,21 @@ export class InverterTrack {
 
   /**
    * A polled AC output. Clipped when it sits at the limit in force (within a tolerance of wire
-   * rounding and inverter accuracy); during a raise's ramp a low reading proves nothing.
+   * rounding and inverter accuracy). During a raise's ramp only a reading below what even half the
+   * modelled ramp speed would give says the panels give less (the ramp speed is unverified).
    */
   reading(acPowerW: number, tMs: number, settleMs: number): void {
     this.readingW = acPowerW;
     this.readingAtMs = tMs;
     const tol = Math.max(3 * this.spec.stepW, 0.03 * this.spec.maxW, 10);
-    const rising =
-      this.change !== undefined && this.change.toW > this.change.fromW && this.settling(tMs, settleMs);
-    const limit = this.foreignW ?? (rising ? this.change!.toW : this.effectiveLimitW(tMs));
-    if (acPowerW >= limit - tol || rising) this.freeW = undefined;
+    const c = this.change;
+    const rising = c !== undefined && c.toW > c.fromW && this.settling(tMs, settleMs);
+    let limit = this.foreignW ?? this.effectiveLimitW(tMs);
+    if (rising && this.foreignW === undefined) {
+      const climbed = c!.atMs === undefined ? 0 : ((tMs - c!.atMs) * this.rampWPerMs) / 2;
+      limit = Math.min(c!.toW, c!.fromW + climbed);
+    }
+    if (acPowerW >= limit - tol) this.freeW = undefined;
     else this.freeW = acPowerW;
     if (this.change && !this.settling(tMs, settleMs)) this.change = undefined;
   }

@@ -41,17 +41,22 @@ function proportional(amount: number, weight: number[], cap: number[]): number[]
   return out;
 }
 
-/** Spare capacity wanted among the chosen inverters: none is pushed to the end of its range alone. */
-const SLACK = 1.5;
+/**
+ * Spare capacity wanted among the chosen inverters: none is pushed to the end of its range alone. A
+ * raise wants more: its capacity is counted up to the inverter's maximum, but what the panels give
+ * under a binding limit is unknown, and a share an inverter cannot give costs a second raise.
+ */
+const CUT_SLACK = 1.5;
+const RAISE_SLACK = 2;
 
 /**
  * How many of the candidates (best first) a change of `amountW` should touch: the fewest whose
  * capacity covers it with slack, and never so many that a write moves less than `minChangeW`.
  */
-function howMany(amountW: number, minChangeW: number, capacities: number[]): number {
+function howMany(amountW: number, minChangeW: number, capacities: number[], slack: number): number {
   let n = 0;
   let sum = 0;
-  while (n < capacities.length && sum < SLACK * amountW) sum += capacities[n++]!;
+  while (n < capacities.length && sum < slack * amountW) sum += capacities[n++]!;
   const most = Math.max(1, Math.floor(amountW / minChangeW));
   return Math.max(1, Math.min(n, most));
 }
@@ -72,7 +77,8 @@ export function planCut(units: ShareUnit[], cutW: number, minChangeW: number): M
       .sort((a, b) => rank(canGive(b), b) - rank(canGive(a), a));
     if (group.length === 0) continue;
     const capacity = group.reduce((s, u) => s + canGive(u), 0);
-    const chosen = left >= capacity ? group : group.slice(0, howMany(left, minChangeW, group.map(canGive)));
+    const chosen =
+      left >= capacity ? group : group.slice(0, howMany(left, minChangeW, group.map(canGive), CUT_SLACK));
     const cuts = proportional(
       Math.min(left, capacity),
       chosen.map((u) => u.outputW),
@@ -105,7 +111,8 @@ export function planRaise(units: ShareUnit[], raiseW: number, minChangeW: number
       .sort((a, b) => rank(room(b), b) - rank(room(a), a));
     if (group.length === 0) continue;
     const capacity = group.reduce((s, u) => s + room(u), 0);
-    const chosen = left >= capacity ? group : group.slice(0, howMany(left, minChangeW, group.map(room)));
+    const chosen =
+      left >= capacity ? group : group.slice(0, howMany(left, minChangeW, group.map(room), RAISE_SLACK));
     const raises = proportional(Math.min(left, capacity), chosen.map(room), chosen.map(room));
     chosen.forEach((u, i) => {
       const limit = quantiseDown(u.spec, u.limitW + raises[i]!);
