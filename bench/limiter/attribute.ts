@@ -72,7 +72,31 @@ for (const spec of DAYS) {
     () => (ours = new Watched(day.inverters, day.startMs)),
     spec.siteSeed,
   );
-  const o = simulate(day, variant, SETTINGS, () => new Oracle(day.inverters, SETTINGS), spec.siteSeed);
+  const oracleWrites: string[] = [];
+  const o = simulate(
+    day,
+    variant,
+    SETTINGS,
+    () => {
+      const oracle = new Oracle(day.inverters, SETTINGS);
+      const truth = oracle.truth.bind(oracle);
+      oracle.truth = (t: number, load: number, avail: readonly number[]) => {
+        const ws = truth(t, load, avail);
+        if (ws.length > 0)
+          oracleWrites.push(
+            `${new Date(t).toISOString().slice(11, 19)} oracle ${ws.map((x) => `${x.serial.slice(-2)}:${x.limitW}`).join(" ")}`,
+          );
+        return ws;
+      };
+      return oracle;
+    },
+    spec.siteSeed,
+  );
+  if (process.argv.includes("--oracle-writes")) {
+    const from = arg("from", "00:00:00");
+    const to = arg("to", "24:00:00");
+    for (const l of oracleWrites) if (l.slice(0, 8) >= from && l.slice(0, 8) <= to) process.stdout.write(`${l}\n`);
+  }
   const by = new Map<string, number>();
   let sit = "start";
   let total = 0;

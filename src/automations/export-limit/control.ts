@@ -93,7 +93,11 @@ function step(core: ExportLimiter, now: number): Outcome {
     const plan = planCut(budgeted, futureExport + climb - aim, minChange);
     if (plan.size > 0) {
       m.excessWs = 0;
-      if (now - m.lastRaiseAtMs < PREMATURE_MS) m.raiseWaitS = Math.min(MAX_RAISE_WAIT_S, m.raiseWaitS * 2);
+      // Premature: the cut takes back much of a recent raise (the load it was for has gone). A small
+      // trim when the sun comes out from behind a cloud says nothing about the raise.
+      const cutW = tracks.reduce((sum, t) => sum + Math.max(0, t.targetLimitW - (plan.get(t.spec.serial) ?? t.targetLimitW)), 0);
+      if (now - m.lastRaiseAtMs < PREMATURE_MS && cutW >= m.lastRaiseW / 2)
+        m.raiseWaitS = Math.min(MAX_RAISE_WAIT_S, m.raiseWaitS * 2);
       m.lastCutAtMs = now;
       const total = tracks.reduce((sum, t) => sum + (plan.get(t.spec.serial) ?? t.targetLimitW), 0);
       const words = `export ${w(exportNow)} is above the allowed ${w(allowed)}: cut ${inverters(plan.size)}, ${w(total)} in total`;
@@ -151,6 +155,7 @@ function step(core: ExportLimiter, now: number): Outcome {
     );
     if (plan.size > 0) {
       m.lastRaiseAtMs = now;
+      m.lastRaiseW = tracks.reduce((sum, t) => sum + Math.max(0, (plan.get(t.spec.serial) ?? t.targetLimitW) - t.targetLimitW), 0);
       m.roomSinceMs = undefined;
       const total = tracks.reduce((sum, t) => sum + (plan.get(t.spec.serial) ?? t.targetLimitW), 0);
       const words = `room for more solar (grid ${gridW >= 0 ? `import ${w(gridW)}` : `export ${w(exportNow)}`}): raised ${inverters(plan.size)}, ${w(total)} in total`;

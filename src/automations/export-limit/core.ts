@@ -44,6 +44,8 @@ export class ExportLimiter implements ExportLimiterCore {
     roomSumW: 0,
     roomSamples: 0,
     lastRaiseAtMs: Number.NEGATIVE_INFINITY,
+    /** How much the last raise lifted the limits in total, W. */
+    lastRaiseW: 0,
     lastCutAtMs: Number.NEGATIVE_INFINITY,
     raiseWaitS: 0,
     excessWs: 0,
