@@ -95,7 +95,8 @@ for (const spec of DAYS) {
   if (process.argv.includes("--oracle-writes")) {
     const from = arg("from", "00:00:00");
     const to = arg("to", "24:00:00");
-    for (const l of oracleWrites) if (l.slice(0, 8) >= from && l.slice(0, 8) <= to) process.stdout.write(`${l}\n`);
+    for (const l of oracleWrites)
+      if (l.slice(0, 8) >= from && l.slice(0, 8) <= to) process.stdout.write(`${l}\n`);
   }
   const by = new Map<string, number>();
   let sit = "start";

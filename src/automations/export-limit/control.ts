@@ -95,7 +95,10 @@ function step(core: ExportLimiter, now: number): Outcome {
       m.excessWs = 0;
       // Premature: the cut takes back much of a recent raise (the load it was for has gone). A small
       // trim when the sun comes out from behind a cloud says nothing about the raise.
-      const cutW = tracks.reduce((sum, t) => sum + Math.max(0, t.targetLimitW - (plan.get(t.spec.serial) ?? t.targetLimitW)), 0);
+      const cutW = tracks.reduce(
+        (sum, t) => sum + Math.max(0, t.targetLimitW - (plan.get(t.spec.serial) ?? t.targetLimitW)),
+        0,
+      );
       if (now - m.lastRaiseAtMs < PREMATURE_MS && cutW >= m.lastRaiseW / 2)
         m.raiseWaitS = Math.min(MAX_RAISE_WAIT_S, m.raiseWaitS * 2);
       m.lastCutAtMs = now;
@@ -139,10 +142,13 @@ function step(core: ExportLimiter, now: number): Outcome {
     if (able.length === 0)
       return steady("room for more solar, but this hour's remaining writes are kept for cuts");
     // Room must last: the solar energy it would take must reach what `raiseWaitS` of room 4 dead
-    // bands wide would (a kettle's 2 kW within a couple of seconds, 60 W after half a minute), seen
-    // on two samples (or one sample with twice that). The raise is the mean room, or the latest if
-    // smaller (the load may have just gone), and worth a write. Raises come at most every intervalS.
-    const needWs = m.raiseWaitS * RAISE_BANDS * s.hysteresisW;
+    // bands wide would, scaled by the hour's budget used (½ with no write, 1¼ at the reserve: writes
+    // are cheap while the budget is barely used) — a kettle's 2 kW within a couple of seconds, 60 W
+    // after 15–40 s — seen on two samples (or one sample with twice that). The raise is the mean
+    // room, or the latest if smaller (the load may have just gone), and worth a write. Raises come
+    // at most every intervalS.
+    const used = able.reduce((sum, t) => sum + core.budget.used(t.spec.serial, now), 0) / able.length;
+    const needWs = m.raiseWaitS * RAISE_BANDS * s.hysteresisW * (0.5 + used / s.maxWritesPerHour);
     const raiseW = Math.min(meanW, room);
     const lasted = m.roomWs >= needWs && (m.roomSamples >= 2 || m.roomWs >= 2 * needWs) && raiseW >= minRaise;
     if (!lasted || now - m.lastRaiseAtMs < s.intervalS * 1000)
@@ -155,7 +161,10 @@ function step(core: ExportLimiter, now: number): Outcome {
     );
     if (plan.size > 0) {
       m.lastRaiseAtMs = now;
-      m.lastRaiseW = tracks.reduce((sum, t) => sum + Math.max(0, (plan.get(t.spec.serial) ?? t.targetLimitW) - t.targetLimitW), 0);
+      m.lastRaiseW = tracks.reduce(
+        (sum, t) => sum + Math.max(0, (plan.get(t.spec.serial) ?? t.targetLimitW) - t.targetLimitW),
+        0,
+      );
       m.roomSinceMs = undefined;
       const total = tracks.reduce((sum, t) => sum + (plan.get(t.spec.serial) ?? t.targetLimitW), 0);
       const words = `room for more solar (grid ${gridW >= 0 ? `import ${w(gridW)}` : `export ${w(exportNow)}`}): raised ${inverters(plan.size)}, ${w(total)} in total`;

@@ -83,15 +83,16 @@ describe("export limiter: cutting", () => {
 });
 
 describe("export limiter: raising", () => {
-  it("raises once the room has lasted (10 s × 4 × the 50 W band = 2000 W·s of room), by the room, where the limit binds", () => {
+  it("raises once the room has lasted (10 s × 4 × the 50 W band × (½ + none of the hour's 12 writes used) = 1000 W·s of room), by the room, where the limit binds", () => {
     const invs = fourBy400(2);
     // Inverter 0 sits at its 200 W limit (binding); inverter 1 gives 150 W under a 400 W limit.
     const core = started(invs, [200, 400], [200, 150]);
     // Import 300 W; the aim is 25 W of import (half the band inside 0 W): room 275 W. Counted from
-    // the second sample, 275 W·s a second: 8 × 275 = 2200 ≥ 2000 on the sample at 9 s.
-    for (let i = 1; i < 9; i++)
+    // the second sample, half its interval and then 275 W·s a second: 137.5 + 4 × 275 = 1237.5 ≥ 1000
+    // on the sample at 6 s.
+    for (let i = 1; i < 6; i++)
       expect(core.update({ kind: "meter", atMs: s(i), gridW: 300 }).writes).toEqual([]);
-    const d = core.update({ kind: "meter", atMs: s(9), gridW: 300 });
+    const d = core.update({ kind: "meter", atMs: s(6), gridW: 300 });
     // All the room goes to inverter 0: 200 + 275 = 475 → its max 400.
     expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 400 }]);
     expect(d.reason).toBe("room for more solar (grid import 300 W): raised 1 inverter, 800 W in total");
@@ -116,16 +117,72 @@ describe("export limiter: raising", () => {
       expect(core.update({ kind: "meter", atMs: s(i), gridW: 300 }).writes).toEqual([]);
     // From 61 s on, the reading is older than a minute and showed 300 W ≥ half the 400 W limit: the
     // sun may be back above the limit. Room 300 − 25 = 275 W; from the sample at 61 s: 137.5 W·s
-    // (half the first interval) + 275 W·s a second reaches 2000 W·s on the sample at 68 s.
-    for (let i = 61; i < 68; i++)
+    // (half the first interval) + 275 W·s a second reaches 1000 W·s (no write used yet) at 65 s.
+    for (let i = 61; i < 65; i++)
       expect(core.update({ kind: "meter", atMs: s(i), gridW: 300 }).writes).toEqual([]);
-    const d = core.update({ kind: "meter", atMs: s(68), gridW: 300 });
+    const d = core.update({ kind: "meter", atMs: s(65), gridW: 300 });
     // 400 + 275 = 675 W, down to the 4 W step: 672 W.
     expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 672 }]);
-    core.update({ kind: "write-result", atMs: s(72), serial: invs[0]!.serial, limitW: 672, ok: true });
+    core.update({ kind: "write-result", atMs: s(69), serial: invs[0]!.serial, limitW: 672, ok: true });
     // The import stays: the panels really give 300 W. No second raise until a poll says more.
-    for (let i = 69; i <= 240; i++)
+    for (let i = 70; i <= 240; i++)
       expect(core.update({ kind: "meter", atMs: s(i), gridW: 300 }).writes).toEqual([]);
+  });
+
+  it("raises for import wobbling across the dead band's edge (80 W, 40 W, …), by the mean room", () => {
+    const invs = fourBy400(1);
+    const core = started(invs, [200], [200]);
+    // Rooms from the 25 W aim: 55 W and 15 W. Counted from the second sample: 15, then 70 W·s every
+    // two samples; on the 80 W sample at 31 s: 70 × 15 = 1050 ≥ 1000 W·s (no write used yet), and that
+    // sample's room (55 W) is worth a write. Before, every 40 W sample started the count again.
+    for (let i = 1; i < 31; i++)
+      expect(core.update({ kind: "meter", atMs: s(i), gridW: i % 2 === 1 ? 80 : 40 }).writes).toEqual([]);
+    const d = core.update({ kind: "meter", atMs: s(31), gridW: 80 });
+    // The mean room of the 31 samples: (16 × 55 + 15 × 15) / 31 = 35.6 W; 200 + 35.6 → 232 in 4 W steps.
+    expect(d.writes).toEqual([{ serial: invs[0]!.serial, limitW: 232 }]);
+  });
+
+  /** A 1200 W inverter raised from 80 W for a 2 kW load, then cut as the export at `exportW` says. */
+  function raisedThenCut(exportW: number, cutToW: number): ExportLimiter {
+    const invs = fourBy400(1).map((i) => ({ ...i, maxW: 1200 }));
+    const core = started(invs, [80], [80]);
+    for (let i = 1; i <= 2; i++) core.update({ kind: "meter", atMs: s(i), gridW: 2000 });
+    expect(core.update({ kind: "meter", atMs: s(3), gridW: 2000 }).writes).toEqual([
+      { serial: invs[0]!.serial, limitW: 1200 },
+    ]);
+    core.update({ kind: "write-result", atMs: s(6), serial: invs[0]!.serial, limitW: 1200, ok: true });
+    core.update({ kind: "reading", atMs: s(25), serial: invs[0]!.serial, acPowerW: 1200 });
+    for (let i = 7; i < 30; i++) core.update({ kind: "meter", atMs: s(i), gridW: 0 });
+    expect(core.update({ kind: "meter", atMs: s(30), gridW: -exportW }).writes).toEqual([
+      { serial: invs[0]!.serial, limitW: cutToW },
+    ]);
+    core.update({ kind: "write-result", atMs: s(34), serial: invs[0]!.serial, limitW: cutToW, ok: true });
+    // The cut did what it should: 25 W of import is left (the aim).
+    for (let i = 35; i < 60; i++) core.update({ kind: "meter", atMs: s(i), gridW: 25 });
+    core.update({ kind: "reading", atMs: s(50), serial: invs[0]!.serial, acPowerW: cutToW });
+    return core;
+  }
+
+  /** The second at which 300 W of import from 60 s on (275 W of room) brings a raise. */
+  function raiseSecond(core: ExportLimiter): number {
+    for (let i = 60; i <= 120; i++)
+      if (core.update({ kind: "meter", atMs: s(i), gridW: 300 }).writes.length > 0) return i;
+    return Number.NaN;
+  }
+
+  it("a raise taken back by a cut (the oven's thermostat) makes the next raise wait twice as long", () => {
+    // Export 1000 W: 1000 + 25 off 1200 = 175 → 172 W, a cut of 1028 W, more than half the 1120 W raise.
+    const core = raisedThenCut(1000, 172);
+    // Wait 20 s instead of 10, 2 of 12 writes used: 20 × 4 × 50 × (½ + 2/12) = 2666.7 W·s; from the
+    // sample at 60 s: 137.5 + 275 × 10 = 2887.5 on the sample at 70 s.
+    expect(raiseSecond(core)).toBe(70);
+  });
+
+  it("a small trim after a raise (the sun out from behind a cloud) does not make the next raise wait longer", () => {
+    // Export 40 W: 40 + 25 off 1200 = 1135 → 1132 W, a cut of 68 W, far less than half the raise.
+    const core = raisedThenCut(40, 1132);
+    // 10 × 4 × 50 × (½ + 2/12) = 1333.3 W·s: 137.5 + 275 × 5 = 1512.5 on the sample at 65 s.
+    expect(raiseSecond(core)).toBe(65);
   });
 
   it("does not raise on a short dip in load (the room must last)", () => {
@@ -280,10 +337,11 @@ describe("export limiter: the meter corrects the estimate", () => {
   it("learns from the meter that a raise gave less than hoped (no poll since), and stops raising that inverter", () => {
     const invs = fourBy400(1).map((i) => ({ ...i, maxW: 1200 }));
     const core = started(invs, [400], [400]);
-    for (let i = 1; i <= 3; i++)
+    for (let i = 1; i <= 2; i++)
       expect(core.update({ kind: "meter", atMs: s(i), gridW: 1000 }).writes).toEqual([]);
-    // Room 975 W: 0 + 975 + 975 + 975 ≥ 2000 W·s on the sample at 4 s: 400 + 975 → the 1200 W maximum.
-    expect(core.update({ kind: "meter", atMs: s(4), gridW: 1000 }).writes).toEqual([
+    // Room 975 W: 487.5 (half the first interval) + 975 ≥ 1000 W·s (no write used yet) on the second
+    // sample with room, at 3 s: 400 + 975 → the 1200 W maximum.
+    expect(core.update({ kind: "meter", atMs: s(3), gridW: 1000 }).writes).toEqual([
       { serial: invs[0]!.serial, limitW: 1200 },
     ]);
     core.update({ kind: "write-result", atMs: s(8), serial: invs[0]!.serial, limitW: 1200, ok: true });
