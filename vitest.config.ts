@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The Node-RED nodes are bundled from src/nodered/ into nodes/lib/ (CommonJS) before any test runs.
+    globalSetup: ["test/nodered/build.ts"],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: "forks",
