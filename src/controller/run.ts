@@ -22,6 +22,7 @@ import { EnergyStore } from "../site/store.ts";
 import { daylightTest } from "../site/sun.ts";
 import { systemClock } from "./clock.ts";
 import { Controller } from "./controller.ts";
+import { DataDirLock, DataDirLocked } from "./data-lock.ts";
 import { connectMqtt, firstConnect } from "./mqtt.ts";
 import { StartupError } from "./startup-error.ts";
 
@@ -131,6 +132,18 @@ export async function runController(o: RunOptions): Promise<RunningController> {
       );
     }
 
+    let lock: DataDirLock;
+    try {
+      lock = DataDirLock.acquire(
+        config.site.dataDir,
+        o.instance ?? config.file,
+        o.instance === "demo" ? "the demo's --data" : `site.data_dir in ${config.file}`,
+      );
+    } catch (e) {
+      throw e instanceof DataDirLocked ? new StartupError(e.message) : e;
+    }
+    undo.push(() => lock.release());
+
     let store: EnergyStore;
     let pairing: PairingBook;
     try {
@@ -234,6 +247,7 @@ export async function runController(o: RunOptions): Promise<RunningController> {
         await client.endAsync();
         await broker?.close();
         store.close();
+        lock.release();
       },
     };
   } catch (e) {

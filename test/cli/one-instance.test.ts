@@ -4,6 +4,7 @@
  * a stale retained "online" from a crashed one does not block a start; another base topic is fine.
  */
 import { rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { brokerKinds, type TestBroker } from "../helpers/brokers.ts";
 import { killAll, lastJson, spawnCli, waitFor, watch } from "../helpers/process.ts";
@@ -15,8 +16,8 @@ const kind = brokerKinds()[0]!;
 describe("one controller per base topic (child processes)", () => {
   let broker: TestBroker;
   const dirs: string[] = [];
-  const site = (baseTopic = "localecu") => {
-    const s = writeSiteFile({ stick: "tcp://127.0.0.1:1", mqttUrl: broker.url, baseTopic });
+  const site = (baseTopic = "localecu", dataDir?: string) => {
+    const s = writeSiteFile({ stick: "tcp://127.0.0.1:1", mqttUrl: broker.url, baseTopic, dataDir });
     dirs.push(s.dir);
     return s.file;
   };
@@ -89,5 +90,30 @@ describe("one controller per base topic (child processes)", () => {
     await waitFor("bridge offline", () => lastJson(w.seen, "localecu/bridge/state")?.state === "offline");
     await asked.client.endAsync(true);
     await w.client.endAsync(true);
+  });
+
+  it("refuses a second controller on the same data directory (other base topic), naming the first; a kill -9 leaves no stale lock", async () => {
+    const firstFile = site("house");
+    const data = join(dirname(firstFile), "data");
+    const first = spawnCli(["start", "--config", firstFile, "--log-format", "json"]);
+    await first.waitForOutput(/localecu is running/);
+
+    const secondFile = site("garage", data);
+    const second = spawnCli(["start", "--config", secondFile]);
+    const { code } = await second.exited;
+    expect(code).toBe(2);
+    const lines = second.stderr().split("\n").filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`the data directory ${data} is in use by site ${firstFile} (pid ${first.pid}`);
+    expect(lines[0]).toContain(`give this one its own folder (site.data_dir in ${secondFile})`);
+    expect(first.child.exitCode).toBeNull();
+
+    // The OS drops the lock with the process: after a crash the same folder starts at once.
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const third = spawnCli(["start", "--config", secondFile, "--log-format", "json"]);
+    await third.waitForOutput(/localecu is running/);
+    third.child.kill("SIGINT");
+    expect((await third.exited).code).toBe(0);
   });
 });

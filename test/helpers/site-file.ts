@@ -17,9 +17,12 @@ export interface SiteFileOptions {
   serials?: string[];
   pollS?: number;
   baseTopic?: string;
+  /** site.data_dir; default ./data next to the file. */
+  dataDir?: string;
 }
 
 interface ExampleSite {
+  site: { data_dir?: string };
   stick: { port: string };
   mqtt: unknown;
   homeassistant?: unknown;
@@ -55,6 +58,7 @@ export function writeSiteFile(o: SiteFileOptions): { file: string; dir: string }
       .filter((a: { cells: unknown[] }) => a.cells.length > 0);
   }
   if (o.pollS) site.poll = { interval_s: o.pollS };
+  if (o.dataDir) site.site.data_dir = o.dataDir;
   const dir = mkdtempSync(join(tmpdir(), "localecu-site-"));
   const file = join(dir, "site.yaml");
   writeFileSync(file, stringify(site));
