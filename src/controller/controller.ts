@@ -16,6 +16,7 @@ import { FAULTS } from "../entities/catalog.ts";
 import type { Command } from "../entities/commands.ts";
 import { type CommandOutcome, type EntityMqttClient, EntityPublisher } from "../entities/publisher.ts";
 import type { ScheduleCommand, SiteCommand } from "../entities/site-commands.ts";
+import { siteMapState } from "../entities/site-map.ts";
 import type { HaLinkApi } from "../ha/types.ts";
 import type { Logger } from "../log.ts";
 import { coordinatorIeee } from "../protocol/ids.ts";
@@ -154,6 +155,8 @@ export class Controller {
       },
     });
     for (const s of this.tracker.snapshots()) this.publisher.updateInverter(s);
+    const map = siteMapState(config, { faults: config.automations.faults !== undefined });
+    if (map) this.publisher.updateMap(map);
     const ha = this.o.ha;
     if (ha) {
       this.publisher.updateHaLink(ha.linkState);

@@ -30,6 +30,7 @@ import {
   type ScheduleCommandHandler,
   type SiteCommandHandler,
 } from "./set-handler.ts";
+import { type SiteMapState, siteMapTopic, withMapComponent } from "./site-map.ts";
 import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot, SiteSnapshot } from "./snapshot.ts";
 import { type FaultEvent, faultEventMessage, haLinkMessage, inverterMessages, siteMessage } from "./state.ts";
 import {
@@ -95,6 +96,8 @@ export class EntityPublisher {
   private site?: SiteSnapshot;
   private limiter?: LimiterSnapshot;
   private schedule?: ScheduleSnapshot;
+  /** The installation map (site-map.ts): the Roof map sensor joins the site device. */
+  private map?: SiteMapState;
   /** Site discovery as last sent: it changes when the limiter appears or its range changes. */
   private siteSent?: string;
   /** Set once the controller has a Home Assistant link: its sensor joins the bridge device. */
@@ -191,6 +194,12 @@ export class EntityPublisher {
   /** The schedule's state: its entities join the site device and its keys the site's state. */
   updateSchedule(s: ScheduleSnapshot): void {
     this.schedule = s;
+    if (this.started) this.publishSite(false);
+  }
+
+  /** The installation map, published retained on `<base>/site/map` for the roof-map card. */
+  updateMap(m: SiteMapState): void {
+    this.map = m;
     if (this.started) this.publishSite(false);
   }
 
@@ -300,13 +309,18 @@ export class EntityPublisher {
 
   private publishSite(force: boolean): void {
     if (!this.site) return;
-    const discovery = siteDiscovery(this.ctx, this.site, this.limiter, this.schedule);
+    const plain = siteDiscovery(this.ctx, this.site, this.limiter, this.schedule);
+    const discovery = this.map ? withMapComponent(plain, this.ctx.baseTopic, this.site.name) : plain;
     const config = JSON.stringify(discovery.config);
     if (force || config !== this.siteSent) {
       this.sendDiscovery(discovery, undefined);
       this.siteSent = config;
     }
     this.send(siteMessage(this.ctx.baseTopic, this.site, this.limiter, this.schedule));
+    if (this.map) {
+      const m = { topic: siteMapTopic(this.ctx.baseTopic), payload: JSON.stringify(this.map) };
+      this.send({ ...m, retain: true, qos: 1 });
+    }
   }
 
   private bridgeDiscovery() {
