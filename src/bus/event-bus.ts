@@ -13,6 +13,7 @@ import type {
 } from "../entities/snapshot.ts";
 import type { HaLinkState } from "../ha/types.ts";
 import type { Telemetry } from "../protocol/types.ts";
+import type { RadioCommand } from "../radio/events.ts";
 
 export interface BusEvents {
   /** A decoded telemetry reply, before accounting. */
@@ -20,11 +21,20 @@ export interface BusEvents {
   /** The accounted state of one inverter changed (reading, status, control). */
   inverterSnapshot: { snapshot: InverterSnapshot };
   siteSnapshot: { snapshot: SiteSnapshot };
-  faultChanged: { serial: string; key: string; active: boolean; check: string; atMs: number };
+  /**
+   * A poll got no telemetry: delivered but not answered, not delivered (no route), or answered AES-scrambled
+   * (`encrypted`). Link failures of the stick itself are not polls that missed.
+   */
+  pollMissed: { serial: string; atMs: number; outcome: "no-reply" | "no-route" | "encrypted" };
+  /** The stick rebooted by itself (outside our own bring-up). */
+  stickReset: { atMs: number; detail: string };
+  /** The energy store failed a write (`ok: false`), or wrote again after failing (`ok: true`). */
+  storeWrite: { ok: boolean; atMs: number; detail?: string };
   linkState: { state: "connecting" | "up" | "down"; detail?: string };
   /** The Home Assistant websocket link changed state (only when the controller has one). */
   haLink: HaLinkState;
-  commandResult: { serial: string; command: string; ok: boolean; detail: string };
+  /** `request`: what was asked (on/off, the limit in the model's unit), so automations know a commanded state. */
+  commandResult: { serial: string; command: string; ok: boolean; detail: string; request?: RadioCommand };
   /** The controller's MQTT connection (the embedded or external broker) came up or was lost. */
   mqttLink: { up: boolean; detail?: string };
   /** The export limiter's state as the site device shows it (only when site.yaml has export_limit). */

@@ -7,12 +7,12 @@ import { ConverterHost } from "../../converters/host.ts";
 import { meterSource } from "../automations/export-limit/meter.ts";
 import { ExportLimit, type ExportLimitTuning } from "../automations/export-limit/module.ts";
 import { SettingsFile } from "../automations/export-limit/settings.ts";
+import { FaultModule, type FaultModuleTuning } from "../automations/faults/module.ts";
 import { type FaultNotifier, faultNotifierFor } from "../automations/faults/notify.ts";
 import { LimiterLink } from "../automations/schedule/limiter-link.ts";
 import { ScheduleModule } from "../automations/schedule/module.ts";
 import { OverrideFile } from "../automations/schedule/override-file.ts";
 import { EventBus } from "../bus/event-bus.ts";
-import { FAULTS } from "../entities/catalog.ts";
 import type { Command } from "../entities/commands.ts";
 import { type CommandOutcome, type EntityMqttClient, EntityPublisher } from "../entities/publisher.ts";
 import type { ScheduleCommand, SiteCommand } from "../entities/site-commands.ts";
@@ -50,6 +50,8 @@ export interface ControllerOptions {
   version?: string;
   /** Timing of the export limiter (tests at simulated speed). */
   exportLimit?: ExportLimitTuning;
+  /** Timing of the fault module's rechecks (tests at simulated speed). */
+  faults?: FaultModuleTuning;
 }
 
 export class Controller {
@@ -62,6 +64,9 @@ export class Controller {
   private limiter?: ExportLimit;
   private scheduler?: ScheduleModule;
   private notifier?: FaultNotifier;
+  private faultModule?: FaultModule;
+  /** The store failed its last write: the next good one says so (the fault diagnosis' store finding). */
+  private storeFailing = false;
   private readonly ecuId: string;
   /** The zigbee2mqtt device definitions, hosted here: every reply goes through them (converters/host.ts). */
   private readonly host: ConverterHost;
@@ -88,6 +93,11 @@ export class Controller {
   /** The schedule, when site.yaml has automations.schedule. */
   get schedule(): ScheduleModule | undefined {
     return this.scheduler;
+  }
+
+  /** The fault diagnosis, when site.yaml has automations.faults. */
+  get faults(): FaultModule | undefined {
+    return this.faultModule;
   }
 
   /** The MQTT connection's state (run.ts reports it): an MQTT meter depends on it. */
@@ -148,6 +158,7 @@ export class Controller {
               this.scheduler?.command(c.override) ?? { ok: false, error: "the schedule is not running" },
           }
         : {}),
+      faults: config.automations.faults !== undefined,
       log: {
         info: (m) => logger.info(m),
         warn: (m) => logger.warn(m),
@@ -174,6 +185,8 @@ export class Controller {
     const notifierLog = logger.child({ module: "faults-notify" });
     this.notifier = faultNotifierFor({ config, ha, bus: this.bus, logger: notifierLog });
     this.notifier?.start();
+    // After the notifier: the findings restored from the store reach it as the open list (not as new).
+    this.startFaults();
 
     this.pairer = new AutoPairer({
       stick,
@@ -199,6 +212,10 @@ export class Controller {
         this.refresh(this.tracker.setRadioState(e.serial, e.state, e.shortAddress)?.serial);
       }),
       ev.onCommandResult((r) => this.onCommandResult(r)),
+      ev.onPollMissed((m) =>
+        this.bus.emit("pollMissed", { serial: m.serial, atMs: m.at, outcome: m.outcome }),
+      ),
+      ev.onStickReset((r) => this.bus.emit("stickReset", { atMs: r.at, detail: r.reason })),
       ev.onLinkState((l) => {
         const line = `stick ${l.state}${l.reason ? `: ${l.reason}` : ""}`;
         const detail = { url: l.url, attempt: l.attempt, retryInMs: l.retryInMs };
@@ -206,6 +223,7 @@ export class Controller {
         logger.debug(detail, line);
         this.bus.emit("linkState", {
           state: l.state === "ready" ? "up" : l.state === "connecting" ? "connecting" : "down",
+          ...(l.reason ? { detail: l.reason } : {}),
         });
         if (l.state === "ready" && this.o.pairUnpaired !== false) void this.pairer?.run();
       }),
@@ -225,6 +243,7 @@ export class Controller {
     this.limiter?.stop();
     this.scheduler?.stop();
     this.notifier?.stop();
+    this.faultModule?.stop();
     if (this.midnight !== undefined) this.o.clock.clearTimeout(this.midnight);
     this.pairer?.stop();
     for (const u of this.unsubscribe.splice(0)) u();
@@ -255,6 +274,33 @@ export class Controller {
       ...this.o.exportLimit,
     });
     this.limiter.start();
+  }
+
+  /**
+   * The fault diagnosis, when site.yaml asks for it: its findings reach the entities (problem sensors, the
+   * site's count) and the fault event topics from the one `faultFindings` event.
+   */
+  private startFaults(): void {
+    if (!this.o.config.automations.faults) return;
+    const { config, clock, logger, store } = this.o;
+    this.bus.on("faultFindings", this, ({ changes }) => {
+      const p = this.publisher;
+      if (!p) return;
+      p.updateFaults(changes.open);
+      for (const f of changes.opened) p.publishFaultEvent("fault_opened", f);
+      for (const f of changes.repeated) p.publishFaultEvent("fault_repeated", f);
+      for (const f of changes.cleared) p.publishFaultEvent("fault_cleared", f);
+    });
+    this.faultModule = new FaultModule({
+      bus: this.bus,
+      stick: this.o.stick,
+      config,
+      clock,
+      logger: logger.child({ module: "faults" }),
+      store: store.faults,
+      ...this.o.faults,
+    });
+    this.faultModule.start();
   }
 
   /** The schedule, when site.yaml asks for it: started before the limiter, which it caps (combine.ts). */
@@ -292,7 +338,7 @@ export class Controller {
     const res = this.host.receive(
       { serial: e.serial, model: i.model },
       { payload: e.payload, reply: e.reply, linkQuality: e.linkQuality, atMs: e.at },
-      (t, atMs) => this.o.store.record(t, atMs),
+      (t, atMs) => this.record(t, atMs),
     );
     if (!res) return; // no definition for the model (YC1000), or the converter logged why it refused
     const r = res.reply;
@@ -303,12 +349,28 @@ export class Controller {
     } else if (r.kind === "encrypted") {
       // The converter logged its warning; the radio reports the state change too.
       this.refresh(this.tracker.setRadioState(r.serial, "encrypted")?.serial);
+      this.bus.emit("pollMissed", { serial: e.serial, atMs: e.at, outcome: "encrypted" });
+    }
+  }
+
+  /** Books one reading; a failed write is told on the bus (the fault diagnosis), then thrown on as before. */
+  private record(t: Telemetry, atMs: number): AccountingResult {
+    try {
+      const r = this.o.store.record(t, atMs);
+      if (this.storeFailing) {
+        this.storeFailing = false;
+        this.bus.emit("storeWrite", { ok: true, atMs });
+      }
+      return r;
+    } catch (e) {
+      this.storeFailing = true;
+      this.bus.emit("storeWrite", { ok: false, atMs, detail: (e as Error).message });
+      throw e;
     }
   }
 
   private onTelemetry(t: Telemetry, acc: AccountingResult, linkQuality: number, atMs: number): void {
     const was = this.tracker.get(t.serial);
-    const before = was?.telemetry;
     const wasOff = was?.on === false;
     const i = this.tracker.applyTelemetry(t, acc, linkQuality, atMs);
     if (!i) return;
@@ -324,21 +386,6 @@ export class Controller {
       void this.o.stick.queryLimit(t.serial);
     }
     this.bus.emit("inverterReported", { serial: t.serial, telemetry: t, atMs, linkQuality });
-    for (const f of FAULTS) {
-      const was = before ? f.flags.some((k) => before.status[k]) : false;
-      const is = f.flags.some((k) => t.status[k]);
-      if (was === is) continue;
-      this.o.logger.warn(
-        { serial: t.serial, fault: f.key, active: is },
-        `${i.name}: ${f.name} ${is ? "raised" : "cleared"}`,
-      );
-      this.publisher?.publishFaultEvent(t.serial, {
-        type: is ? "fault_raised" : "fault_cleared",
-        fault: f.key,
-        check: f.check,
-      });
-      this.bus.emit("faultChanged", { serial: t.serial, key: f.key, active: is, check: f.check, atMs });
-    }
     this.refresh(t.serial);
   }
 
@@ -354,6 +401,7 @@ export class Controller {
       command: r.command.kind,
       ok: isOk(r),
       detail: r.message,
+      request: r.command,
     });
   }
 

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import type { MqttClient } from "mqtt";
 import type { ExportLimitTuning } from "../automations/export-limit/module.ts";
 import { writesPerHour } from "../automations/export-limit/settings.ts";
+import type { FaultModuleTuning } from "../automations/faults/module.ts";
 import { resolveHaCredentials } from "../ha/credentials.ts";
 import { HaLink, type HaLinkOptions } from "../ha/link.ts";
 import type { Logger } from "../log.ts";
@@ -50,6 +51,8 @@ export interface RunOptions {
   haLink?: Partial<Omit<HaLinkOptions, "credentials" | "logger">>;
   /** Timing of the export limiter (tests at simulated speed). */
   exportLimit?: ExportLimitTuning;
+  /** Timing of the fault module's rechecks (tests at simulated speed). */
+  faults?: FaultModuleTuning;
 }
 
 export interface RunningController {
@@ -220,6 +223,7 @@ export async function runController(o: RunOptions): Promise<RunningController> {
       logger,
       ha,
       ...(o.exportLimit ? { exportLimit: o.exportLimit } : {}),
+      ...(o.faults ? { faults: o.faults } : {}),
     });
     const started = controller;
     if (ha) {

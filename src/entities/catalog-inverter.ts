@@ -26,40 +26,36 @@ export const STATUS_OPTIONS: readonly InverterStatus[] = [
   "starting",
 ];
 
-/** Fault binary sensors: key, name, flags, what the manual says to check (fault notifications use it). */
-export const FAULTS: readonly { key: string; name: string; flags: FaultKey[]; check: string }[] = [
+/**
+ * The status bits as diagnostic binary sensors (raw readings; zigbee2mqtt's converters expose them too).
+ * What to check, and whether it is a fault at all, is the fault diagnosis' job (src/automations/faults):
+ * its `problem` sensor and `fault` event (catalog-faults.ts) are the one fault path.
+ */
+export const FAULTS: readonly { key: string; name: string; flags: FaultKey[] }[] = [
   {
     key: "fault_ground",
     name: "DC ground fault",
     flags: ["gfdi"],
-    check:
-      "Ground fault (GFDI, steady red LED): check the DC cabling and panel frames for insulation damage; the inverter stays locked until cleared.",
   },
   {
     key: "fault_grid_voltage",
     name: "Grid voltage fault",
     flags: ["overVoltage", "underVoltage"],
-    check:
-      "Grid voltage out of range (184–253 V): check the AC connection, the branch circuit and the breaker.",
   },
   {
     key: "fault_grid_frequency",
     name: "Grid frequency fault",
     flags: ["overFrequency", "underFrequency", "avgOverFrequency", "avgUnderFrequency"],
-    check:
-      "Grid frequency out of range (48–51 Hz): usually a grid event; if it persists, have the grid connection checked.",
   },
   {
     key: "fault_over_temperature",
     name: "Over temperature",
     flags: ["overTemperature"],
-    check: "Inverter above 80 °C case temperature: check ventilation behind the panels.",
   },
   {
     key: "fault_dc",
     name: "DC side fault",
     flags: ["dcBus", "dcContactor"],
-    check: "DC side fault: check the DC connectors and each panel's open-circuit voltage (max 60 V).",
   },
 ];
 
@@ -138,13 +134,6 @@ export const INVERTER_ENTITIES: readonly EntityDescription<InverterSnapshot>[] =
       value: fault(...f.flags),
     }),
   ),
-  {
-    key: "fault",
-    name: "Fault",
-    platform: "event",
-    eventTypes: ["fault_raised", "fault_cleared"],
-    description: "Fires when a fault starts or clears, with what to check",
-  },
   {
     key: "linkquality",
     name: "Link quality",

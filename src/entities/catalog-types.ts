@@ -46,6 +46,8 @@ export interface EntityDescription<S, R = ModelInfo> {
   binaryStates?: { on: string; off: string };
   /** Sensors whose state payload key carries attributes for HA (e.g. the limiter's reason). */
   attributesKey?: string;
+  /** The attribute's name in HA for `attributesKey`; default `reason`. */
+  attributesName?: string;
 }
 
 export interface ChannelContext {

@@ -15,6 +15,11 @@ import { scheduleState } from "./catalog-schedule.ts";
 import { CHANNEL_ENTITIES, SITE_ENTITIES } from "./catalog-site.ts";
 import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot, SiteSnapshot } from "./snapshot.ts";
 
+export {
+  FAULT_EVENT_TYPES,
+  FAULT_INVERTER_ENTITIES,
+  FAULT_SITE_ENTITIES,
+} from "./catalog-faults.ts";
 export { FAULTS, INVERTER_ENTITIES, STATUS_OPTIONS } from "./catalog-inverter.ts";
 export { LIMITER_ENTITIES, LIMITER_MODES, LIMITER_STATES } from "./catalog-limiter.ts";
 export { SCHEDULE_ENTITIES, SCHEDULE_OVERRIDES, SCHEDULE_STATES } from "./catalog-schedule.ts";

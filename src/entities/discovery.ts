@@ -22,6 +22,7 @@ import {
   SCHEDULE_ENTITIES,
   SITE_ENTITIES,
 } from "./catalog.ts";
+import { FAULT_INVERTER_ENTITIES, FAULT_SITE_ENTITIES } from "./catalog-faults.ts";
 import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot } from "./snapshot.ts";
 import {
   bridgeTopics,
@@ -29,6 +30,7 @@ import {
   discoveryTopic,
   inverterTopics,
   type OutMessage,
+  siteEventTopic,
   siteSetTopic,
   siteTopic,
 } from "./topics.ts";
@@ -124,7 +126,7 @@ export function component<S, R>(d: EntityDescription<S, R>, key: string, name: s
   if (d.attributesKey) {
     // The reason sits beside the state in the same payload; HA shows it as the `reason` attribute.
     c.json_attr_t = w.stateTopic;
-    c.json_attr_tpl = `{{ {"reason": value_json.${d.attributesKey}} | tojson }}`;
+    c.json_attr_tpl = `{{ {"${d.attributesName ?? "reason"}": value_json.${d.attributesKey}} | tojson }}`;
   }
   switch (d.platform) {
     case "sensor":
@@ -186,7 +188,12 @@ function bridgeAvailability(ctx: DiscoveryContext) {
   return { t: bridgeTopics(ctx.baseTopic).state, val_tpl: "{{ value_json.state }}" };
 }
 
-export function inverterDiscovery(ctx: DiscoveryContext, s: InverterSnapshot): DeviceDiscovery {
+/** `opts.faults`: the fault module runs, so its problem sensor and fault event join the device. */
+export function inverterDiscovery(
+  ctx: DiscoveryContext,
+  s: InverterSnapshot,
+  opts: { faults?: boolean } = {},
+): DeviceDiscovery {
   const id = inverterDeviceId(s.serial);
   const topics = inverterTopics(ctx.baseTopic, s.name);
   const w: Wiring = {
@@ -203,6 +210,7 @@ export function inverterDiscovery(ctx: DiscoveryContext, s: InverterSnapshot): D
     if (d.number) Object.assign(c, { min: d.number.min(s.model), max: d.number.max(s.model) });
     cmps[d.key] = c;
   }
+  for (const d of opts.faults ? FAULT_INVERTER_ENTITIES : []) cmps[d.key] = component(d, d.key, d.name, w);
   for (let i = 0; i < s.model.channels; i++) {
     for (const d of CHANNEL_ENTITIES) {
       const key = channelKey(d.key, i);
@@ -239,6 +247,7 @@ export function siteDiscovery(
   site: { name: string },
   limiter?: LimiterSnapshot,
   schedule?: ScheduleSnapshot,
+  faults = false,
 ): DeviceDiscovery {
   const id = siteDeviceId(ctx);
   const w: Wiring = {
@@ -246,6 +255,7 @@ export function siteDiscovery(
     entityPrefix: slug(site.name) || "site",
     stateTopic: siteTopic(ctx.baseTopic),
     setTopic: siteSetTopic(ctx.baseTopic),
+    eventTopic: (key) => siteEventTopic(ctx.baseTopic, key),
   };
   const cmps = Object.fromEntries(SITE_ENTITIES.map((d) => [d.key, component(d, d.key, d.name, w)]));
   for (const d of limiter ? LIMITER_ENTITIES : []) {
@@ -254,6 +264,7 @@ export function siteDiscovery(
     cmps[d.key] = c;
   }
   for (const d of schedule ? SCHEDULE_ENTITIES : []) cmps[d.key] = component(d, d.key, d.name, w);
+  for (const d of faults ? FAULT_SITE_ENTITIES : []) cmps[d.key] = component(d, d.key, d.name, w);
   return {
     id,
     topic: discoveryTopic(ctx.discoveryPrefix, id),

@@ -8,6 +8,7 @@
 
 import type { HaLinkState } from "../ha/types.ts";
 import { bridgeDevices } from "./bridge.ts";
+import type { FaultEventType, FaultsView } from "./catalog-faults.ts";
 import {
   bridgeDiscovery,
   type DeviceConfig,
@@ -31,8 +32,14 @@ import {
   type SiteCommandHandler,
 } from "./set-handler.ts";
 import { type SiteMapState, siteMapTopic, withMapComponent } from "./site-map.ts";
-import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot, SiteSnapshot } from "./snapshot.ts";
-import { type FaultEvent, faultEventMessage, haLinkMessage, inverterMessages, siteMessage } from "./state.ts";
+import type {
+  FindingView,
+  InverterSnapshot,
+  LimiterSnapshot,
+  ScheduleSnapshot,
+  SiteSnapshot,
+} from "./snapshot.ts";
+import { faultEventMessage, haLinkMessage, inverterMessages, siteMessage } from "./state.ts";
 import {
   bridgeTopics,
   clearInverterTopics,
@@ -78,6 +85,8 @@ export interface EntityPublisherOptions {
   onSiteCommand?: SiteCommandHandler;
   /** Runs a validated schedule override; without it overrides are refused. */
   onScheduleCommand?: ScheduleCommandHandler;
+  /** The fault module runs: every inverter gets its problem sensor and fault event, the site its count. */
+  faults?: boolean;
   log?: EntityLog;
 }
 
@@ -98,6 +107,8 @@ export class EntityPublisher {
   private schedule?: ScheduleSnapshot;
   /** The installation map (site-map.ts): the Roof map sensor joins the site device. */
   private map?: SiteMapState;
+  /** Open fault findings (only with `faults`). */
+  private findings: readonly FindingView[] = [];
   /** Site discovery as last sent: it changes when the limiter appears or its range changes. */
   private siteSent?: string;
   /** Set once the controller has a Home Assistant link: its sensor joins the bridge device. */
@@ -226,10 +237,32 @@ export class EntityPublisher {
     this.publishBridgeDevices();
   }
 
-  publishFaultEvent(serial: string, event: FaultEvent): void {
-    const entry = this.inverters.get(serial);
-    if (!entry) throw new Error(`fault event for inverter ${serial}, which the publisher does not know`);
-    if (this.started) this.send(faultEventMessage(this.ctx.baseTopic, entry.snapshot.name, event));
+  /** The open fault findings: each inverter's problem sensor and the site's count follow them. */
+  updateFaults(open: readonly FindingView[]): void {
+    const before = new Set(this.findings.flatMap((f) => (f.serial ? [f.serial] : [])));
+    this.findings = [...open];
+    if (!this.started) return;
+    for (const f of open) if (f.serial) before.add(f.serial);
+    for (const serial of before) {
+      const entry = this.inverters.get(serial);
+      if (entry) this.publishInverter(entry, false);
+    }
+    this.publishSite(false);
+  }
+
+  /**
+   * One finding on the fault event topic: its inverter's, or the site's for site-wide findings and for
+   * inverters the publisher does not know (never dropped: a Node-RED flow may be the only listener).
+   */
+  publishFaultEvent(type: FaultEventType, f: FindingView): void {
+    if (!this.started) return;
+    const entry = f.serial === undefined ? undefined : this.inverters.get(f.serial);
+    this.send(faultEventMessage(this.ctx.baseTopic, entry?.snapshot.name, type, f));
+  }
+
+  private faultsOf(serial: string): FaultsView | undefined {
+    if (!this.opts.faults) return undefined;
+    return { open: this.findings.filter((f) => f.serial === serial) };
   }
 
   /**
@@ -295,7 +328,7 @@ export class EntityPublisher {
 
   private publishInverter(entry: InverterEntry, force: boolean): void {
     const s = entry.snapshot;
-    const discovery = inverterDiscovery(this.ctx, s);
+    const discovery = inverterDiscovery(this.ctx, s, { faults: this.opts.faults === true });
     if (force || JSON.stringify(discovery.config) !== JSON.stringify(entry.sent)) {
       this.sendDiscovery(discovery, entry.sent);
       entry.sent = discovery.config;
@@ -304,19 +337,21 @@ export class EntityPublisher {
     // unchanged list is not re-sent (send() skips identical retained payloads).
     if (!force) this.publishBridgeDevices();
     // State, availability and controls: send() skips a payload identical to the last one on its topic.
-    for (const m of inverterMessages(this.ctx.baseTopic, s)) this.send(m);
+    for (const m of inverterMessages(this.ctx.baseTopic, s, this.faultsOf(s.serial))) this.send(m);
   }
 
   private publishSite(force: boolean): void {
     if (!this.site) return;
-    const plain = siteDiscovery(this.ctx, this.site, this.limiter, this.schedule);
+    const faults = this.opts.faults === true;
+    const plain = siteDiscovery(this.ctx, this.site, this.limiter, this.schedule, faults);
     const discovery = this.map ? withMapComponent(plain, this.ctx.baseTopic, this.site.name) : plain;
     const config = JSON.stringify(discovery.config);
     if (force || config !== this.siteSent) {
       this.sendDiscovery(discovery, undefined);
       this.siteSent = config;
     }
-    this.send(siteMessage(this.ctx.baseTopic, this.site, this.limiter, this.schedule));
+    const view = faults ? { open: this.findings } : undefined;
+    this.send(siteMessage(this.ctx.baseTopic, this.site, this.limiter, this.schedule, view));
     if (this.map) {
       const m = { topic: siteMapTopic(this.ctx.baseTopic), payload: JSON.stringify(this.map) };
       this.send({ ...m, retain: true, qos: 1 });

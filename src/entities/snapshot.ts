@@ -98,3 +98,21 @@ export interface ScheduleSnapshot {
   overrideLimitW?: number;
   overrideUntilMs?: number;
 }
+
+/**
+ * A fault finding as the entities show it (src/automations/faults/types.ts Finding has this shape; the
+ * entities do not depend on the diagnosis).
+ */
+export interface FindingView {
+  key: string;
+  kind: string;
+  serial?: string;
+  panel?: string;
+  cause: string;
+  severity: string;
+  title: string;
+  advice: string;
+  verified: boolean;
+  openedAtMs: number;
+  clearedAtMs?: number;
+}

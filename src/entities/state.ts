@@ -9,8 +9,29 @@
 import type { HaLinkState } from "../ha/types.ts";
 import type { ControlStatus } from "../protocol/models.ts";
 import { controlInfo, HA_LINK_ENTITY, INVERTER_ENTITIES, inverterState, siteState } from "./catalog.ts";
-import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot, SiteSnapshot } from "./snapshot.ts";
-import { bridgeTopics, inverterTopics, OFFLINE, ONLINE, type OutMessage, siteTopic } from "./topics.ts";
+import {
+  type FaultEventType,
+  type FaultsView,
+  faultEventPayload,
+  inverterFaultState,
+  siteFaultState,
+} from "./catalog-faults.ts";
+import type {
+  FindingView,
+  InverterSnapshot,
+  LimiterSnapshot,
+  ScheduleSnapshot,
+  SiteSnapshot,
+} from "./snapshot.ts";
+import {
+  bridgeTopics,
+  inverterTopics,
+  OFFLINE,
+  ONLINE,
+  type OutMessage,
+  siteEventTopic,
+  siteTopic,
+} from "./topics.ts";
 
 export function inverterAvailable(s: InverterSnapshot): boolean {
   return s.status !== "unreachable";
@@ -42,11 +63,15 @@ export function controlsPayload(s: InverterSnapshot): Record<string, ControlAttr
   return out;
 }
 
-/** State, availability and controls of one inverter: all retained, so HA has them after a restart. */
-export function inverterMessages(base: string, s: InverterSnapshot): OutMessage[] {
+/**
+ * State, availability and controls of one inverter: all retained, so HA has them after a restart. With
+ * `faults` (the fault module runs) the state carries the `problem` keys too.
+ */
+export function inverterMessages(base: string, s: InverterSnapshot, faults?: FaultsView): OutMessage[] {
   const t = inverterTopics(base, s.name);
+  const state = { ...inverterState(s), ...(faults ? inverterFaultState(faults) : {}) };
   return [
-    { topic: t.state, payload: JSON.stringify(inverterState(s)), retain: true, qos: 1 },
+    { topic: t.state, payload: JSON.stringify(state), retain: true, qos: 1 },
     { topic: t.availability, payload: inverterAvailable(s) ? ONLINE : OFFLINE, retain: true, qos: 1 },
     { topic: t.controls, payload: JSON.stringify(controlsPayload(s)), retain: true, qos: 1 },
   ];
@@ -66,30 +91,31 @@ export function siteMessage(
   s: SiteSnapshot,
   limiter?: LimiterSnapshot,
   schedule?: ScheduleSnapshot,
+  faults?: FaultsView,
 ): OutMessage {
+  const state = { ...siteState(s, limiter, schedule), ...(faults ? siteFaultState(faults) : {}) };
   return {
     topic: siteTopic(base),
-    payload: JSON.stringify(siteState(s, limiter, schedule)),
+    payload: JSON.stringify(state),
     retain: true,
     qos: 1,
   };
 }
 
-export interface FaultEvent {
-  type: "fault_raised" | "fault_cleared";
-  /** The fault binary sensor's key (catalog FAULTS). */
-  fault: string;
-  /** What the manual says to check. */
-  check?: string;
-}
-
-/** An event entity message: never retained (HA ignores replayed retained events). */
-export function faultEventMessage(base: string, name: string, e: FaultEvent): OutMessage {
-  const payload: Record<string, string> = { event_type: e.type, fault: e.fault };
-  if (e.check) payload.check = e.check;
+/**
+ * One finding on the fault event topic: the inverter's `<base>/<name>/event/fault`, or the site's
+ * `<base>/site/event/fault` for site-wide findings (`name` undefined). Never retained: HA ignores replayed
+ * retained events, and a Node-RED flow must not see last week's finding as new.
+ */
+export function faultEventMessage(
+  base: string,
+  name: string | undefined,
+  type: FaultEventType,
+  f: FindingView,
+): OutMessage {
   return {
-    topic: inverterTopics(base, name).event("fault"),
-    payload: JSON.stringify(payload),
+    topic: name === undefined ? siteEventTopic(base, "fault") : inverterTopics(base, name).event("fault"),
+    payload: JSON.stringify(faultEventPayload(type, f)),
     retain: false,
     qos: 1,
   };

@@ -7,8 +7,9 @@
  *   <base>/<name>/set/<key>          the same with a bare value: set/max_power ← 300, set/state ← ON
  *   <base>/<name>/set/result         the outcome of every command, not retained
  *   <base>/<name>/controls           retained: how sure we are each control works on hardware
- *   <base>/<name>/event/<key>        event entities (fault raised/cleared), never retained
- *   <base>/site                      site totals and the export limiter, retained
+ *   <base>/<name>/event/<key>        event entities (fault opened/cleared/repeated), never retained
+ *   <base>/site                      site totals, the export limiter, the schedule, open faults; retained
+ *   <base>/site/event/<key>          the site's event entities (site-wide fault findings), never retained
  *   <base>/site/set[/<key>]          the export limiter's controls (site-commands.ts); result on set/result
  *   <base>/bridge/state              {"state":"online"}, retained; the MQTT will sets offline
  *   <base>/bridge/devices            retained array in zigbee2mqtt's shape
@@ -72,6 +73,11 @@ export function clearInverterTopics(base: string, name: string): OutMessage[] {
 
 export function siteTopic(base: string): string {
   return `${base}/site`;
+}
+
+/** The site's event entities (site-wide fault findings), like an inverter's `event/<key>`. */
+export function siteEventTopic(base: string, key: string): string {
+  return `${base}/site/event/${key}`;
 }
 
 /** The site's controls (the export limiter): `{"export_limit": "OFF"}`, `{"export_limit_target": 300}`. */

@@ -42,6 +42,8 @@ export interface CoordinatorOptions {
   healthIntervalMs?: number;
   /** Delay between failed bring-ups while the transport stays open. */
   retry?: Partial<BackoffOptions>;
+  /** The stick reset by itself (not our bring-up's reset step): the fault diagnosis counts these. */
+  onReset?: (reason: string) => void;
 }
 
 export interface CoordinatorStateChange {
@@ -202,6 +204,7 @@ export class Coordinator {
     if (this.bringing) return; // our own reset step
     const r = parseSysResetInd(f);
     this.logger.warn(`stick reset by itself (reason ${r.reason}); bringing the coordinator up again`);
+    this.opts.onReset?.(`reset by itself (reason ${r.reason})`);
     this.bringUp().catch(() => undefined); // failure already logged and retried
   }
 

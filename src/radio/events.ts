@@ -46,6 +46,23 @@ export interface InverterStateEvent {
   at: number;
 }
 
+/**
+ * A poll that got no answer: delivered but not answered (`no-reply`) or not delivered (`no-route`). Failures
+ * of the stick's own link are not here: they say nothing about the inverter.
+ */
+export interface PollMissedEvent {
+  serial: string;
+  shortAddress: number;
+  outcome: "no-reply" | "no-route";
+  at: number;
+}
+
+/** The stick rebooted by itself (SYS_RESET_IND outside our own bring-up); the radio brings it up again. */
+export interface StickResetEvent {
+  reason: string;
+  at: number;
+}
+
 export type RadioCommand =
   | { kind: "set-max-power"; serial: string; watts: number }
   | { kind: "on-off"; serial: string; on: boolean }
@@ -95,6 +112,8 @@ export interface RadioEventMap {
   linkState: LinkStateEvent;
   inverterState: InverterStateEvent;
   pairingProgress: PairingProgress;
+  pollMissed: PollMissedEvent;
+  stickReset: StickResetEvent;
 }
 
 export class RadioEvents {
@@ -118,6 +137,12 @@ export class RadioEvents {
   }
   onPairingProgress(fn: (e: PairingProgress) => void): () => void {
     return this.emitter.on("pairingProgress", fn);
+  }
+  onPollMissed(fn: (e: PollMissedEvent) => void): () => void {
+    return this.emitter.on("pollMissed", fn);
+  }
+  onStickReset(fn: (e: StickResetEvent) => void): () => void {
+    return this.emitter.on("stickReset", fn);
   }
 
   emit<K extends keyof RadioEventMap>(name: K, value: RadioEventMap[K]): void {

@@ -212,10 +212,14 @@ export class PollScheduler {
       if (res.kind === "no-route") {
         t.noRoute++;
         const why = `no route (AF_DATA_CONFIRM status ${hexByte(res.status)})`;
-        return { kind: "no-route", status: res.status, state: this.silent(e, t, why) };
+        const state = this.silent(e, t, why);
+        this.missed(e, "no-route", now);
+        return { kind: "no-route", status: res.status, state };
       }
       t.noReply++;
-      return { kind: "no-reply", state: this.silent(e, t, "delivered but no reply") };
+      const state = this.silent(e, t, "delivered but no reply");
+      this.missed(e, "no-reply", now);
+      return { kind: "no-reply", state };
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err));
       const linkIssue = error instanceof RadioError && LINK_CODES.has(error.code);
@@ -227,6 +231,10 @@ export class PollScheduler {
       this.logger.warn(`poll ${e.serial} (${formatShort(e.shortAddress)}): ${errorMessage(error)}`);
       return { kind: "error", error };
     }
+  }
+
+  private missed(e: InverterEntry, outcome: "no-reply" | "no-route", at: number): void {
+    this.events.emit("pollMissed", { serial: e.serial, shortAddress: e.shortAddress, outcome, at });
   }
 
   private silent(e: InverterEntry, t: Track, why: string): InverterState {

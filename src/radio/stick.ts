@@ -85,6 +85,7 @@ export class Stick {
     this.coordinator = new Coordinator(this.link, this.ecuId, (c) => this.onCoordinator(c), {
       ...opts.coordinator,
       ...injected,
+      onReset: (reason) => this.events.emit("stickReset", { reason, at: this.clock.now() }),
     });
     this.air = new AirQueue(this.link, this.ecuId, {
       ...opts.air,

@@ -71,7 +71,28 @@ CREATE TABLE replacements (
 );
 `;
 
-export const MIGRATIONS: readonly Migration[] = [(db) => db.exec(V1)];
+const V2 = `
+-- Fault findings (src/automations/faults): one row per finding from when it opened until it cleared,
+-- kept forever (a few rows a month), so a homeowner can list last month's faults.
+CREATE TABLE fault_findings (
+  key            TEXT    NOT NULL,   -- <kind>:<subject>, stable across restarts
+  opened_at_ms   INTEGER NOT NULL,
+  kind           TEXT    NOT NULL,
+  serial         TEXT,
+  panel          TEXT,
+  cause          TEXT    NOT NULL,
+  severity       TEXT    NOT NULL,
+  title          TEXT    NOT NULL,
+  advice         TEXT    NOT NULL,
+  verified       INTEGER NOT NULL,   -- 0: rests on a status-bit meaning never seen on hardware
+  notified_at_ms INTEGER NOT NULL,   -- last reported (opened or repeated)
+  cleared_at_ms  INTEGER,            -- NULL while open
+  PRIMARY KEY (key, opened_at_ms)
+) WITHOUT ROWID;
+CREATE INDEX fault_findings_open ON fault_findings (cleared_at_ms);
+`;
+
+export const MIGRATIONS: readonly Migration[] = [(db) => db.exec(V1), (db) => db.exec(V2)];
 
 /** Brings `db` to the latest version; returns the version it started from. */
 export function migrate(

@@ -21,6 +21,7 @@ import {
   type InverterState,
   type Totals,
 } from "./energy.ts";
+import { FaultRecords } from "./store-faults.ts";
 import { migrate } from "./store-schema.ts";
 import {
   type DailyTotal,
@@ -53,6 +54,11 @@ export interface HistoryRow {
 }
 
 export const STORE_FILE = "energy.sqlite";
+
+/** The store's file in a data directory. */
+export function storeFile(dir: string): string {
+  return resolve(join(dir, STORE_FILE));
+}
 const DAY_MS = 86_400_000;
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -62,6 +68,8 @@ export class EnergyStore {
   private readonly historyMs: number;
   private lastPruneMs = Number.NEGATIVE_INFINITY;
   private readonly writePoll: (next: InverterState, r: AccountingResult) => void;
+  /** Fault findings, opened and cleared (the fault module writes them; `localecu faults` lists them). */
+  readonly faults: FaultRecords;
 
   private constructor(
     private readonly db: Database.Database,
@@ -69,6 +77,7 @@ export class EnergyStore {
     opts: StoreOptions,
   ) {
     this.sql = prepareStatements(db);
+    this.faults = new FaultRecords(db);
     this.acc = new EnergyAccountant(opts, loadStates(this.sql));
     const days = opts.historyDays ?? 30;
     if (!(days > 0))
@@ -104,7 +113,7 @@ export class EnergyStore {
 
   /** Opens (creating if needed) `<dir>/energy.sqlite` and brings its schema up to date. */
   static open(dir: string, opts: StoreOptions): EnergyStore {
-    const file = resolve(join(dir, STORE_FILE));
+    const file = storeFile(dir);
     let db: Database.Database;
     try {
       mkdirSync(dir, { recursive: true });

@@ -10,6 +10,9 @@ import {
   channelName,
   controlInfo,
   type EntityDescription,
+  FAULT_EVENT_TYPES,
+  FAULT_INVERTER_ENTITIES,
+  FAULT_SITE_ENTITIES,
   FAULTS,
   INVERTER_ENTITIES,
   SITE_ENTITIES,
@@ -22,6 +25,8 @@ const TABLES: [string, readonly EntityDescription<never>[]][] = [
   ["channel", CHANNEL_ENTITIES as readonly EntityDescription<never>[]],
   ["site", SITE_ENTITIES as readonly EntityDescription<never>[]],
   ["bridge", BRIDGE_ENTITIES as readonly EntityDescription<never>[]],
+  ["inverter faults", FAULT_INVERTER_ENTITIES as readonly EntityDescription<never>[]],
+  ["site faults", FAULT_SITE_ENTITIES as readonly EntityDescription<never>[]],
 ];
 
 describe("catalog integrity", () => {
@@ -58,12 +63,16 @@ describe("catalog integrity", () => {
     // biome-ignore format: a word list
     expect(INVERTER_ENTITIES.map((d) => d.key)).toEqual([
       "power", "energy", "energy_today", "ac_voltage", "ac_frequency", "temperature", "status",
-      ...FAULTS.map((f) => f.key), "fault", "linkquality", "last_seen", "max_power", "state", "poll",
+      ...FAULTS.map((f) => f.key), "linkquality", "last_seen", "max_power", "state", "poll",
     ]);
     // biome-ignore format: a word list
     expect(FAULTS.map((f) => f.key)).toEqual([
       "fault_ground", "fault_grid_voltage", "fault_grid_frequency", "fault_over_temperature", "fault_dc",
     ]);
+    // The fault module's (only when it runs): the problem sensor and the event on each inverter and the site.
+    expect(FAULT_INVERTER_ENTITIES.map((d) => d.key)).toEqual(["problem", "fault"]);
+    expect(FAULT_SITE_ENTITIES.map((d) => d.key)).toEqual(["faults_open", "fault"]);
+    expect(FAULT_EVENT_TYPES).toEqual(["fault_opened", "fault_cleared", "fault_repeated"]);
     expect(CHANNEL_ENTITIES.map((d) => d.key)).toEqual([
       "dc_voltage",
       "dc_current",

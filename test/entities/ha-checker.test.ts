@@ -16,7 +16,7 @@ import { CTX, producing } from "./fixtures.ts";
 // biome-ignore lint/suspicious/noExplicitAny: the mutation helpers poke anywhere into the payload
 type Obj = Record<string, any>;
 
-const GOOD = discoveryMessage(inverterDiscovery(CTX, producing("qs1", "Roof east 1")));
+const GOOD = discoveryMessage(inverterDiscovery(CTX, producing("qs1", "Roof east 1"), { faults: true }));
 const fresh = (): Obj => JSON.parse(GOOD.payload);
 const problemsOf = (mutate: (p: Obj) => void, topic = GOOD.topic) => {
   const p = fresh();

@@ -158,20 +158,57 @@ describe("updates", () => {
     expect(() => publisher.updateInverter({ ...DS3, name: "Roof east 1" })).toThrow(/would share the topic/);
   });
 
-  it("sends fault events without retain", () => {
+  it("sends fault events without retain: an inverter's on its topic, a site-wide one on the site's", () => {
     const { client, publisher } = started();
-    publisher.publishFaultEvent(QS1.serial, { type: "fault_raised", fault: "fault_ground" });
+    const gfdi = {
+      key: `ground_fault:${QS1.serial}`,
+      kind: "ground_fault",
+      serial: QS1.serial,
+      cause: "dc",
+      severity: "fault",
+      title: "Ground fault: Roof east 1",
+      advice: "Have an installer find the insulation fault.",
+      verified: false,
+      openedAtMs: Date.parse("2026-06-15T08:42:00Z"),
+    };
+    publisher.publishFaultEvent("fault_opened", gfdi);
     expect(client.publishedTo("localecu/Roof east 1/event/fault")).toEqual([
       {
         topic: "localecu/Roof east 1/event/fault",
-        payload: '{"event_type":"fault_raised","fault":"fault_ground"}',
+        payload: JSON.stringify({
+          event_type: "fault_opened",
+          key: "ground_fault:801000085070",
+          kind: "ground_fault",
+          title: "Ground fault: Roof east 1",
+          advice: "Have an installer find the insulation fault.",
+          cause: "dc",
+          severity: "fault",
+          verified: false,
+          since: "2026-06-15T08:42:00.000Z",
+          serial: "801000085070",
+        }),
         retain: false,
         qos: 1,
       },
     ]);
-    expect(() =>
-      publisher.publishFaultEvent("801999999999", { type: "fault_cleared", fault: "fault_dc" }),
-    ).toThrow(/does not know/);
+    publisher.publishFaultEvent("fault_cleared", {
+      key: "stick_link:site",
+      kind: "stick_link",
+      cause: "controller",
+      severity: "fault",
+      title: "ZigBee stick lost",
+      advice: "Check the stick is plugged in.",
+      verified: true,
+      openedAtMs: Date.parse("2026-06-15T08:42:00Z"),
+      clearedAtMs: Date.parse("2026-06-15T09:00:00Z"),
+    });
+    const [m] = client.publishedTo("localecu/site/event/fault");
+    expect(m?.retain).toBe(false);
+    expect(JSON.parse(m!.payload)).toMatchObject({
+      event_type: "fault_cleared",
+      key: "stick_link:site",
+      cleared: "2026-06-15T09:00:00.000Z",
+    });
   });
 });
 

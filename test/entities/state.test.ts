@@ -110,18 +110,31 @@ describe("state payload from a snapshot", () => {
     });
   });
 
-  it("fault events are never retained and carry HA's event_type", () => {
-    const m = faultEventMessage("localecu", "Roof east 1", {
-      type: "fault_raised",
-      fault: "fault_ground",
-      check: "Check the DC cabling",
+  it("fault events are never retained and carry HA's event_type with the finding", () => {
+    const m = faultEventMessage("localecu", "Roof east 1", "fault_repeated", {
+      key: "no_data:801000085070",
+      kind: "no_data",
+      serial: "801000085070",
+      cause: "communication",
+      severity: "fault",
+      title: "No data: Roof east 1",
+      advice: "Check its AC breaker.",
+      verified: true,
+      openedAtMs: Date.parse("2026-06-15T08:42:00Z"),
     });
     expect(m).toEqual({
       topic: "localecu/Roof east 1/event/fault",
       payload: JSON.stringify({
-        event_type: "fault_raised",
-        fault: "fault_ground",
-        check: "Check the DC cabling",
+        event_type: "fault_repeated",
+        key: "no_data:801000085070",
+        kind: "no_data",
+        title: "No data: Roof east 1",
+        advice: "Check its AC breaker.",
+        cause: "communication",
+        severity: "fault",
+        verified: true,
+        since: "2026-06-15T08:42:00.000Z",
+        serial: "801000085070",
       }),
       retain: false,
       qos: 1,
