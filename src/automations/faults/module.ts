@@ -49,7 +49,10 @@ export interface FaultModuleOptions {
   recheckMs?: number;
   /** Rechecks in a row after one regular round. Default 3 (silence needs four looks). */
   maxRechecks?: number;
-  /** A round ends this long after its first look at the latest, ms. Default 30 s. */
+  /**
+   * A round ends this long after its first look at the latest, ms. Default a poll interval and 30 s: the
+   * radio polls each inverter on its own clock, so one round's looks spread over a whole interval.
+   */
   settleMs?: number;
 }
 
@@ -100,7 +103,7 @@ export class FaultModule {
       clock,
       expected: () => this.o.stick.inverters().map((i) => i.serial),
       onRound: () => this.round(),
-      settleMs: this.o.settleMs ?? 30_000,
+      settleMs: this.o.settleMs ?? config.poll.intervalS * 1000 + 30_000,
       // No look at all for a poll interval and a minute: the stick is down; judge what that means.
       heartbeatMs: config.poll.intervalS * 1000 + 60_000,
     });
@@ -183,6 +186,10 @@ export class FaultModule {
     const sunElevationDeg = this.sun?.(atMs) ?? NIGHT_DEG;
     const c = this.core.update({ kind: "round", atMs, sunElevationDeg });
     this.handle(c, atMs);
+    this.o.logger.debug(
+      { sunElevationDeg: Math.round(sunElevationDeg), recheck: c.recheck, open: c.open.length },
+      "faults: round judged",
+    );
     if (c.recheck.length > 0 && this.rechecks < (this.o.maxRechecks ?? 3)) this.armRecheck(c.recheck);
     else this.rechecks = 0;
   }

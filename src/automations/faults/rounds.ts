@@ -1,9 +1,9 @@
 /**
- * When a poll round is over, for the fault module. The radio polls each inverter on its own schedule (one
- * at a time, usually back to back); the diagnosis judges a round. A round ends when every polled inverter
- * has been looked at since the last one, or `settleMs` after the first look (an inverter polled slowly —
- * asleep, unreachable — does not hold the others' judgement up), or, with no look at all (the stick is
- * down), `heartbeatMs` after the last round, so controller findings are still judged.
+ * When a poll round is over, for the fault module. The radio polls each inverter on its own clock (once
+ * per interval, spread over it as they were paired); the diagnosis judges a round. A round ends when every
+ * polled inverter has been looked at since the last one, or `settleMs` after its first look (an inverter
+ * polled slowly — asleep, unreachable — does not hold the others' judgement up for long), or, with no
+ * look at all (the stick is down), `heartbeatMs` after the last round, so controller findings are judged.
  */
 import type { Clock, TimerHandle } from "../../radio/clock.ts";
 
