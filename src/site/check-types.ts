@@ -16,7 +16,8 @@ export type RuleId =
   | "map"
   | "unused-panel"
   | "inline-secret"
-  | "unresolved-secret";
+  | "unresolved-secret"
+  | "unverified-control";
 
 export interface Finding {
   severity: Severity;

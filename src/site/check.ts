@@ -24,6 +24,7 @@ export function checkSite(config: SiteConfig, env: NodeJS.ProcessEnv = process.e
     ...checkWiring(config),
     ...checkSecrets(config),
     ...checkHomeAssistantToken(config, env),
+    ...checkScheduleOnOff(config),
   ];
   return findings.sort((x, y) => ORDER[x.severity] - ORDER[y.severity]);
 }
@@ -219,4 +220,24 @@ function checkHomeAssistantToken(config: SiteConfig, env: NodeJS.ProcessEnv): Fi
       },
     ];
   }
+}
+
+/** `use_on_off` asks for a command that is unverified on these inverters: off stays max power there. */
+function checkScheduleOnOff(config: SiteConfig): Finding[] {
+  if (config.automations.schedule?.useOnOff !== true) return [];
+  const byModel = new Map<string, { evidence: string; serials: string[] }>();
+  for (const inv of config.inverters) {
+    const c = inv.model?.controls.onOff;
+    if (!inv.model || !c || c.status === "confirmed") continue;
+    const m = byModel.get(inv.model.model) ?? { evidence: c.evidence, serials: [] };
+    m.serials.push(inv.serial);
+    byModel.set(inv.model.model, m);
+  }
+  return [...byModel].map(([model, m]) => ({
+    severity: "warning" as const,
+    rule: "unverified-control" as const,
+    path: "automations.schedule.use_on_off",
+    message: `the ${model}'s on/off command is unverified (${m.evidence}): off stays max power at the ${model}'s minimum for ${m.serials.join(", ")} — remove use_on_off, or keep it for when the command is confirmed`,
+    source: "src/protocol/models.ts: controls.onOff",
+  }));
 }

@@ -216,6 +216,11 @@ export interface PriceSettings {
 }
 
 export interface ScheduleSettings {
+  /**
+   * Off by the on/off command where the model's onOff control is confirmed on air (none is today);
+   * elsewhere, and by default, off is max power at the model's minimum.
+   */
+  useOnOff?: boolean;
   rules?: ScheduleRule[];
   price?: PriceSettings;
 }

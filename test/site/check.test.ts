@@ -207,3 +207,39 @@ describe("checkSite: serials, wiring, secrets", () => {
     expect(f.filter((x) => x.severity === "warning").map((x) => x.path)).toEqual(["modules.trina-400.isc_a"]);
   });
 });
+
+describe("checkSite: automations.schedule.use_on_off", () => {
+  const site = (schedule: Record<string, unknown>) =>
+    configOf({
+      site: { timezone: "Europe/Amsterdam" },
+      inverters: [{ serial: "801000012345" }, { serial: "801000012346" }, { serial: "703000054321" }],
+      automations: { schedule: { rules: [{ at: "22:00", until: "06:00", action: "off" }], ...schedule } },
+    });
+
+  it("warns per model when it asks for the on/off command, unverified on the QS1 and the DS3", () => {
+    const f = rule(checkSite(site({ use_on_off: true })), "unverified-control");
+    expect(f).toEqual([
+      {
+        severity: "warning",
+        rule: "unverified-control",
+        path: "automations.schedule.use_on_off",
+        message:
+          "the QS1's on/off command is unverified (openaps encoder only (C1/C2); never seen on air): off stays max power at the QS1's minimum for 801000012345, 801000012346 — remove use_on_off, or keep it for when the command is confirmed",
+        source: "src/protocol/models.ts: controls.onOff",
+      },
+      {
+        severity: "warning",
+        rule: "unverified-control",
+        path: "automations.schedule.use_on_off",
+        message:
+          "the DS3's on/off command is unverified (openaps encoder only (C1/C2); never seen on air): off stays max power at the DS3's minimum for 703000054321 — remove use_on_off, or keep it for when the command is confirmed",
+        source: "src/protocol/models.ts: controls.onOff",
+      },
+    ]);
+  });
+
+  it("says nothing when it is off (the default) or set to false", () => {
+    expect(rule(checkSite(site({})), "unverified-control")).toEqual([]);
+    expect(rule(checkSite(site({ use_on_off: false })), "unverified-control")).toEqual([]);
+  });
+});

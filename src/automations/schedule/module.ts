@@ -121,8 +121,11 @@ export class ScheduleModule {
     const list: ScheduleInverter[] = [];
     for (const inv of this.o.inverters) {
       if (!inv.model) continue;
-      list.push({ serial: inv.serial, label: inv.label, model: inv.model });
-      this.specs.set(inv.serial, specOf({ serial: inv.serial, label: inv.label, model: inv.model }));
+      // use_on_off only asks; target.ts still takes the on/off command only where it is confirmed.
+      const s: ScheduleInverter = { serial: inv.serial, label: inv.label, model: inv.model };
+      if (settings.useOnOff === true) s.onOffEnabled = true;
+      list.push(s);
+      this.specs.set(inv.serial, specOf(s));
     }
     try {
       this.core = new Schedule(list, settings, this.o.site);

@@ -38,6 +38,15 @@ describe("parseTime", () => {
 });
 
 describe("automations.schedule in site.yaml", () => {
+  it("use_on_off is off unless set, and reaches the settings as useOnOff", () => {
+    const rules = [{ at: "22:00", until: "06:00", action: "off" }];
+    expect(configOf(site({ rules })).automations.schedule!.useOnOff).toBeUndefined();
+    expect(configOf(site({ rules, use_on_off: true })).automations.schedule!.useOnOff).toBe(true);
+    expect(issuesOfObject(site({ rules, use_on_off: "yes" }))).toEqual([
+      'site.yaml: automations.schedule.use_on_off: expected true or false, got "yes"',
+    ]);
+  });
+
   it("loads rules with windows, sun offsets, days, inverters and a price with hysteresis and minimum times", () => {
     const c = configOf(
       site({
