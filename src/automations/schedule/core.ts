@@ -19,6 +19,7 @@ import { PriceGate } from "./price.ts";
 import {
   describeOverride,
   describePriceCut,
+  describePriceMissing,
   describePriceWait,
   describeRule,
   describeWant,
@@ -211,7 +212,7 @@ export class Schedule {
       );
       if (ceilingW(cut.target) < ceilingW(d.target)) d = cut;
     } else if (gate && words && t === now) {
-      const wait = describePriceWait(gate, tz, now);
+      const wait = describePriceWait(gate, tz, now) ?? describePriceMissing(gate);
       if (wait) d.reason = `${d.reason}; ${wait}`;
     }
     return d;

@@ -42,6 +42,11 @@ export function describePriceWait(gate: PriceGate, timeZone: string, nowMs: numb
   return `price ${showPrice(p, gate.last?.unit)} is below ${showPrice(gate.rule.below)}, but runs between price cuts last at least ${Math.round(gate.rule.minOnMs / 60_000)} min (cut at ${showLocalTime(held, timeZone, nowMs)})`;
 }
 
+/** A missing price (unavailable, unknown, not a number, no link) cuts nothing: the inverters run. */
+export function describePriceMissing(gate: PriceGate): string | undefined {
+  return gate.last?.price === "unavailable" ? "price unavailable: no price cut until it is back" : undefined;
+}
+
 export function describeOverride(
   by: string,
   untilMs: number | undefined,

@@ -194,6 +194,28 @@ describe("schedule: price", () => {
     core.update({ kind: "price", atMs: t("10:00"), price: -0.1 });
     const gone = core.update({ kind: "price", atMs: t("10:40"), price: "unavailable" });
     expect(gone.state).toBe("on");
+    expect(gone.inverters[0]!.reason).toBe(
+      "no rule or price cut applies; price unavailable: no price cut until it is back",
+    );
+  });
+
+  it("an unavailable price inside a cut ends it after min_off, saying why; a price back below cuts again", () => {
+    const core = schedule(price);
+    core.update({ kind: "price", atMs: t("10:00"), price: -0.1, unit: "€/kWh" });
+    const held = core.update({ kind: "price", atMs: t("10:10"), price: "unavailable" });
+    expect(held.state).toBe("off");
+    expect(held.inverters[0]!.reason).toBe(
+      "price unavailable, but a price cut lasts at least 30 min (until 10:30)",
+    );
+    const on = core.update({ kind: "tick", atMs: t("10:30") });
+    expect(on.state).toBe("on");
+    expect(on.inverters[0]!.reason).toBe(
+      "no rule or price cut applies; price unavailable: no price cut until it is back",
+    );
+    // Back, still negative: runs last at least min_on (15 min) from 10:30, so the cut comes at 10:45.
+    const back = core.update({ kind: "price", atMs: t("10:35"), price: -0.05, unit: "€/kWh" });
+    expect(back.state).toBe("on");
+    expect(core.update({ kind: "tick", atMs: t("10:45") }).state).toBe("off");
   });
 
   it("a restart inside the hysteresis band runs (no memory of the cut); below the threshold it cuts at once", () => {
