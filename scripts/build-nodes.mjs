@@ -20,11 +20,13 @@ export const NODE_NAMES = ["localecu-config", "localecu-in", "localecu-control",
 /** Run-time imports the bundles may keep. */
 export const ALLOWED_IMPORTS = ["mqtt"];
 
-export async function buildNodes() {
+/** @param {{ write?: boolean }} [opts] write: false only reports what the bundles import (nothing is written). */
+export async function buildNodes(opts = {}) {
+  const write = opts.write !== false;
   mkdirSync(LIB_DIR, { recursive: true });
   // commands.ts and site-commands.ts read their schema beside themselves (import.meta.url); in the bundle
   // "beside" is nodes/lib/, so the schemas travel there, and import.meta.url becomes the bundle's own URL.
-  cpSync(join(ROOT, "src", "entities", "schema"), join(LIB_DIR, "schema"), { recursive: true });
+  if (write) cpSync(join(ROOT, "src", "entities", "schema"), join(LIB_DIR, "schema"), { recursive: true });
   const imports = new Set();
   for (const name of NODE_NAMES) {
     const outfile = join(LIB_DIR, `${name}.js`);
@@ -34,6 +36,7 @@ export async function buildNodes() {
       absWorkingDir: ROOT,
       entryPoints: [join(ROOT, "src", "nodered", `${name}.ts`)],
       outfile: tmp,
+      write,
       bundle: true,
       format: "cjs",
       platform: "node",
@@ -51,7 +54,7 @@ export async function buildNodes() {
       legalComments: "none",
       logLevel: "silent",
     });
-    renameSync(tmp, outfile);
+    if (write) renameSync(tmp, outfile);
     for (const out of Object.values(result.metafile.outputs))
       for (const i of out.imports) if (i.external && !isBuiltin(i.path)) imports.add(i.path);
   }
