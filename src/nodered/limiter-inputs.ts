@@ -50,7 +50,7 @@ const num = (v: unknown): number | undefined =>
 
 /**
  * One message → the core's inputs (none when it is not for the limiter):
- *  - a number (or {grid_w}): a grid meter sample, positive = import (`invert` for meters
+ *  - a number (or {grid_w} or {power}, the demo's and many meters' JSON): a grid meter sample, positive = import (`invert` for meters
  *    that count export as positive);
  *  - a `localecu in` reading of a listed inverter: its AC output and, when present, its limit read back;
  *  - a `localecu control` result for max_power: the outcome of a write;
@@ -106,7 +106,10 @@ export function limiterInputs(
     }
   }
   const grid =
-    num(p) ?? (typeof p === "object" && p !== null ? num((p as Record<string, unknown>).grid_w) : undefined);
+    num(p) ??
+    (typeof p === "object" && p !== null
+      ? (num((p as Record<string, unknown>).grid_w) ?? num((p as Record<string, unknown>).power))
+      : undefined);
   if (grid === undefined)
     return `msg.payload ${JSON.stringify(p)?.slice(0, 40)} is not a grid power — send watts as a number (positive = import)`;
   return [{ kind: "meter", atMs, gridW: invert ? -grid : grid }];

@@ -50,7 +50,7 @@ describe("localecu limiter", () => {
       { atMs: T0 + 1, device: "east", kind: "reading", payload: { power_w: 1000, max_power_w: 500 } },
       { atMs: T0 + 2, device: "west", kind: "reading", payload: { power_w: 700, max_power_w: 1100 } },
       { atMs: T0 + 5000, payload: -600 },
-      { atMs: T0 + 10000, payload: "-600" },
+      { atMs: T0 + 10000, payload: { power: -600 } },
     ];
     for (const m of script) lim.receive(m);
     const cut = await state.next(
