@@ -24,6 +24,7 @@ export function mqttOptions(o: Omit<MqttConnectOptions, "onConnect" | "onStatus"
   const opts: IClientOptions = {
     clientId: o.clientId ?? c.clientId ?? `localecu_${Math.random().toString(16).slice(2, 10)}`,
     clean: true,
+    protocolVersion: c.protocolVersion ?? 4,
     reconnectPeriod: 2000,
     connectTimeout: 10_000,
     will: {
@@ -36,12 +37,26 @@ export function mqttOptions(o: Omit<MqttConnectOptions, "onConnect" | "onStatus"
   if (c.username) opts.username = c.username;
   if (c.password) opts.password = resolveSecret(c.password, "mqtt.password", o.env);
   if (c.tls) {
-    if (c.tls.ca) opts.ca = readFileSync(c.tls.ca);
-    if (c.tls.cert) opts.cert = readFileSync(c.tls.cert);
-    if (c.tls.key) opts.key = readFileSync(c.tls.key);
+    if (c.tls.ca) opts.ca = readTlsFile(c.tls.ca, "ca");
+    if (c.tls.cert) opts.cert = readTlsFile(c.tls.cert, "cert");
+    if (c.tls.key) opts.key = readTlsFile(c.tls.key, "key");
     opts.rejectUnauthorized = c.tls.rejectUnauthorized;
   }
   return opts;
+}
+
+/** Why the MQTT settings cannot be used, naming the setting (never a secret). */
+export class MqttSettingError extends Error {}
+
+function readTlsFile(file: string, key: "ca" | "cert" | "key"): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new MqttSettingError(
+      `mqtt.tls.${key}: cannot read ${file} (${code}) — point it at the PEM file (\`localecu check\` lists every such problem)`,
+    );
+  }
 }
 
 /**

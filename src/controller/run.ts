@@ -24,7 +24,8 @@ import { daylightTest } from "../site/sun.ts";
 import { systemClock } from "./clock.ts";
 import { Controller } from "./controller.ts";
 import { DataDirLock, DataDirLocked } from "./data-lock.ts";
-import { connectMqtt, firstConnect } from "./mqtt.ts";
+import { connectMqtt, firstConnect, MqttSettingError } from "./mqtt.ts";
+import { connectFailureFix } from "./mqtt-failure.ts";
 import { StartupError } from "./startup-error.ts";
 
 export { StartupError };
@@ -97,23 +98,25 @@ export async function runController(o: RunOptions): Promise<RunningController> {
     }
 
     let controller: Controller | undefined;
-    const client = connectMqtt({
-      url: mqttUrl,
-      config: config.mqtt,
-      env: o.env,
-      onConnect: () => {
-        // The first connect is reported once the start has succeeded; this is for reconnects.
-        if (!controller) return;
-        logger.info({ url: safeUrl(mqttUrl!) }, "connected to MQTT");
-        controller.republish();
-        controller.mqttLinkChanged(true);
-      },
-      onStatus: (s) => {
-        if (s.state !== "connected" && controller) logger.warn({ detail: s.detail }, `MQTT ${s.state}`);
-        // An MQTT grid meter is only as alive as the connection it arrives on.
-        if (s.state === "offline") controller?.mqttLinkChanged(false, "connection lost, reconnecting");
-      },
-    });
+    const client = settings(() =>
+      connectMqtt({
+        url: mqttUrl,
+        config: config.mqtt,
+        env: o.env,
+        onConnect: () => {
+          // The first connect is reported once the start has succeeded; this is for reconnects.
+          if (!controller) return;
+          logger.info({ url: safeUrl(mqttUrl!) }, "connected to MQTT");
+          controller.republish();
+          controller.mqttLinkChanged(true);
+        },
+        onStatus: (s) => {
+          if (s.state !== "connected" && controller) logger.warn({ detail: s.detail }, `MQTT ${s.state}`);
+          // An MQTT grid meter is only as alive as the connection it arrives on.
+          if (s.state === "offline") controller?.mqttLinkChanged(false, "connection lost, reconnecting");
+        },
+      }),
+    );
     // A clean DISCONNECT: a forced close would make the broker publish our will ("offline") over the
     // controller that is running on these topics.
     undo.push(() => closeQuietly(client));
@@ -121,9 +124,7 @@ export async function runController(o: RunOptions): Promise<RunningController> {
       await firstConnect(client, o.connectTimeoutMs);
     } catch (e) {
       const why = (e as Error).message;
-      const fix = /not authori[sz]ed|bad user ?name or password/i.test(why)
-        ? `check mqtt.username and the password in ${config.file}`
-        : `check that the broker runs and mqtt.url in ${config.file} points at it`;
+      const fix = connectFailureFix(e as Error, config.mqtt, config.file);
       throw new StartupError(`cannot connect to the MQTT broker at ${safeUrl(mqttUrl)}: ${why} — ${fix}`);
     }
 
@@ -263,6 +264,15 @@ export async function runController(o: RunOptions): Promise<RunningController> {
       }
     }
     throw e;
+  }
+}
+
+/** A setting that cannot be used (an unreadable TLS file) is a one-line startup error. */
+function settings<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    throw e instanceof MqttSettingError ? new StartupError(e.message) : e;
   }
 }
 

@@ -17,7 +17,9 @@ export type RuleId =
   | "unused-panel"
   | "inline-secret"
   | "unresolved-secret"
-  | "unverified-control";
+  | "unverified-control"
+  | "tls-file"
+  | "tls-unused";
 
 export interface Finding {
   severity: Severity;

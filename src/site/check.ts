@@ -7,6 +7,7 @@
 import { HaCredentialsError, resolveHaCredentials } from "../ha/credentials.ts";
 import { MODELS, modelForSerial } from "../protocol/models.ts";
 import { checkModules } from "./check-modules.ts";
+import { checkMqttTls } from "./check-mqtt.ts";
 import type { Finding, Severity } from "./check-types.ts";
 import type { SiteConfig } from "./config-types.ts";
 
@@ -23,6 +24,7 @@ export function checkSite(config: SiteConfig, env: NodeJS.ProcessEnv = process.e
     ...checkBranches(config),
     ...checkWiring(config),
     ...checkSecrets(config),
+    ...checkMqttTls(config),
     ...checkHomeAssistantToken(config, env),
     ...checkScheduleOnOff(config),
   ];

@@ -68,6 +68,7 @@ export interface RawMqtt {
   password_file?: string;
   password_env?: string;
   client_id?: string;
+  protocol_version?: 4 | 5;
   tls?: { ca?: string; cert?: string; key?: string; reject_unauthorized?: boolean };
   base_topic?: string;
   discovery_prefix?: string;

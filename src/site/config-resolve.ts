@@ -77,6 +77,7 @@ function resolveMqtt(raw: NonNullable<RawConfig["mqtt"]>, base: string, issues: 
   else mqtt.embedded = { port: raw.embedded?.port ?? 1883, host: raw.embedded?.host ?? "127.0.0.1" };
   if (raw.username !== undefined) mqtt.username = raw.username;
   if (raw.client_id !== undefined) mqtt.clientId = raw.client_id;
+  if (raw.protocol_version !== undefined) mqtt.protocolVersion = raw.protocol_version;
   if (
     exclusive(issues, "mqtt", raw as Record<string, unknown>, ["password", "password_file", "password_env"]) >
     0
@@ -90,6 +91,14 @@ function resolveMqtt(raw: NonNullable<RawConfig["mqtt"]>, base: string, issues: 
     if (t.ca !== undefined) mqtt.tls.ca = resolve(base, t.ca);
     if (t.cert !== undefined) mqtt.tls.cert = resolve(base, t.cert);
     if (t.key !== undefined) mqtt.tls.key = resolve(base, t.key);
+    if ((t.cert === undefined) !== (t.key === undefined)) {
+      const [has, lacks] = t.cert === undefined ? ["key", "cert"] : ["cert", "key"];
+      issues.add(
+        `mqtt.tls.${lacks}`,
+        `missing: mqtt.tls.${has} is set, and a client certificate needs both its cert and its key`,
+        `set mqtt.tls.${lacks} to the client's ${lacks === "cert" ? "certificate" : "private key"} file (PEM), or remove mqtt.tls.${has}`,
+      );
+    }
   }
   return mqtt;
 }

@@ -34,6 +34,8 @@ export interface MqttConfig {
   username?: string;
   password?: SecretRef;
   clientId?: string;
+  /** MQTT 3.1.1 (4, the default) or MQTT 5. */
+  protocolVersion?: 4 | 5;
   tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
   baseTopic: string;
   discoveryPrefix: string;

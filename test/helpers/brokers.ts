@@ -3,10 +3,10 @@
  * installed — and always under CI=true, where its absence is a failure, not a skip (.ci/run installs it).
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { startEmbeddedBroker } from "../../src/mqtt/broker.ts";
 
 export interface TestBroker {
@@ -58,38 +58,81 @@ const aedes: BrokerKind = {
 };
 
 function mosquitto(bin: string): BrokerKind {
+  return { name: "mosquitto", start: () => startMosquitto({}, bin) };
+}
+
+export interface MosquittoOptions {
+  /** A TLS listener (mqtts://) with this server certificate; requireCertificate asks clients for one. */
+  tls?: { ca: string; cert: string; key: string; requireCertificate?: boolean };
+  /** user → password: with it, clients without valid credentials are refused. */
+  users?: Record<string, string>;
+  /** More mosquitto.conf lines (bridges). */
+  extra?: string;
+}
+
+export interface Mosquitto extends TestBroker {
+  /** Its folder (config, password file, log), removed by stop(). */
+  dir: string;
+  /** What mosquitto logged so far, for failure messages. */
+  log(): string;
+}
+
+/** A mosquitto of its own (plain and anonymous by default), on a free port of 127.0.0.1. */
+export async function startMosquitto(o: MosquittoOptions = {}, bin = mosquittoPath()): Promise<Mosquitto> {
+  if (!bin) throw new Error("mosquitto is not installed (apt-get install mosquitto)");
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), "localecu-mosq-"));
+  const conf = join(dir, "mosquitto.conf");
+  const logFile = join(dir, "mosquitto.log");
+  const lines = [`listener ${port} 127.0.0.1`, "persistence false", `log_dest file ${logFile}`];
+  // Started as root, mosquitto becomes user "mosquitto", who cannot read our 0700 temp folders.
+  if (process.getuid?.() === 0) lines.push("user root");
+  if (o.tls) {
+    lines.push(`cafile ${o.tls.ca}`, `certfile ${o.tls.cert}`, `keyfile ${o.tls.key}`);
+    lines.push(`require_certificate ${o.tls.requireCertificate ? "true" : "false"}`);
+  }
+  if (o.users) {
+    const file = join(dir, "passwords");
+    writeFileSync(file, "");
+    for (const [user, password] of Object.entries(o.users)) {
+      const r = spawnSync(
+        join(dirname(bin).replace(/sbin$/, "bin"), "mosquitto_passwd"),
+        ["-b", file, user, password],
+        {
+          encoding: "utf8",
+        },
+      );
+      if (r.status !== 0) throw new Error(`mosquitto_passwd failed: ${r.stderr}`);
+    }
+    lines.push(`password_file ${file}`, "allow_anonymous false");
+  } else lines.push("allow_anonymous true");
+  if (o.extra) lines.push(o.extra);
+  writeFileSync(conf, `${lines.join("\n")}\n`);
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(bin, ["-c", conf], { stdio: "ignore" });
+    await waitForPort(port);
+  };
+  const kill = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  await launch();
   return {
-    name: "mosquitto",
-    async start() {
-      const port = await freePort();
-      const dir = mkdtempSync(join(tmpdir(), "localecu-mosq-"));
-      const conf = join(dir, "mosquitto.conf");
-      writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
-      let child: ChildProcess;
-      const launch = async () => {
-        child = spawn(bin, ["-c", conf], { stdio: "ignore" });
-        await waitForPort(port);
-      };
-      const kill = () =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
-          child.once("exit", () => resolve());
-          child.kill("SIGTERM");
-        });
+    url: `${o.tls ? "mqtts" : "mqtt"}://127.0.0.1:${port}`,
+    port,
+    dir,
+    log: () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : ""),
+    async restart() {
+      await kill();
       await launch();
-      return {
-        url: `mqtt://127.0.0.1:${port}`,
-        port,
-        async restart() {
-          await kill();
-          await launch();
-        },
-        // The config folder goes with the broker: a test run must not leave one per start in /tmp.
-        async stop() {
-          await kill();
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
+    },
+    // The config folder goes with the broker: a test run must not leave one per start in /tmp.
+    async stop() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

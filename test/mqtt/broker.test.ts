@@ -2,7 +2,7 @@
  * The embedded broker refuses oversized publishes (and disconnects the sender) but keeps serving everyone
  * else; a port already taken is one clear error.
  */
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
 import { BrokerStartError, type EmbeddedBroker, startEmbeddedBroker } from "../../src/mqtt/broker.ts";
@@ -102,4 +102,27 @@ describe("embedded broker", () => {
       await new Promise<void>((r) => blocker.close(() => r()));
     }
   });
+
+  it("listens on 127.0.0.1 only unless told otherwise: another address of this machine is refused", async () => {
+    broker = await startEmbeddedBroker({ port: 0 });
+    expect(broker.host).toBe("127.0.0.1");
+    await client(`mqtt://127.0.0.1:${broker.port}`);
+    // Linux routes all of 127/8 to this machine, so 127.0.0.2 stands in for a LAN address: a socket
+    // bound to 0.0.0.0 would accept it, one bound to 127.0.0.1 refuses it.
+    expect(await tcpOutcome("127.0.0.2", broker.port)).toBe("ECONNREFUSED");
+    await broker.close();
+    broker = await startEmbeddedBroker({ port: 0, host: "0.0.0.0" });
+    expect(await tcpOutcome("127.0.0.2", broker.port)).toBe("connected");
+  });
 });
+
+function tcpOutcome(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = connect(port, host);
+    s.once("connect", () => {
+      s.destroy();
+      resolve("connected");
+    });
+    s.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+  });
+}
