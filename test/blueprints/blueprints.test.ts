@@ -25,9 +25,10 @@ function keysDeep(node: unknown, out: Set<string> = new Set()): Set<string> {
 }
 
 describe("blueprints", () => {
-  it("are the ones the project ships", () => {
+  it("are the three the project ships", () => {
     expect(blueprintFiles(ROOT)).toEqual([
       `${BLUEPRINT_DIR}/export-limit.yaml`,
+      `${BLUEPRINT_DIR}/fault-notify.yaml`,
       `${BLUEPRINT_DIR}/shutdown.yaml`,
     ]);
   });

@@ -109,4 +109,15 @@ describe("the entities the blueprints expect", () => {
       }
     });
   });
+
+  it("the fault blueprint offers exactly the event types our fault event entities fire", () => {
+    const bp = readBlueprint(ROOT, "blueprints/automation/localecu/fault-notify.yaml");
+    const offered = (
+      bp.inputs.get("event_types")!.selector as { select: { options: { value: string }[] } }
+    ).select.options.map((o) => o.value);
+    const events = expectedEntities(bp).flatMap(matching);
+    expect(events.length).toBe(site.inverterNames.length + 1);
+    for (const ev of events)
+      expect([...(ev.eventTypes ?? [])].sort(), ev.entityId).toEqual([...offered].sort());
+  });
 });
