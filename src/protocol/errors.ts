@@ -8,6 +8,7 @@ export type FrameErrorCode =
   | "sof" // start marker missing (FE for ZNP, FB FB for L2)
   | "eof" // end marker missing (FE FE for L2)
   | "length" // a length field disagrees with the bytes present
+  | "cut" // fewer bytes than the frame's own length field announces: more may still arrive (ECU LAN)
   | "fcs" // ZNP XOR check failed
   | "checksum" // L2 16-bit sum failed where the model carries a valid one
   | "command" // a command id we do not know how to decode

@@ -3,6 +3,8 @@ export * from "./aps-link.ts";
 export * from "./bytes.ts";
 export * from "./commands.ts";
 export * from "./dump.ts";
+/** The vendor ECU's LAN protocol (port 8899), namespaced: its names would clash with the ZigBee codec's. */
+export * as ecu from "./ecu/index.ts";
 export * from "./errors.ts";
 export * from "./ids.ts";
 export * from "./info.ts";
