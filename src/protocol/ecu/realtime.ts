@@ -137,6 +137,7 @@ export function decodeEcuRealtime(f: EcuFrame): EcuRealtime {
         detail: `record ${n + 1}: UID bytes ${toHex(b.subarray(off, off + 6)).toUpperCase()} are not BCD; ${left} records not read`,
         offset: off,
       });
+      off = end;
       break;
     }
     const online = b[off + 6] === 1;
