@@ -19,6 +19,10 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "check site.yaml against the schema and the inverter datasheet",
     load: async () => (await import("./check.ts")).checkCommand(),
   },
+  faults: {
+    summary: "list the fault findings kept in the store (open, and cleared in the last 30 days)",
+    load: async () => (await import("./faults.ts")).faultsCommand(),
+  },
   replace: {
     summary: "swap a failed inverter for a new one in site.yaml (manual section 7)",
     load: async () => {
