@@ -3,7 +3,8 @@
  * scaled clock), with a Tasmota SML meter played from the emulator's truth: a house using 3000 W, so the
  * limiter holds export at 0 W with limits above the QS1's minimum. A schedule window 12:10–12:20
  * "off" is lower: the emulated inverters store 20 W per panel (the schedule wins) and the limiter raises
- * no alarm about that cap; after the window the limiter's own limits are back.
+ * no alarm about that cap; after the window the limiter's own limits are back. And a controller that
+ * restarts inside a window finds the inverters at the cap before its limiter knows them: no alarm either.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,12 +32,16 @@ describe("schedule and export limiter together", () => {
 
   afterEach(async () => {
     await rig?.stop();
+    rig = undefined;
     await meter?.close();
+    meter = undefined;
     await broker?.stop();
+    broker = undefined;
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    dataDir = undefined;
   });
 
-  it("the lower cap wins, and the limiter raises no alarm against the schedule's", async () => {
+  async function setup(rule: { at: string; until: string }) {
     broker = await brokerKinds()[0]!.start();
     dataDir = mkdtempSync(join(tmpdir(), "localecu-schedule-limiter-"));
     const config = await loadConfig(new URL("../../../examples/site.yaml", import.meta.url).pathname);
@@ -48,23 +53,37 @@ describe("schedule and export limiter together", () => {
       meterTimeoutS: 15,
       maxWritesPerHour: 60,
     };
-    config.automations.schedule = { rules: [{ name: "noon", at: "12:10", until: "12:20", action: "off" }] };
+    config.automations.schedule = { rules: [{ name: "noon", ...rule, action: "off" }] };
     const site = simSiteFromConfig(config, { seed: 11, clearSky: true });
     const m = await SmlMeter.connect(broker.url, TOPIC);
-    const log = captureLogger("info");
     meter = m;
+    return { config, site, m, log: captureLogger("info") };
+  }
+
+  /** Starts the controller at `startMs`; a second call is a restart on the same air (the inverters keep their limits). */
+  async function run(o: Awaited<ReturnType<typeof setup>>, startMs: number): Promise<Rig> {
+    const air = rig?.air();
+    if (rig) await rig.stop();
     rig = await startRig({
-      config,
-      site,
-      startMs: at("12:00"),
+      config: o.config,
+      site: o.site,
+      startMs,
       speed: 20,
-      logger: log.logger,
+      logger: o.log.logger,
       limitRecheckMs: 60_000,
       onSample: (s) => {
-        if (s.tMs % 2000 === 0) m.send(LOAD_W - s.acPowerW, s.tMs);
+        if (s.tMs % 2000 === 0) o.m.send(LOAD_W - s.acPowerW, s.tMs);
       },
+      ...(air ? { air } : {}),
     });
-    const r = rig;
+    return rig;
+  }
+
+  it("the lower cap wins, and the limiter raises no alarm against the schedule's", async () => {
+    const o = await setup({ at: "12:10", until: "12:20" });
+    const { config, site, log } = o;
+    await run(o, at("12:00"));
+    const r = rig!;
     const states: ScheduleSnapshot[] = [];
     r.running.controller.bus.on("scheduleState", states, ({ snapshot }) => {
       states.push(snapshot);
@@ -136,6 +155,37 @@ describe("schedule and export limiter together", () => {
     expect(truth.availableAcW).toBeGreaterThan(LOAD_W + 500);
     expect(truth.acPowerW).toBeLessThanOrEqual(LOAD_W + 150);
     expect(r.states.at(-1)?.s.state).toBe("limiting");
+    expect(r.states.map((x) => x.s.state)).not.toContain("alarm");
+  });
+
+  it("a restart inside the window: the cap read first is no foreign limit, and the limiter takes over after", async () => {
+    const o = await setup({ at: "12:00", until: "12:15" });
+    const limits = () => o.site.inverters.map((i) => i.limitW());
+    await run(o, at("11:59"));
+    await waitFor("all at 20 W per panel", () => limits().every((w) => Math.abs(w - 20) < 0.5), 90_000);
+    // Down until 12:05: the new controller's limiter has never seen these inverters but at the cap.
+    const r = await run(o, at("12:05"));
+    await waitFor(
+      "the limiter naming the schedule",
+      () => r.states.at(-1)?.s.reason.startsWith("schedule holds 4 inverters at their minimum"),
+      90_000,
+    );
+    await waitFor("12:14", () => r.clock.now() >= at("12:14"), 90_000);
+    expect(limits().every((w) => Math.abs(w - 20) < 0.5)).toBe(true);
+    expect(r.frames.filter((f) => f.kind === "set")).toEqual([]);
+    expect(r.states.map((x) => x.s.state)).not.toContain("alarm");
+    // After the window the schedule gives back what the limiter holds (the inverters' maximum, all it
+    // knew), and the limiter cuts from there: the emulator's truth gives no more than the house uses.
+    await waitFor(
+      "export held again after the window",
+      () => {
+        const t = r.latest();
+        return (
+          r.clock.now() >= at("12:16") && t !== undefined && t.acPowerW <= LOAD_W + 150 && t.acPowerW > 1000
+        );
+      },
+      90_000,
+    );
     expect(r.states.map((x) => x.s.state)).not.toContain("alarm");
   });
 });
