@@ -4,8 +4,8 @@
  * happens rather than what is measured — fault events for an inverter or panel, the export limiter's and
  * the schedule's state for the site.
  */
-import { inverterTopics, siteTopic } from "../entities/topics.ts";
-import { inverterReadings, panelReadings, siteParts } from "./readings.ts";
+import { inverterTopics, siteEventTopic, siteTopic } from "../entities/topics.ts";
+import { inverterFindings, inverterReadings, panelReadings, siteParts } from "./readings.ts";
 import type { Node, NodeMessage, Red } from "./red.ts";
 import { configOf, errorStatus, linkStatus, valueStatus } from "./status.ts";
 
@@ -48,27 +48,40 @@ export default function register(RED: Red): void {
     const base = cfg.baseTopic;
     const offs: (() => void)[] = [];
     const out = (i: 0 | 1, msg: NodeMessage) => this.send(i === 0 ? [msg, null] : [null, msg]);
+    /** Output 2 for state that changes rarely: sent when it differs from the last one sent. */
+    const sent = new Map<string, string>();
+    const onChange = (topic: string, kind: string, payload: Record<string, unknown> | undefined) => {
+      if (!payload) return;
+      const text = JSON.stringify(payload);
+      if (sent.get(topic) === text) return;
+      sent.set(topic, text);
+      out(1, { topic, device, kind, payload });
+    };
+    const faultEvent = (topic: string) => (text: string) => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(text);
+      } catch {
+        return;
+      }
+      out(1, { topic, device, kind: "fault", payload });
+      this.status(valueStatus("fault event", "yellow"));
+    };
     offs.push(link.onState((s, d) => this.status(linkStatus(s, d))));
 
     if (device === SITE) {
-      let lastLimiter = "";
-      let lastSchedule = "";
       offs.push(
         link.subscribe(siteTopic(base), (text) => {
           const parts = siteParts(text);
           if (!parts) return;
           out(0, { topic: SITE, device: SITE, kind: "reading", payload: parts.readings });
-          // Limiter and schedule state go out when they change, not with every site update.
-          if (parts.limiter && JSON.stringify(parts.limiter) !== lastLimiter) {
-            lastLimiter = JSON.stringify(parts.limiter);
-            out(1, { topic: `${SITE}/export_limit`, device: SITE, kind: "limiter", payload: parts.limiter });
-          }
-          if (parts.schedule && JSON.stringify(parts.schedule) !== lastSchedule) {
-            lastSchedule = JSON.stringify(parts.schedule);
-            out(1, { topic: `${SITE}/schedule`, device: SITE, kind: "schedule", payload: parts.schedule });
-          }
+          // Limiter, schedule and findings go out when they change, not with every site update.
+          onChange(`${SITE}/export_limit`, "limiter", parts.limiter);
+          onChange(`${SITE}/schedule`, "schedule", parts.schedule);
+          onChange(`${SITE}/findings`, "findings", parts.findings);
           this.status(valueStatus(watts(parts.readings)));
         }),
+        link.subscribe(siteEventTopic(base, "fault"), faultEvent(`${SITE}/fault`)),
       );
     } else {
       const t = inverterTopics(base, device);
@@ -78,18 +91,10 @@ export default function register(RED: Red): void {
           const payload = input === 0 ? inverterReadings(text) : panelReadings(text, input);
           if (!payload) return;
           out(0, { topic, device, ...(input ? { input } : {}), kind: "reading", payload });
+          onChange(`${device}/findings`, "findings", inverterFindings(text));
           this.status(valueStatus(watts(payload)));
         }),
-        link.subscribe(t.event("fault"), (text) => {
-          let payload: unknown;
-          try {
-            payload = JSON.parse(text);
-          } catch {
-            return;
-          }
-          out(1, { topic: `${device}/fault`, device, kind: "fault", payload });
-          this.status(valueStatus("fault event", "yellow"));
-        }),
+        link.subscribe(t.event("fault"), faultEvent(`${device}/fault`)),
         link.subscribe(t.availability, (text) => {
           if (text.includes('"offline"')) this.status({ fill: "grey", shape: "ring", text: "offline" });
         }),

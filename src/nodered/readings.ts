@@ -6,13 +6,15 @@
  */
 import {
   CHANNEL_ENTITIES,
+  FAULT_INVERTER_ENTITIES,
+  FAULT_SITE_ENTITIES,
   INVERTER_ENTITIES,
   LIMITER_ENTITIES,
   SCHEDULE_ENTITIES,
   SITE_ENTITIES,
 } from "../entities/catalog.ts";
 
-type Described = { key: string; unit?: string };
+type Described = { key: string; unit?: string; attributesKey?: string; attributesName?: string };
 
 /** "W" → "w", "kWh" → "kwh", "°C" → "c"; the link quality's "lqi" is a scale, not a unit. */
 function unitSuffix(unit: string | undefined): string | undefined {
@@ -38,6 +40,22 @@ const LIMITER_UNITS = unitMap(LIMITER_ENTITIES);
 const LIMITER_KEYS = new Set([...LIMITER_ENTITIES.map((d) => d.key), "export_limit_reason"]);
 const SCHEDULE_KEYS = new Set(SCHEDULE_ENTITIES.map((d) => d.key));
 
+/**
+ * The fault findings' keys of a state payload (a flag or count, and its list under `attributesKey`), and
+ * the names Home Assistant shows them under: they leave as their own message, not as readings.
+ */
+function findingKeys(list: readonly Described[]): ReadonlyMap<string, string> {
+  const m = new Map<string, string>();
+  for (const d of list) {
+    if (d.key === "fault") continue; // the event entity: its messages come on the event topic
+    m.set(d.key, d.key);
+    if (d.attributesKey) m.set(d.attributesKey, d.attributesName ?? d.attributesKey);
+  }
+  return m;
+}
+const INVERTER_FINDINGS = findingKeys(FAULT_INVERTER_ENTITIES);
+const SITE_FINDINGS = findingKeys(FAULT_SITE_ENTITIES);
+
 function named(key: string, unit: string | undefined): string {
   return unit ? `${key}_${unit}` : key;
 }
@@ -59,10 +77,22 @@ export function inverterReadings(text: string): Record<string, unknown> | undefi
   if (!s) return undefined;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
-    if (/_ch\d+$/.test(k)) continue;
+    if (/_ch\d+$/.test(k) || INVERTER_FINDINGS.has(k)) continue;
     out[named(k, INVERTER_UNITS.get(k))] = v;
   }
   return out;
+}
+
+/** The open fault findings in an inverter's state (`{problem, findings}`); undefined without the faults module. */
+export function inverterFindings(text: string): Record<string, unknown> | undefined {
+  return pick(parse(text), INVERTER_FINDINGS);
+}
+
+function pick(s: Record<string, unknown> | undefined, keys: ReadonlyMap<string, string>) {
+  if (!s) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, as] of keys) if (k in s) out[as] = s[k];
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** One panel's readings from its inverter's state: `dc_voltage_ch2` → `dc_voltage_v` for input 2. */
@@ -85,6 +115,8 @@ export interface SiteParts {
   limiter?: Record<string, unknown>;
   /** Present when the site has a schedule. */
   schedule?: Record<string, unknown>;
+  /** Present when the site runs the fault diagnosis: `{faults_open, findings}`. */
+  findings?: Record<string, unknown>;
 }
 
 /** The site's state split into its readings, the export limiter's state and the schedule's state. */
@@ -95,6 +127,7 @@ export function siteParts(text: string): SiteParts | undefined {
   const limiter: Record<string, unknown> = {};
   const schedule: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
+    if (SITE_FINDINGS.has(k)) continue;
     if (LIMITER_KEYS.has(k)) limiter[named(k, LIMITER_UNITS.get(k))] = v;
     else if (SCHEDULE_KEYS.has(k)) schedule[k] = v;
     else readings[named(k, SITE_UNITS.get(k))] = v;
@@ -102,5 +135,7 @@ export function siteParts(text: string): SiteParts | undefined {
   const parts: SiteParts = { readings };
   if (Object.keys(limiter).length > 0) parts.limiter = limiter;
   if (Object.keys(schedule).length > 0) parts.schedule = schedule;
+  const findings = pick(s, SITE_FINDINGS);
+  if (findings) parts.findings = findings;
   return parts;
 }

@@ -65,11 +65,13 @@ describe.each(brokerKinds())("localecu nodes against a controller on $name", (ki
         server: "cfg",
         device: name,
         input: 0,
-        wires: [["out"], []],
+        wires: [["out"], ["ev"]],
       },
       { id: "out", z: "tab", type: "helper" },
+      { id: "ev", z: "tab", type: "helper" },
     ]);
     const out = collect(helper.getNode("out"));
+    const events = collect(helper.getNode("ev"));
     let last = "";
     const msg = await out
       .next(`${name} producing, AC voltage equal to the truth`, (m) => {
@@ -93,6 +95,10 @@ describe.each(brokerKinds())("localecu nodes against a controller on $name", (ki
     // Panel values belong to the panel messages, not the inverter's.
     expect(Object.keys(p).filter((k) => /_ch\d/.test(k))).toEqual([]);
     expect(p).not.toHaveProperty("power");
+    // Its findings leave on output 2, under the names HA shows them with, not among the readings.
+    expect(p).not.toHaveProperty("problem");
+    const findings = await events.next("the inverter's findings", (m) => m.kind === "findings");
+    expect(findings).toMatchObject({ topic: `${name}/findings`, payload: { problem: false, findings: [] } });
   });
 
   it("localecu in: one panel's readings and the site's readings with the limiter state on output 2", async () => {
@@ -145,6 +151,10 @@ describe.each(brokerKinds())("localecu nodes against a controller on $name", (ki
     expect(lim).toMatchObject({ topic: "site/export_limit", kind: "limiter" });
     expect(lim.payload).toHaveProperty("export_limit_state");
     expect(lim.payload).toHaveProperty("export_limit_target_w", 0);
+    // The fault diagnosis (site.yaml's automations.faults) runs: no open findings on a clear day.
+    const findings = await events.next("site findings", (m) => m.kind === "findings");
+    expect(findings).toMatchObject({ topic: "site/findings", payload: { faults_open: 0, findings: [] } });
+    expect(s.payload).not.toHaveProperty("faults_open");
   });
 
   it("the editor's device list comes from the controller's announced devices", async () => {
