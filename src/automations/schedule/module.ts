@@ -86,6 +86,9 @@ export class ScheduleModule {
   /** What the export limiter asks for per inverter (limiter-link.ts), whole W. */
   private readonly claims = new Map<string, LimitClaim>();
   private limiterReason = "the export limiter";
+  /** Writes waiting for an inverter's turn (guardWrite), and who follows our decisions (the link). */
+  private readonly waiters = new Map<string, (() => void)[]>();
+  private readonly changeListeners = new Set<() => void>();
   private override: SavedOverride | undefined;
   private last?: ScheduleDecision;
   private timer?: TimerHandle;
@@ -260,9 +263,6 @@ export class ScheduleModule {
   nowMs(): number {
     return this.now();
   }
-
-  private readonly waiters = new Map<string, (() => void)[]>();
-  private readonly changeListeners = new Set<() => void>();
 
   private idle(serial: string): Promise<void> {
     return new Promise((resolve) => this.waiters.set(serial, [...(this.waiters.get(serial) ?? []), resolve]));
