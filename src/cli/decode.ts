@@ -1,16 +1,23 @@
 import { Command, Option } from "commander";
 import { fromHex } from "../protocol/bytes.ts";
 import { decodeDump } from "../protocol/dump.ts";
+import { decodeEcuAnswer } from "../protocol/ecu/decode.ts";
+import { looksLikeEcuAnswer } from "../protocol/ecu/frame.ts";
+import { fromEcuText, isEcuText } from "../protocol/ecu/text.ts";
 import { resolveModel } from "../protocol/models.ts";
 import { CliError, guard } from "./errors.ts";
 import { formatMessage } from "./format.ts";
+import { formatEcuAnswer } from "./format-ecu.ts";
 
 export function decodeCommand(): Command {
   return new Command("decode")
     .description(
-      "decode a capture: a ZNP UART dump (several frames, stray bytes allowed), an AF payload (serial + L2) or a bare L2",
+      "decode a capture: a ZNP UART dump (several frames, stray bytes allowed), an AF payload (serial + L2), a bare L2, or a vendor ECU's LAN answer (port 8899) as hex or as text starting APS",
     )
-    .argument("<hex...>", "hex bytes; spaces, colons and 0x prefixes are ignored")
+    .argument(
+      "<hex...>",
+      "hex bytes (spaces, colons and 0x prefixes are ignored), or an ECU answer as text (APS…, with \\xNN escapes; quote it)",
+    )
     .addOption(
       new Option("--model <model>", "inverter model when the input has no serial").choices([
         "qs1",
@@ -21,7 +28,13 @@ export function decodeCommand(): Command {
     )
     .action((hexParts: string[], opts: { model?: string }) =>
       guard(() => {
-        const bytes = fromHex(hexParts.join(" "));
+        const input = hexParts.join(" ");
+        // An ECU's LAN answer, pasted as text (APS…) or as hex (41 50 53 31…): its own codec.
+        const bytes = isEcuText(input) ? fromEcuText(input) : fromHex(input);
+        if (looksLikeEcuAnswer(bytes)) {
+          process.stdout.write(`${JSON.stringify(formatEcuAnswer(decodeEcuAnswer(bytes)))}\n`);
+          return;
+        }
         const model = opts.model === undefined ? undefined : resolveModel(opts.model);
         const result = decodeDump(bytes, { model });
         if (result.messages.length === 0) {

@@ -70,14 +70,17 @@ describe("localecu decode", () => {
       ["decode", "00112233445566778899aabbccddeeff"],
       /at byte 6: after serial 001122334455 comes neither an L2 frame .* 4 bytes follow the nonce/,
     ],
-    // ECU-R 216000120830 answer to 0030 (signal levels), ksheumaker/homeassistant-apsystems_ecur#185.
+    // ECU-C answer with 5 ECU-id digits masked by its poster (ksheumaker/homeassistant-apsystems_ecur#81), cut short.
     [
-      "an ECU's LAN answer",
-      [
-        "decode",
-        "415053313130303630303033303030901000007352ab901000006946ab901000006234ab901000006983ab901000005764ab901000004208ab454e440a",
-      ],
-      /"APS11": that is an ECU's LAN answer \(port 8899\)/,
+      "a cut ECU answer pasted as text",
+      ["decode", "APS12011100012150000*****01\\x00"],
+      /^localecu: cut at byte 28: the length field says 111 bytes \+ LF, got 28/,
+    ],
+    // HAEdwin/homeassistant-apsystems_ecu_proxy README @446c9d5: an upload to EMA, not an 8899 answer.
+    [
+      "an ECU's upload to EMA",
+      ["decode", "APS18AA302AAAAAAA1216000064136"],
+      /"APS18" is the ECU's upload to the EMA cloud/,
     ],
   ])("%s → exit 2 with one line and no stack trace", async (_n, args, message) => {
     const r = await runCli(args);
@@ -86,6 +89,60 @@ describe("localecu decode", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});
+
+describe("localecu decode with a vendor ECU's LAN answer (port 8899)", () => {
+  it("hex: ECU-R 216000061728's real-time data, 7× YC600 (community.home-assistant.io/t/…/260835)", async () => {
+    const hex =
+      "415053313130313736303030323030303100072020112412051040800009401601303101f3006f001400e4001400e440800009562201303101f3006f001300e4001400e440800009182601303101f3006f001400e3001400e340800009293301303101f3006f001400e3001300e340800009191301303101f3006f001500e3001400e340800009243401303101f3006f001400e3001400e340800009184001303101f3006f001400e2001400e2454e440a";
+    const r = await runCli(["decode", hex]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    const j = JSON.parse(lines[0]!);
+    expect(j).toMatchObject({
+      source: "ecu-lan",
+      kind: "ecu-realtime",
+      count: 7,
+      cycle_time: "2020-11-24T12:05:10",
+    });
+    // First record, from the reference's decoded line: 49.9 Hz, 11 °C, P [20, 20] W, 228 V.
+    expect(j.inverters[0]).toMatchObject({
+      uid: "408000094016",
+      model: "YC600",
+      online: true,
+      frequency_hz: 49.9,
+      temperature_c: 11,
+      ac_voltage_v: 228,
+      ac_power_w: 40,
+      channels: [
+        { channel: 1, input: "A", power_w: 20 },
+        { channel: 2, input: "B", power_w: 20 },
+      ],
+    });
+  });
+
+  it("text as a Python log shows it: ECU-R-Pro 0001 with a real EMA time (HAEdwin/homeassistant-apsystems_ecu_reader#129)", async () => {
+    const hex =
+      "41505331323031313830303031323136323030303437323233303100024f99000005450000008b202604231011350006000631303031374543555f525f50524f5f322e312e3239413031364575726f70652f416d7374657264616d80971b03885060c5a87ef814303000000000000000000000454e440a";
+    const repr = `b'${Array.from(Buffer.from(hex, "hex"), (c) => (c >= 0x20 && c < 0x7f && c !== 0x5c && c !== 0x27 ? String.fromCharCode(c) : `\\x${c.toString(16).padStart(2, "0")}`)).join("")}'`;
+    const r = await runCli(["decode", repr]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      kind: "ecu-info",
+      group: "12",
+      ecu_id: "216200047223",
+      ecu_model: "ECU-R-Pro",
+      lifetime_energy_wh: 15_144_900,
+      ac_power_w: 1_349,
+      today_energy_wh: 1_390,
+      last_ema_contact: "2026-04-23T10:11:35",
+      inverters_registered: 6,
+      inverters_online: 6,
+      firmware: "ECU_R_PRO_2.1.29A",
+      timezone: "Europe/Amsterdam",
+    });
   });
 });
 
@@ -124,17 +181,34 @@ describe("the README's decode and encode examples", () => {
   const decodes = readmeCommands("decode");
   const encodes = readmeCommands("encode");
 
-  it("are there: two decodes (a UART dump, a bare L2 with --model) and two encodes", () => {
-    expect(decodes.map((a) => a.includes("--model"))).toEqual([false, true]);
+  it("are there: four decodes (a UART dump, a bare L2 with --model, an ECU answer as hex and as text) and two encodes", () => {
+    expect(decodes.map((a) => (a.includes("--model") ? "model" : a[1]!.slice(0, 6)))).toEqual([
+      "FE0164",
+      "model",
+      "415053",
+      "APS110",
+    ]);
     expect(encodes.map((a) => a[1])).toEqual(["limit", "poll"]);
   });
 
   it.each(decodes.map((a) => [a.join(" ").slice(0, 60), a]))(
-    "decode %s… runs as pasted and prints a telemetry reading",
+    "decode %s… runs as pasted and prints a reading",
     async (_n, args) => {
       const r = await runCli(args);
       expect([r.code, r.stderr]).toEqual([0, ""]);
       const j = JSON.parse(r.stdout.trim().split("\n")[0]!);
+      // ECU-B 216300007004's DS3 by day (mi-hol/readAPSystemsECU DS3_data.txt): 49.9 Hz, 51 °C, 211 + 214 W, 240 V.
+      if (args[1]!.startsWith("415053")) {
+        expect(j.inverters).toEqual([
+          expect.objectContaining({ uid: "702000999999", temperature_c: 51, ac_power_w: 425 }),
+        ]);
+        return;
+      }
+      // ECU-B 216300054149's clock (ksheumaker/homeassistant-apsystems_ecur#199).
+      if (args[1]!.startsWith("APS")) {
+        expect(j).toMatchObject({ kind: "ecu-clock", time: "2023-08-01T17:30:37" });
+        return;
+      }
       expect(j.kind).toBe("telemetry");
       // The UART example is the YC600 408000158215 capture; the bare L2 carries no serial.
       if (args.includes("--model")) expect(j).toMatchObject({ serial: null, model: "DS3" });

@@ -127,7 +127,7 @@ export function parseEcuFrame(b: Uint8Array): EcuFrame {
     throw new EcuCutFrameError(
       length + 1,
       b.length,
-      `the length field says ${length} bytes + LF, got ${b.length}: the answer is cut (a reader that stops at the first 0x0A does this); read until ${length + 1} bytes have arrived`,
+      `the length field says ${length} bytes + LF, got ${b.length}: the answer is cut (an incomplete paste, or a reader that stopped at the first 0x0A); read until ${length + 1} bytes have arrived`,
     );
   }
   if (b.length > length + 1) {
