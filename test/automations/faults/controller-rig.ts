@@ -77,6 +77,9 @@ export class FaultHarness {
   mq?: Watcher;
   o?: FaultSite;
 
+  /** For a Home Assistant link: the token's env and the link's tuning (see notify-e2e.test.ts). */
+  link: { env?: NodeJS.ProcessEnv; haLink?: Parameters<typeof startRig>[0]["haLink"] } = {};
+
   constructor(
     private readonly kind: BrokerKind,
     private readonly speed: number,
@@ -101,6 +104,7 @@ export class FaultHarness {
       speed: this.speed,
       logger: o.log.logger,
       ...(air ? { air } : {}),
+      ...this.link,
     });
     return this.rig;
   }
