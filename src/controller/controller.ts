@@ -222,7 +222,13 @@ export class Controller {
         // The radio logs bring-up results itself; this line only traces the link's phases.
         logger.debug(detail, line);
         this.bus.emit("linkState", {
-          state: l.state === "ready" ? "up" : l.state === "connecting" ? "connecting" : "down",
+          // Bringing the coordinator up (after the port opened, or a reset) is on the way up, not a loss.
+          state:
+            l.state === "ready"
+              ? "up"
+              : l.state === "connecting" || l.state === "bringing-up"
+                ? "connecting"
+                : "down",
           ...(l.reason ? { detail: l.reason } : {}),
         });
         if (l.state === "ready" && this.o.pairUnpaired !== false) void this.pairer?.run();
