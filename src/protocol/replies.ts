@@ -40,7 +40,7 @@ export function decodeReply(payload: Uint8Array, opts: DecodeOptions = {}): Repl
   if (ECU_LAN_HEAD.every((b, i) => payload[i] === b)) {
     throw new FrameError(
       "serial",
-      `input starts with ASCII "${new TextDecoder().decode(payload.subarray(0, 5))}": that is an ECU's LAN answer (port 8899), not a ZigBee reply from an inverter; decode takes what the stick hears (a UART dump, an AF payload or an L2 frame)`,
+      `input starts with ASCII "${new TextDecoder().decode(payload.subarray(0, 5))}": that is an ECU's LAN answer (port 8899), not a ZigBee reply from an inverter; read it with the ECU LAN codec (src/protocol/ecu; \`localecu decode\` routes it there)`,
       0,
     );
   }

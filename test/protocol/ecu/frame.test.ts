@@ -125,6 +125,15 @@ describe("ECU answer envelope", () => {
     expect(e.message).toMatch(message);
   });
 
+  it.each([
+    ["0001", "APS1100160001END\n"],
+    ["0002 (P1's request)", "APS1100280002216000061728END"],
+  ])("a request (%s) pasted in place of the answer is named as such", (_n, request) => {
+    expect(() => decodeEcuAnswer(text(request))).toThrow(
+      /^command at byte 13: this is a request to the ECU \(command 000[12]\), not its answer: paste what the ECU sent back$/,
+    );
+  });
+
   it("nothing at all is a cut answer (the peer closed without a byte, as during the nightly maintenance)", () => {
     expect(caught(() => decodeEcuAnswer(new Uint8Array()))).toMatchObject({
       code: "cut",
