@@ -152,6 +152,22 @@ describe("0002 real-time data from real answers", () => {
     expect(e).toMatchObject({ code: "cut", needBytes: 156, gotBytes: bytes.length });
   });
 
+  it("P12's first three whole records, re-framed with a count of 3, give the reference's values", () => {
+    const fragment = C.p12RealtimeFragment;
+    // Header up to the count (bytes 0–16), then count 3, the fragment's time (bytes 19–25) and 3 × 21-byte records.
+    const time = fragment.slice(38, 52);
+    const records = fragment.slice(52, 52 + 3 * 42);
+    const body = `${Buffer.from("0001").toString("hex")}0003${time}${records}`;
+    const len = 13 + body.length / 2 + 3;
+    const a = realtime(fromHex(`${Buffer.from(`APS11${String(len).padStart(4, "0")}0002`).toString("hex")}${body}454e440a`));
+    expect(a.cycleTime).toBe("2026-04-23T10:10:00");
+    expect(a.inverters.map(row)).toEqual([
+      ["703000030246", true, "01", 50.0, 16, [16, 0], [239]],
+      ["703000025391", true, "01", 50.0, 18, [15, 14], [237]],
+      ["703000025371", true, "01", 50.1, 19, [15, 78], [236]],
+    ]);
+  });
+
   it("P13 ECU-R-Pro at night: 4 offline DS3 (temperature raw 0 = −100 °C) and 4 never-connected (type 00)", () => {
     const a = realtime(fromHex(C.p13Realtime));
     expect([a.count, a.cycleTime]).toEqual([8, "2022-09-19T22:28:05"]);
