@@ -5,7 +5,7 @@
  */
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { brokerKinds, type TestBroker } from "../helpers/brokers.ts";
+import { brokerKinds, freePort, type TestBroker } from "../helpers/brokers.ts";
 import { startTestController, type TestController } from "./controller.ts";
 import { allNodes, catchNode, collect, type FlowNode, helper } from "./runtime.ts";
 
@@ -85,6 +85,14 @@ describe.each(brokerKinds())("localecu nodes against a controller on $name", (ki
         throw new Error(`${e.message}; last: ${last}`);
       });
     expect(msg.topic).toBe(name);
+    // The status under the node: a green dot with the last power and its time.
+    const statuses = (helper.getNode("in") as unknown as { status: { args: [Record<string, string>][] } })
+      .status.args;
+    expect(statuses.map(([s]) => s)).toContainEqual({
+      fill: "green",
+      shape: "dot",
+      text: expect.stringMatching(/^\d+ W · \d/),
+    });
     expect(msg.device).toBe(name);
     const p = msg.payload as Record<string, unknown>;
     // The catalog's units travel in the names: W, kWh, V, Hz, °C → _w, _kwh, _v, _hz, _c.
@@ -275,6 +283,22 @@ describe.each(brokerKinds())("localecu nodes against a controller on $name", (ki
       expect(out.seen).toHaveLength(1);
     },
   );
+
+  it("a broker that cannot be reached shows as a red ring, not an exception", async () => {
+    const closed = `mqtt://127.0.0.1:${await freePort()}`;
+    await helper.load(allNodes, [
+      cfg(closed),
+      { id: "in", z: "tab", type: "localecu-in", server: "cfg", device: "site", input: 0, wires: [[], []] },
+    ]);
+    const node = helper.getNode("in") as unknown as { status: { args: [Record<string, string>][] } };
+    for (let i = 0; i < 100 && !node.status.args.some(([s]) => s.fill === "red"); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(node.status.args.map(([s]) => s)).toContainEqual({
+      fill: "red",
+      shape: "ring",
+      text: expect.stringMatching(/^disconnected/),
+    });
+  });
 
   it("a redeploy closes the old connection; credentials stay out of the flow", async () => {
     await helper.load(allNodes, [cfg(broker.url)], { cfg: { username: "nr-user", password: "s3cret-pw" } });
