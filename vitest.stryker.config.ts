@@ -21,6 +21,7 @@ export default defineConfig({
       // 100 000 fuzz cases, and thousands of encoder round trips, per mutant would cost minutes; neither
       // proves a value right. The score counts what example tests with worked/stated values kill.
       "test/protocol/fuzz.test.ts",
+      "test/protocol/ecu/fuzz.test.ts",
       "test/protocol/property.test.ts",
       // Builds and imports the esbuild bundle on every run; host.test.ts and decode.test.ts run the same
       // definitions from source.

@@ -141,6 +141,13 @@ export function decodeEcuRealtime(f: EcuFrame): EcuRealtime {
       break;
     }
     const online = b[off + 6] === 1;
+    if (b[off + 6]! > 1) {
+      warnings.push({
+        code: "layout",
+        detail: `record ${n + 1} (${uid}): online byte ${toHex(b.subarray(off + 6, off + 7)).toUpperCase()} is neither 00 nor 01; read as offline`,
+        offset: off + 6,
+      });
+    }
     const typeCode = ascii(b, off + 7, 2);
     const isLast = left === 1;
     let layout = LAYOUT_OF_TYPE[typeCode];

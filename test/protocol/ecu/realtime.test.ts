@@ -159,7 +159,9 @@ describe("0002 real-time data from real answers", () => {
     const records = fragment.slice(52, 52 + 3 * 42);
     const body = `${Buffer.from("0001").toString("hex")}0003${time}${records}`;
     const len = 13 + body.length / 2 + 3;
-    const a = realtime(fromHex(`${Buffer.from(`APS11${String(len).padStart(4, "0")}0002`).toString("hex")}${body}454e440a`));
+    const a = realtime(
+      fromHex(`${Buffer.from(`APS11${String(len).padStart(4, "0")}0002`).toString("hex")}${body}454e440a`),
+    );
     expect(a.cycleTime).toBe("2026-04-23T10:10:00");
     expect(a.inverters.map(row)).toEqual([
       ["703000030246", true, "01", 50.0, 16, [16, 0], [239]],
@@ -335,6 +337,14 @@ describe("0002 record types, worked examples", () => {
   it("a count of 0 (ECU-C after the 2026 firmware change, ecu_reader#131) is an empty, valid answer", () => {
     const a = realtime(answer([]));
     expect([a.count, a.inverters, a.warnings]).toEqual([0, [], []]);
+  });
+
+  it("an online byte other than 00/01 is read as offline, with a warning at that byte", () => {
+    const a = realtime(
+      answer([`408000158215 02 ${T("01")} 01f4 008c 012c 00e6 0131 00e6`.replace(/ /g, "")]),
+    );
+    expect(a.inverters.map(row)).toEqual([["408000158215", false, "01"]]);
+    expect(a.warnings.map((w) => [w.code, w.offset])).toEqual([["layout", 32]]);
   });
 
   it("a UID that is not BCD stops the walk with a warning", () => {
