@@ -50,6 +50,10 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "run the controller for a site (site.yaml)",
     load: async () => (await import("./start.ts")).startCommand(),
   },
+  fleet: {
+    summary: "live table of every site reporting to one MQTT broker (docs/fleet.md)",
+    load: async () => (await import("./fleet.ts")).fleetCommand(),
+  },
   demo: { summary: "run the demo (npm start)", load: async () => (await import("./demo.ts")).demoCommand() },
 };
 

@@ -144,6 +144,7 @@ export class Controller {
       baseTopic: config.mqtt.baseTopic,
       discoveryPrefix: config.mqtt.discoveryPrefix,
       bridgeId: this.ecuId,
+      siteName: config.site.name,
       coordinatorIeee: coordinatorIeee(stick.ecuId),
       onCommand: (serial, command) => this.runCommand(serial, command),
       ...(config.automations.exportLimit

@@ -1,9 +1,23 @@
 /**
  * Why the first MQTT connect failed, turned into the setting to change. The broker's or TLS's own words
- * stay in the line; the fix names the site.yaml setting (and the file or variable a secret comes from),
- * never the secret itself.
+ * stay in the line; the fix names the setting (site.yaml's, or a command-line flag) and the file or
+ * variable a secret comes from, never the secret itself.
  */
 import type { MqttConfig } from "../site/config-types.ts";
+
+/** How the settings are called where the user sets them, e.g. `mqtt.tls.ca in site.yaml` or `--ca`. */
+export interface MqttSettingNames {
+  url: string;
+  username: string;
+  /** Where the password comes from, or undefined when none is given. */
+  password?: string;
+  /** The CA file's setting and path, when one is set. */
+  ca?: { setting: string; file: string };
+  caSetting: string;
+  /** The client certificate's setting and path, when one is set. */
+  cert?: { setting: string; file: string };
+  certAndKey: string;
+}
 
 /** TLS verification codes of node:tls that mean "the broker's certificate chain is not trusted". */
 const UNTRUSTED = new Set([
@@ -15,44 +29,54 @@ const UNTRUSTED = new Set([
   "CERT_SIGNATURE_FAILURE",
 ]);
 
-export function connectFailureFix(
-  err: Error & { code?: string | number },
-  mqtt: MqttConfig,
-  file: string,
-): string {
+export function connectFailureHint(err: Error & { code?: string | number }, n: MqttSettingNames): string {
   const why = err.message;
   const code = typeof err.code === "string" ? err.code : "";
   if (/not authori[sz]ed|bad user ?name or password/i.test(why)) {
-    return mqtt.password || mqtt.username
-      ? `check mqtt.username and ${passwordSetting(mqtt)} in ${file}`
-      : `the broker wants credentials: set mqtt.username and mqtt.password_file in ${file}`;
+    return n.password
+      ? `check ${n.username} and ${n.password}`
+      : `the broker wants credentials: set ${n.username} and a password`;
   }
   if (UNTRUSTED.has(code)) {
-    return mqtt.tls?.ca
-      ? `the broker's certificate is not signed by the CA in mqtt.tls.ca (${mqtt.tls.ca}) — set mqtt.tls.ca in ${file} to the CA that signed it`
-      : `the broker's certificate is not signed by a CA this machine trusts — set mqtt.tls.ca in ${file} to the CA file that signed it`;
+    return n.ca
+      ? `the broker's certificate is not signed by the CA in ${n.ca.setting} (${n.ca.file}) — set ${n.caSetting} to the CA that signed it`
+      : `the broker's certificate is not signed by a CA this machine trusts — set ${n.caSetting} to the CA file that signed it`;
   }
   if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
     return "the broker's certificate is outside its validity dates (expired, or this machine's clock is wrong)";
   }
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
-    return `the broker's certificate is for another host name — put that name in mqtt.url in ${file}`;
+    return `the broker's certificate is for another host name — put that name in ${n.url}`;
   }
   if (/certificate required|handshake failure|unknown ca|bad certificate/i.test(why)) {
-    return mqtt.tls?.cert
-      ? `the broker refused the client certificate in mqtt.tls.cert (${mqtt.tls.cert}): it must be signed by a CA the broker trusts`
-      : `the broker wants a client certificate: set mqtt.tls.cert and mqtt.tls.key in ${file}`;
+    return n.cert
+      ? `the broker refused the client certificate in ${n.cert.setting} (${n.cert.file}): it must be signed by a CA the broker trusts`
+      : `the broker wants a client certificate: set ${n.certAndKey}`;
   }
   if (/wrong version number|packet length too long/i.test(why)) {
-    return `the port speaks another protocol: mqtts:// for a TLS listener, mqtt:// for a plain one (mqtt.url in ${file})`;
+    return `the port speaks another protocol: mqtts:// for a TLS listener, mqtt:// for a plain one (${n.url})`;
   }
-  return `check that the broker runs and mqtt.url in ${file} points at it`;
+  return `check that the broker runs and ${n.url} points at it`;
 }
 
-/** Where the password comes from, as the setting a user edits: never the password. */
-function passwordSetting(mqtt: MqttConfig): string {
+/** The names for site.yaml's mqtt section. */
+export function siteSettingNames(mqtt: MqttConfig, file: string): MqttSettingNames {
   const p = mqtt.password;
-  if (p?.file !== undefined) return `mqtt.password_file (${p.file})`;
-  if (p?.env !== undefined) return `mqtt.password_env (${p.env})`;
-  return "mqtt.password";
+  const password =
+    p?.file !== undefined
+      ? `mqtt.password_file (${p.file})`
+      : p?.env !== undefined
+        ? `mqtt.password_env (${p.env})`
+        : p
+          ? "mqtt.password"
+          : undefined;
+  return {
+    url: `mqtt.url in ${file}`,
+    username: "mqtt.username",
+    ...(password ? { password: `${password} in ${file}` } : {}),
+    ...(mqtt.tls?.ca ? { ca: { setting: "mqtt.tls.ca", file: mqtt.tls.ca } } : {}),
+    caSetting: `mqtt.tls.ca in ${file}`,
+    ...(mqtt.tls?.cert ? { cert: { setting: "mqtt.tls.cert", file: mqtt.tls.cert } } : {}),
+    certAndKey: `mqtt.tls.cert and mqtt.tls.key in ${file}`,
+  };
 }

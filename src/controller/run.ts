@@ -25,7 +25,7 @@ import { systemClock } from "./clock.ts";
 import { Controller } from "./controller.ts";
 import { DataDirLock, DataDirLocked } from "./data-lock.ts";
 import { connectMqtt, firstConnect, MqttSettingError } from "./mqtt.ts";
-import { connectFailureFix } from "./mqtt-failure.ts";
+import { connectFailureHint, siteSettingNames } from "./mqtt-failure.ts";
 import { StartupError } from "./startup-error.ts";
 
 export { StartupError };
@@ -124,7 +124,7 @@ export async function runController(o: RunOptions): Promise<RunningController> {
       await firstConnect(client, o.connectTimeoutMs);
     } catch (e) {
       const why = (e as Error).message;
-      const fix = connectFailureFix(e as Error, config.mqtt, config.file);
+      const fix = connectFailureHint(e as Error, siteSettingNames(config.mqtt, config.file));
       throw new StartupError(`cannot connect to the MQTT broker at ${safeUrl(mqttUrl)}: ${why} — ${fix}`);
     }
 
@@ -249,7 +249,8 @@ export async function runController(o: RunOptions): Promise<RunningController> {
         // The automations stop before the link they read, so none reacts to the link going off.
         await started.stop();
         await ha?.stop();
-        await client.endAsync();
+        // Bounded: with the broker down an unforced end waits for a reconnect that may never come.
+        await closeQuietly(client);
         await broker?.close();
         store.close();
         lock.release();

@@ -41,6 +41,7 @@ import type {
 } from "./snapshot.ts";
 import { faultEventMessage, haLinkMessage, inverterMessages, siteMessage } from "./state.ts";
 import {
+  bridgeInfoMessage,
   bridgeTopics,
   clearInverterTopics,
   haStatusTopic,
@@ -88,6 +89,8 @@ export interface EntityPublisherOptions {
   /** The fault module runs: every inverter gets its problem sensor and fault event, the site its count. */
   faults?: boolean;
   log?: EntityLog;
+  /** The site's name from site.yaml: `<base>/bridge/info` carries it, so a fleet view can label the site. */
+  siteName?: string;
 }
 
 interface InverterEntry {
@@ -274,6 +277,7 @@ export class EntityPublisher {
     this.republishing = true;
     try {
       this.send({ topic: bridgeTopics(this.ctx.baseTopic).state, payload: ONLINE, retain: true, qos: 1 });
+      this.send(bridgeInfoMessage(this.ctx.baseTopic, this.opts.siteName, this.ctx.origin.sw));
       this.sendDiscovery(this.bridgeDiscovery(), undefined);
       if (this.haLink) this.send(haLinkMessage(this.ctx.baseTopic, this.haLink));
       this.publishSite(true);

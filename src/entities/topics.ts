@@ -12,6 +12,7 @@
  *   <base>/site/event/<key>          the site's event entities (site-wide fault findings), never retained
  *   <base>/site/set[/<key>]          the export limiter's controls (site-commands.ts); result on set/result
  *   <base>/bridge/state              {"state":"online"}, retained; the MQTT will sets offline
+ *   <base>/bridge/info               {"site","base_topic","version"}, retained: what a fleet view lists
  *   <base>/bridge/devices            retained array in zigbee2mqtt's shape
  *   <base>/bridge/logging            {"level","message"} lines (refused commands for unknown devices)
  *   <base>/bridge/event              {"type":"device_removed", …} like zigbee2mqtt
@@ -88,6 +89,7 @@ export function siteSetTopic(base: string): string {
 export function bridgeTopics(base: string) {
   return {
     state: `${base}/bridge/state`,
+    info: `${base}/bridge/info`,
     devices: `${base}/bridge/devices`,
     logging: `${base}/bridge/logging`,
     event: `${base}/bridge/event`,
@@ -102,6 +104,19 @@ export const OFFLINE = JSON.stringify({ state: "offline" });
 /** The MQTT will the controller connects with: HA then shows everything unavailable if it dies. */
 export function bridgeWill(base: string): OutMessage {
   return { topic: bridgeTopics(base).state, payload: OFFLINE, retain: true, qos: 1 };
+}
+
+/**
+ * Who publishes under `base`, retained: `localecu fleet` finds sites by it (with bridge/state) and shows
+ * the site's name. Nothing from the configuration beyond the name goes here (no URL, no user).
+ */
+export function bridgeInfoMessage(
+  base: string,
+  site: string | undefined,
+  version: string | undefined,
+): OutMessage {
+  const payload = JSON.stringify({ site: site ?? base, base_topic: base, version: version ?? null });
+  return { topic: bridgeTopics(base).info, payload, retain: true, qos: 1 };
 }
 
 /** HA device discovery topic; `id` must match [a-zA-Z0-9_-] (HA MQTT docs, "Discovery topic"). */

@@ -75,6 +75,9 @@ export interface Mosquitto extends TestBroker {
   dir: string;
   /** What mosquitto logged so far, for failure messages. */
   log(): string;
+  /** Stops the process, keeping its folder, until up(): an outage. */
+  down(): Promise<void>;
+  up(): Promise<void>;
 }
 
 /** A mosquitto of its own (plain and anonymous by default), on a free port of 127.0.0.1. */
@@ -125,6 +128,8 @@ export async function startMosquitto(o: MosquittoOptions = {}, bin = mosquittoPa
     port,
     dir,
     log: () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : ""),
+    down: () => kill(),
+    up: () => launch(),
     async restart() {
       await kill();
       await launch();
