@@ -82,6 +82,8 @@ export default function register(RED: Red): void {
     }
     const byDevice = new Map<string, Edge>(edges.map((e) => [e.serial, e]));
     let lastAtMs = Number.NEGATIVE_INFINITY;
+    /** Told by the flow (msg.topic "daylight", e.g. from a sun node); the core idles at night. */
+    let daylight = true;
     this.status({ fill: "grey", shape: "ring", text: "waiting for the grid meter" });
 
     const emit = (d: LimiterDecision, send: (m: (NodeMessage | null)[]) => void) => {
@@ -119,7 +121,18 @@ export default function register(RED: Red): void {
     this.on("input", (msg, send, done) => {
       // msg.atMs lets a flow replay recorded samples; otherwise now. The core's clock never runs back.
       const atMs = Math.max(typeof msg.atMs === "number" ? msg.atMs : Date.now(), lastAtMs);
-      const inputs = limiterInputs(msg, byDevice, atMs, config.invert === true);
+      if (msg.topic === "daylight") {
+        if (typeof msg.payload !== "boolean") {
+          const why = `daylight: msg.payload must be true (day) or false (night), got ${JSON.stringify(msg.payload)}`;
+          this.status(errorStatus(why));
+          return done(why);
+        }
+        daylight = msg.payload;
+      }
+      const inputs =
+        msg.topic === "daylight"
+          ? [{ kind: "tick" as const, atMs, daylight }]
+          : limiterInputs(msg, byDevice, atMs, config.invert === true);
       if (typeof inputs === "string") {
         this.status(errorStatus(inputs));
         return done(inputs);
@@ -134,7 +147,7 @@ export default function register(RED: Red): void {
       Number.isFinite(tickS) && tickS > 0
         ? setInterval(() => {
             lastAtMs = Math.max(Date.now(), lastAtMs);
-            emit(core.update({ kind: "tick", atMs: lastAtMs, daylight: true }), (m) => this.send(m));
+            emit(core.update({ kind: "tick", atMs: lastAtMs, daylight }), (m) => this.send(m));
           }, tickS * 1000)
         : undefined;
     this.on("close", (_removed, done) => {

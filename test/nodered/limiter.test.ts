@@ -166,7 +166,53 @@ describe("localecu limiter", () => {
     expect(writes.seen.map((m) => ({ serial: m.device, limitW: m.limit_w }))).toEqual(after);
   });
 
+  it("idles at night when the flow says so, and writes nothing for the night's import", async () => {
+    await helper.load(allNodes, [
+      {
+        id: "lim",
+        z: "tab",
+        type: "localecu-limiter",
+        inverters: [{ device: "west", model: "DS3" }],
+        targetW: 0,
+        tickS: 0,
+        wires: [["writes"], ["state"]],
+      },
+      { id: "writes", z: "tab", type: "helper" },
+      { id: "state", z: "tab", type: "helper" },
+    ]);
+    const state = collect(helper.getNode("state"));
+    const writes = collect(helper.getNode("writes"));
+    const lim = helper.getNode("lim");
+    lim.receive({ topic: "daylight", atMs: T0, payload: false });
+    const night = await state.next("a state");
+    expect(night.payload).toMatchObject({ state: "idle", reason: expect.stringMatching(/night/) });
+    // 300 W import at night: the inverters are asleep, so no limit is raised or cut.
+    lim.receive({ atMs: T0 + 5000, payload: 300 });
+    lim.receive({ topic: "daylight", atMs: T0 + 6000, payload: true });
+    await state.next("the day state", (m) => !/night/.test((m.payload as { reason: string }).reason));
+    // The same script into the core: the night's sample writes nothing, and the node wrote what it wrote.
+    const core = new ExportLimiter([{ serial: "west", minW: 30, maxW: 1100, stepW: 1 }], {
+      targetW: 0,
+      hysteresisW: 50,
+      intervalS: 10,
+      meterTimeoutS: 60,
+      fallback: "hold",
+      maxWritesPerHour: 12,
+      mode: "export_limit",
+      enabled: true,
+    });
+    const atNight = [
+      core.update({ kind: "tick", atMs: T0, daylight: false }),
+      core.update({ kind: "meter", atMs: T0 + 5000, gridW: 300 }),
+    ];
+    expect(atNight.flatMap((d) => d.writes)).toEqual([]);
+    const day = core.update({ kind: "tick", atMs: T0 + 6000, daylight: true }).writes;
+    if (day.length > 0) await writes.next("the day's writes");
+    expect(writes.seen.map((m) => ({ serial: m.device, limitW: m.limit_w }))).toEqual(day);
+  });
+
   it.each([
+    ["daylight that is not a boolean", { topic: "daylight", payload: "yes" }, /true \(day\) or false/],
     ["a word", { payload: "lots" }, /not a grid power/],
     ["empty settings", { topic: "settings", payload: {} }, /nothing to change/],
   ])("a bad message (%s) gets node.error with the reason", async (_w, msg, why) => {
