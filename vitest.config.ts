@@ -11,5 +11,7 @@ export default defineConfig({
     // The slowest files (controller + emulator + broker end to end) mostly wait on the radio's real-time
     // round trips: three at once finish in half the time on a 2-core machine without starving the rest.
     maxWorkers: 3,
+    // Every controller a test starts would open its local page on port 8099: off unless a test asks.
+    env: { LOCALECU_WEB_PORT: "0" },
   },
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Bundles the roof-map card (src/web/card/index.ts, Lit included) into ONE minified ES module for Home
- * Assistant: dist/localecu-map-card.js, the file hacs.json names.
+ * Assistant: dist/localecu-map-card.js, the file hacs.json names; and the local page's script
+ * (src/web/page/main.ts → dist/localecu-page.js) for installs without esbuild (src/web/bundle.ts).
  *
  *   node scripts/build-card.mjs [--outdir dist]
  */
@@ -12,6 +13,7 @@ import { build } from "esbuild";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const ENTRIES = {
   "localecu-map-card": join(ROOT, "src", "web", "card", "index.ts"),
+  "localecu-page": join(ROOT, "src", "web", "page", "main.ts"),
 };
 
 /**

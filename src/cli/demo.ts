@@ -16,6 +16,7 @@ import { DEMO_SHADING } from "../sim/demo-site.ts";
 import { simSiteFromConfig } from "../sim/from-config.ts";
 import { StickEmulator } from "../sim/stick-emulator.ts";
 import { loadConfig } from "../site/config.ts";
+import { WEB_DEFAULT_PORT } from "../site/config-resolve.ts";
 import { localParts } from "../site/local-time.ts";
 import {
   checkDataDir,
@@ -45,6 +46,7 @@ export interface DemoOptions {
   seed?: string;
   clouds?: boolean;
   powerLog?: string;
+  webPort?: string;
 }
 
 /** 10:30 local time today in the demo's time zone: late morning, production from the first poll. */
@@ -94,7 +96,15 @@ export function parseDemoOptions(raw: DemoOptions, env: NodeJS.ProcessEnv = proc
     );
   }
   const powerLog = raw.powerLog === undefined ? undefined : resolve(raw.powerLog);
-  return { speed, mqttPort, mqttHost, startMs, seed, clouds: raw.clouds === true, data, powerLog };
+  // The process's own environment too: a test run turns every page off there (vitest.config.ts).
+  const webText = raw.webPort ?? env.LOCALECU_WEB_PORT ?? process.env.LOCALECU_WEB_PORT;
+  const webPort = webText === undefined ? WEB_DEFAULT_PORT : Number(webText);
+  if (!Number.isInteger(webPort) || webPort < 0 || webPort > 65535) {
+    throw new CliError(
+      `--web-port / LOCALECU_WEB_PORT must be a port number (0 = no local page), got '${webText}'`,
+    );
+  }
+  return { speed, mqttPort, mqttHost, startMs, seed, clouds: raw.clouds === true, data, powerLog, webPort };
 }
 
 export async function startDemo(
@@ -175,6 +185,8 @@ export async function startDemo(
       // The emulated inverters need no 1.5 s between pairing broadcasts; the demo shows data sooner.
       stick: { ecuId: config.stick?.ecuId ?? "D8A3011B9780", pairing: { stepMs: 250 } },
       env,
+      // The page stays on this machine, like the embedded broker by default.
+      web: o.webPort === 0 ? null : { port: o.webPort, bind: "127.0.0.1" },
       instance: "demo",
     });
     saveDemoClock(dataDir, clock.now());
@@ -236,6 +248,10 @@ export function demoCommand(): Command {
     .option("--seed <n>", "simulation seed (default 1)")
     .option("--clouds", "seeded passing clouds instead of a clear sky")
     .option(
+      "--web-port <port>",
+      `the local page's port on 127.0.0.1 (default ${WEB_DEFAULT_PORT}; 0 = off; env LOCALECU_WEB_PORT)`,
+    )
+    .option(
       "--power-log <file>",
       "append one JSON line per simulated second: each inverter's true AC output, what it could give unlimited, its limit",
     )
@@ -270,6 +286,9 @@ export function demoCommand(): Command {
               ? ["                  (HA on another host or in a container: restart with --mqtt-host 0.0.0.0)"]
               : []),
             `  MQTT Explorer:  connect to ${demo.mqttUrl} and open localecu/ and homeassistant/.`,
+            demo.webUrl
+              ? `  Local page:     ${demo.webUrl}   (the roof map, inverters, findings and limiter, live)`
+              : "  Local page:     off (--web-port; the log says why if its port was taken)",
             "",
             "  Export limit:   on, 0 W allowed. A simulated house (kettle, oven, washing machine, standby) has a grid",
             `                  meter on ${demo.meterTopic} ({"power": W}, + = import, every 5 simulated s); the`,

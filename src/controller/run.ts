@@ -17,10 +17,13 @@ import type { Clock } from "../radio/clock.ts";
 import { Stick, type StickOptions } from "../radio/stick.ts";
 import type { Transport } from "../radio/transport.ts";
 import { resolveSecret } from "../site/config.ts";
-import type { SiteConfig } from "../site/config-types.ts";
+import type { SiteConfig, WebConfig } from "../site/config-types.ts";
 import { PairingBook } from "../site/pairing.ts";
 import { EnergyStore } from "../site/store.ts";
 import { daylightTest } from "../site/sun.ts";
+import { HassMirror } from "../web/mirror.ts";
+import { startWebServer, WebListenError, type WebServer } from "../web/server.ts";
+import { tapPublishes } from "../web/tap.ts";
 import { systemClock } from "./clock.ts";
 import { Controller } from "./controller.ts";
 import { DataDirLock, DataDirLocked } from "./data-lock.ts";
@@ -54,6 +57,8 @@ export interface RunOptions {
   exportLimit?: ExportLimitTuning;
   /** Timing of the fault module's rechecks (tests at simulated speed). */
   faults?: FaultModuleTuning;
+  /** The local page, decided by the caller (the demo's --web-port): null = off; unset = site.yaml and env. */
+  web?: WebConfig | null;
 }
 
 export interface RunningController {
@@ -64,6 +69,8 @@ export interface RunningController {
   store: EnergyStore;
   /** The Home Assistant link, when site.yaml has a homeassistant section or this runs as an HA add-on. */
   ha?: HaLink;
+  /** The local page's URL, when it is on (site.yaml `web`) and could listen. */
+  webUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -214,10 +221,29 @@ export async function runController(o: RunOptions): Promise<RunningController> {
             logger: logger.child({ module: "homeassistant" }),
           })
         : undefined;
+    // The local page sees what the controller publishes; a taken port is one error line, not a failed start.
+    const webConfig = o.web === undefined ? webOverride(config.web, o.env) : (o.web ?? undefined);
+    const mirror = webConfig ? new HassMirror(config.mqtt.discoveryPrefix) : undefined;
+    let web: WebServer | undefined;
+    if (webConfig && mirror) {
+      try {
+        web = await startWebServer({
+          web: webConfig,
+          mirror,
+          title: config.site.name,
+          onError: (m) => logger.error(m),
+        });
+        undo.push(() => web?.close());
+        logger.info({ url: web.url }, `local page on ${web.url}`);
+      } catch (e) {
+        if (!(e instanceof WebListenError)) throw e;
+        logger.error(e.message);
+      }
+    }
     controller = new Controller({
       config,
       stick,
-      mqtt: client,
+      mqtt: mirror ? tapPublishes(client, (t, p, r) => mirror.take(t, p, r)) : client,
       store,
       pairing,
       clock,
@@ -244,8 +270,10 @@ export async function runController(o: RunOptions): Promise<RunningController> {
       client,
       store,
       ha,
+      ...(web ? { webUrl: web.url } : {}),
       async stop() {
         stopAnswering();
+        await web?.close();
         // The automations stop before the link they read, so none reacts to the link going off.
         await started.stop();
         await ha?.stop();
@@ -275,6 +303,25 @@ function settings<T>(make: () => T): T {
   } catch (e) {
     throw e instanceof MqttSettingError ? new StartupError(e.message) : e;
   }
+}
+
+/**
+ * LOCALECU_WEB_PORT (a port, 0 = off) and LOCALECU_WEB_BIND override site.yaml's `web` for one process: a
+ * container or add-on that maps the port, or a test run where many controllers share one machine.
+ */
+export function webOverride(
+  web: WebConfig | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): WebConfig | undefined {
+  const portText = env.LOCALECU_WEB_PORT ?? process.env.LOCALECU_WEB_PORT;
+  const bind = env.LOCALECU_WEB_BIND ?? process.env.LOCALECU_WEB_BIND;
+  if (portText === undefined) return web && bind ? { ...web, bind } : web;
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new StartupError(`LOCALECU_WEB_PORT must be a port number (0 = no local page), got '${portText}'`);
+  }
+  if (port === 0) return undefined;
+  return { port, bind: bind ?? web?.bind ?? "127.0.0.1" };
 }
 
 /** Ends the connection with a DISCONNECT (so no will is published); forced if that takes too long. */

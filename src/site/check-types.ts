@@ -14,6 +14,7 @@ export type RuleId =
   | "no-datasheet"
   | "assumption"
   | "map"
+  | "web-bind"
   | "unused-panel"
   | "inline-secret"
   | "unresolved-secret"

@@ -5,6 +5,7 @@
  * Numbers come from ModelInfo.datasheet; models without one are skipped with an info.
  */
 import { HaCredentialsError, resolveHaCredentials } from "../ha/credentials.ts";
+import { isLoopback } from "../mqtt/broker.ts";
 import { MODELS, modelForSerial } from "../protocol/models.ts";
 import { checkModules } from "./check-modules.ts";
 import { checkMqttTls } from "./check-mqtt.ts";
@@ -27,8 +28,23 @@ export function checkSite(config: SiteConfig, env: NodeJS.ProcessEnv = process.e
     ...checkMqttTls(config),
     ...checkHomeAssistantToken(config, env),
     ...checkScheduleOnOff(config),
+    ...checkWebBind(config),
   ];
   return findings.sort((x, y) => ORDER[x.severity] - ORDER[y.severity]);
+}
+
+/** The local page has no login: beyond this machine it shows the site, and the limiter's state, to anyone. */
+function checkWebBind(config: SiteConfig): Finding[] {
+  if (!config.web || isLoopback(config.web.bind)) return [];
+  return [
+    {
+      severity: "warning",
+      rule: "web-bind",
+      path: "web.bind",
+      message: `the local page listens on ${config.web.bind}, beyond this machine, with no password: anyone on the network can see the site — keep bind: 127.0.0.1 unless you mean it`,
+      source: "localecu: the local page has no login",
+    },
+  ];
 }
 
 function checkSerials(config: SiteConfig): Finding[] {

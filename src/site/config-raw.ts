@@ -100,4 +100,5 @@ export interface RawConfig {
     schedule?: Record<string, unknown> | null;
   };
   poll?: { interval_s?: number };
+  web?: { port?: number | boolean; bind?: string };
 }

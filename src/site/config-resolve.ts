@@ -15,6 +15,7 @@ import type {
   SiteConfig,
   SiteInfo,
   StickConfig,
+  WebConfig,
 } from "./config-types.ts";
 import { resolveMap } from "./map.ts";
 import { checkSchedule } from "./schedule-rules.ts";
@@ -42,8 +43,27 @@ export function resolveConfig(raw: RawConfig, file: string, issues: IssueList): 
   if (raw.stick) config.stick = resolveStick(raw.stick, issues);
   if (raw.homeassistant) config.homeassistant = resolveHomeAssistant(raw.homeassistant, base, issues);
   config.automations = resolveAutomations(raw.automations, config, issues);
+  const web = resolveWeb(raw.web, issues);
+  if (web) config.web = web;
   return config;
 }
+
+/** The local page is on by default, on this machine only; `port: 0` or `port: false` turns it off. */
+function resolveWeb(raw: RawConfig["web"], issues: IssueList): WebConfig | undefined {
+  const port = raw?.port ?? WEB_DEFAULT_PORT;
+  if (port === true) {
+    issues.add(
+      "web.port",
+      "port: true is not a port",
+      `give a port number (default ${WEB_DEFAULT_PORT}), or false to turn the page off`,
+    );
+    return undefined;
+  }
+  if (port === false || port === 0) return undefined;
+  return { port, bind: raw?.bind ?? "127.0.0.1" };
+}
+
+export const WEB_DEFAULT_PORT = 8099;
 
 function resolveStick(raw: NonNullable<RawConfig["stick"]>, issues: IssueList): StickConfig {
   const stick: StickConfig = { port: raw.port, transport: "serial", baudRate: raw.baud_rate ?? 115200 };

@@ -249,4 +249,12 @@ export interface SiteConfig {
   map: { arrays: MapArray[] };
   automations: AutomationsConfig;
   poll: { intervalS: number };
+  /** The local page (src/web/server.ts); undefined when `web.port` is 0 or false. */
+  web?: WebConfig;
+}
+
+export interface WebConfig {
+  port: number;
+  /** Listen address; 127.0.0.1 unless site.yaml says otherwise. */
+  bind: string;
 }

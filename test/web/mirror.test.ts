@@ -1,0 +1,92 @@
+/**
+ * The local page's `hass` from the controller's messages: the states a user would see in Home Assistant
+ * for the forms our discovery writes (values written out here, from HA's MQTT docs).
+ */
+import { describe, expect, it } from "vitest";
+import { HassMirror } from "../../src/web/mirror.ts";
+
+describe("HassMirror", () => {
+  it("reads sensors, binary sensors and switches the way HA's MQTT integration does", () => {
+    const m = new HassMirror("homeassistant");
+    const changes: string[][] = [];
+    m.onChange((ids) => changes.push(ids));
+    m.take(
+      "homeassistant/device/localecu_site_x/config",
+      JSON.stringify({
+        dev: { ids: ["localecu_site_x"], name: "Home" },
+        cmps: {
+          power: {
+            p: "sensor",
+            def_ent_id: "sensor.home_power",
+            name: "Power",
+            stat_t: "b/site",
+            val_tpl: "{{ value_json.power }}",
+            unit_of_meas: "W",
+          },
+          problem: {
+            p: "binary_sensor",
+            def_ent_id: "binary_sensor.home_problem",
+            name: "Problem",
+            stat_t: "b/site",
+            val_tpl: "{{ value_json.problem }}",
+            pl_on: "True",
+            pl_off: "False",
+            json_attr_t: "b/site",
+            json_attr_tpl: '{{ {"findings": value_json.list} | tojson }}',
+          },
+          export_limit: {
+            p: "switch",
+            def_ent_id: "switch.home_export_limit",
+            name: "Export limiter",
+            stat_t: "b/site",
+            val_tpl: "{{ value_json.export_limit }}",
+            pl_on: '{"export_limit": "ON"}',
+            stat_on: "ON",
+            stat_off: "OFF",
+          },
+          gone: { p: "sensor" },
+        },
+      }),
+      true,
+    );
+    expect(changes).toEqual([[]]);
+    m.take(
+      "b/site",
+      JSON.stringify({ power: 1234.5, problem: true, list: [{ title: "No data" }], export_limit: "ON" }),
+      true,
+    );
+    m.take("b/site/set/result", "{}", false);
+    const h = m.hass();
+    expect(Object.keys(h.states).sort()).toEqual([
+      "binary_sensor.home_problem",
+      "sensor.home_power",
+      "switch.home_export_limit",
+    ]);
+    expect(h.states["sensor.home_power"]).toEqual({
+      entity_id: "sensor.home_power",
+      state: "1234.5",
+      attributes: { friendly_name: "Home Power", unit_of_measurement: "W" },
+    });
+    expect(h.states["binary_sensor.home_problem"]!.state).toBe("on");
+    expect(h.states["binary_sensor.home_problem"]!.attributes.findings).toEqual([{ title: "No data" }]);
+    expect(h.states["switch.home_export_limit"]!.state).toBe("on");
+    expect(h.devices.localecu_site_x).toEqual({
+      id: "localecu_site_x",
+      name: "Home",
+      identifiers: [["mqtt", "localecu_site_x"]],
+    });
+    expect(changes[1]!.sort()).toEqual([
+      "binary_sensor.home_problem",
+      "sensor.home_power",
+      "switch.home_export_limit",
+    ]);
+    m.take("b/site", JSON.stringify({ power: null, problem: false, export_limit: "OFF" }), true);
+    expect(
+      m.states(["sensor.home_power", "binary_sensor.home_problem", "switch.home_export_limit"]),
+    ).toMatchObject({
+      "sensor.home_power": { state: "unknown" },
+      "binary_sensor.home_problem": { state: "off" },
+      "switch.home_export_limit": { state: "off" },
+    });
+  });
+});
