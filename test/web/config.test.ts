@@ -5,12 +5,15 @@ import { checkSite } from "../../src/site/check.ts";
 import { ConfigError, parseConfig } from "../../src/site/config.ts";
 import { EXAMPLE_SITE } from "../helpers/site-file.ts";
 
-const withWeb = (web: string) =>
-  parseConfig(`${readFileSync(EXAMPLE_SITE, "utf8")}\nweb: ${web}\n`, EXAMPLE_SITE);
+/** examples/site.yaml without its `web:` section, the user's sites without one. */
+const withoutWeb = () => readFileSync(EXAMPLE_SITE, "utf8").replace(/\nweb:\n( {2}.*\n?)*/, "\n");
+const withWeb = (web: string) => parseConfig(`${withoutWeb()}\nweb: ${web}\n`, EXAMPLE_SITE);
 
 describe("site.yaml web: the local page", () => {
   it("is on by default, on this machine only, port 8099", () => {
-    expect(parseConfig(readFileSync(EXAMPLE_SITE, "utf8"), EXAMPLE_SITE).web).toEqual({
+    const text = withoutWeb();
+    expect(text).not.toContain("web:");
+    expect(parseConfig(text, EXAMPLE_SITE).web).toEqual({
       port: 8099,
       bind: "127.0.0.1",
     });
