@@ -3,7 +3,7 @@
  * its own emulated inverters, each site broker bridged over TLS (client certificate and password, only the
  * localecu topics) to a central mosquitto, with the bridge configuration taken from the fenced block in
  * docs/fleet.md. `localecu fleet` (child process) reads both sites there; what it shows must be what each
- * site published on its own broker.
+ * site published on its own broker. Site A's controller speaks MQTT 3.1.1, site B's MQTT 5.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -83,6 +83,8 @@ async function startSite(
   config.site.dataDir = mkdtempSync(join(scratch, `data-${key}-`));
   delete config.homeassistant;
   config.mqtt = { ...config.mqtt, url: broker.url, baseTopic: base, clientId: `localecu-${key}` };
+  // Site B's controller speaks MQTT 5 to its broker, site A's 3.1.1: the bridge and the view do not care.
+  if (key === "site-b") config.mqtt.protocolVersion = 5;
   delete config.mqtt.username;
   delete config.mqtt.password;
   delete config.mqtt.tls;
@@ -206,12 +208,16 @@ describe("localecu fleet over bridged mosquittos (docs/fleet.md)", () => {
     expect(foreign).toEqual([]);
   });
 
-  it("without --json and without a terminal, prints one line per site", async () => {
-    const p = spawnCli(fleetArgs());
+  it("without --json and without a terminal, prints one line per site (MQTT 5 to the central broker)", async () => {
+    const p = spawnCli([...fleetArgs(), "--protocol", "5"]);
     await p.waitForOutput(/ localecu-a "Site A" online power \d+ W today [\d.]+ kWh faults \d+ limiter \w+/);
     await p.waitForOutput(/ installer\/site-b "Site B" online power \d+ W/);
     p.child.kill("SIGINT");
     expect((await p.exited).code).toBe(0);
+    // mosquitto logs the protocol as its own enum: p5 = MQTT 5, p2 = MQTT 3.1.1.
+    expect(central.log()).toMatch(/as localecu-fleet-[0-9a-f]+ \(p5, .*u'installer'\)/);
+    expect(sites[0]!.broker.log()).toMatch(/as localecu-site-a \(p2,/);
+    expect(sites[1]!.broker.log()).toMatch(/as localecu-site-b \(p5,/);
   });
 
   it("a wrong installer password is one line naming --password-file, without the password", async () => {

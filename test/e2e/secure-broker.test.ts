@@ -5,11 +5,12 @@
  * run neither the MQTT password nor the Home Assistant token appears in any log line or any payload.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt from "mqtt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 import { StartupError } from "../../src/controller/run.ts";
 import { loadConfig } from "../../src/site/config.ts";
 import { makeSecretRef } from "../../src/site/config-secret.ts";
@@ -18,6 +19,8 @@ import { type Mosquitto, startMosquitto } from "../helpers/brokers.ts";
 import { startEmulatedController } from "../helpers/emulated-controller.ts";
 import { HaTestServer } from "../helpers/ha-server.ts";
 import { captureLogger } from "../helpers/log-capture.ts";
+import { killAll, spawnCli } from "../helpers/process.ts";
+import { writeSiteFile } from "../helpers/site-file.ts";
 import { makeTestCa, type TestCa } from "../helpers/tls.ts";
 import { waitFor } from "../helpers/wait.ts";
 
@@ -34,6 +37,7 @@ beforeAll(async () => {
     users: { "site-a": PASSWORD, watcher: "watcher-pw" },
   });
 });
+afterEach(() => killAll());
 afterAll(async () => {
   await broker?.stop();
   ca?.remove();
@@ -135,6 +139,34 @@ describe("controller on mosquitto with TLS, client certificate and password", ()
     );
     expect(err!.message).not.toContain(wrong);
     expect(err!.message).not.toContain(PASSWORD);
+  });
+
+  it("localecu start with the wrong password: exit 2 and one line on stderr naming the setting", async () => {
+    const wrong = `wrong-${randomUUID()}`;
+    // A dead stick address: MQTT is checked before the stick is opened.
+    const site = writeSiteFile({ stick: "tcp://127.0.0.1:1", mqttUrl: broker.url, baseTopic: "secure-cli" });
+    try {
+      const yaml = parse(readFileSync(site.file, "utf8")) as { mqtt: Record<string, unknown> };
+      const cert = ca.client("site-a");
+      writeFileSync(join(site.dir, "mqtt-password"), wrong, { mode: 0o600 });
+      yaml.mqtt = {
+        ...yaml.mqtt,
+        username: "site-a",
+        password_file: "mqtt-password",
+        tls: { ca: ca.ca, cert: cert.cert, key: cert.key },
+      };
+      writeFileSync(site.file, stringify(yaml));
+      const p = spawnCli(["start", "--config", site.file]);
+      expect((await p.exited).code).toBe(2);
+      const lines = p.stderr().split("\n").filter(Boolean);
+      expect(lines, p.stderr()).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        /^localecu: cannot connect to the MQTT broker at mqtts:\/\/127\.0\.0\.1:\d+: .*Not authori[sz]ed — check mqtt\.username and mqtt\.password_file \(.*mqtt-password\) in .*site\.yaml$/,
+      );
+      expect(p.stdout() + p.stderr()).not.toContain(wrong);
+    } finally {
+      rmSync(site.dir, { recursive: true, force: true });
+    }
   });
 
   it("a broker certificate from another CA stops the start: set mqtt.tls.ca", async () => {
