@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const BENCHES = ["codec.bench.ts", "energy.ts"];
+const BENCHES = ["codec.bench.ts", "energy.ts", "scale/run.ts"];
 const dir = fileURLToPath(new URL(".", import.meta.url));
 const extra = process.argv.slice(2);
 let failed = 0;

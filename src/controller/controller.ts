@@ -60,6 +60,9 @@ export class Controller {
   private publisher?: EntityPublisher;
   private readonly unsubscribe: (() => void)[] = [];
   private midnight?: unknown;
+  /** The site total changed since it was last published; siteTimer caps how long that may wait. */
+  private siteDirty = false;
+  private siteTimer?: unknown;
   private pairer?: AutoPairer;
   private limiter?: ExportLimit;
   private scheduler?: ScheduleModule;
@@ -201,6 +204,7 @@ export class Controller {
     const ev = stick.events;
     this.unsubscribe.push(
       ev.onReading((e) => this.onReading(e)),
+      ev.onPollsDone(() => this.publishSite()),
       ev.onInverterState((e) => {
         const name = this.tracker.get(e.serial)?.name ?? e.serial;
         const line = `${name} (${e.serial}) is ${e.state}: ${e.reason}`;
@@ -252,6 +256,8 @@ export class Controller {
     this.notifier?.stop();
     this.faultModule?.stop();
     if (this.midnight !== undefined) this.o.clock.clearTimeout(this.midnight);
+    if (this.siteTimer !== undefined) this.o.clock.clearTimeout(this.siteTimer);
+    this.siteTimer = undefined;
     this.pairer?.stop();
     for (const u of this.unsubscribe.splice(0)) u();
     this.bus.removeListeners(this);
@@ -400,9 +406,11 @@ export class Controller {
     const level = r.outcome === "failed" || r.outcome === "refused" ? "warn" : "info";
     this.o.logger[level]({ serial: r.serial, outcome: r.outcome, control: r.control }, r.message);
     if (r.limit) this.tracker.applyLimit(r.limit);
-    if (r.command.kind === "on-off" && (r.outcome === "sent" || r.outcome === "applied"))
-      this.tracker.applyOnOff(r.serial, r.command.on, r.at);
+    const onOff = r.command.kind === "on-off" && (r.outcome === "sent" || r.outcome === "applied");
+    if (r.command.kind === "on-off" && onOff) this.tracker.applyOnOff(r.serial, r.command.on, r.at);
     this.refresh(r.serial);
+    // ON/OFF changes what the site shows (producing, power) now, not at the next round's end.
+    if (onOff) this.publishSite();
     this.bus.emit("commandResult", {
       serial: r.serial,
       command: r.command.kind,
@@ -467,6 +475,29 @@ export class Controller {
       this.publisher.updateInverter(s);
       this.bus.emit("inverterSnapshot", { snapshot: s });
     }
+    this.siteChanged();
+  }
+
+  /**
+   * The site total sums every inverter: it goes out once per poll round (the radio's pollsDone), not once
+   * per reading — N messages a round, each O(N) to build, at N inverters. A round longer than the poll
+   * interval (a radio-bound site) still gets one per interval.
+   */
+  private siteChanged(): void {
+    this.siteDirty = true;
+    if (this.siteTimer !== undefined) return;
+    const ms = this.o.config.poll.intervalS * 1000;
+    this.siteTimer = this.o.clock.setTimeout(() => {
+      this.siteTimer = undefined;
+      this.publishSite();
+    }, ms);
+  }
+
+  private publishSite(): void {
+    if (this.siteTimer !== undefined) this.o.clock.clearTimeout(this.siteTimer);
+    this.siteTimer = undefined;
+    if (!this.siteDirty || !this.publisher) return;
+    this.siteDirty = false;
     // Until one inverter has been heard from, the site total is unknown, not 0 W (no dip at a restart).
     if (this.tracker.snapshots().every((x) => x.status === "starting" || x.status === "unpaired")) return;
     const site = this.tracker.site(this.o.config.site.name);
@@ -481,6 +512,7 @@ export class Controller {
     this.midnight = this.o.clock.setTimeout(() => {
       const day = localDay(this.o.clock.now(), tz);
       for (const i of this.tracker.rollDay(day)) this.refresh(i.serial);
+      this.publishSite(); // today's energy is 0 again, whether or not anyone is polled tonight
       this.scheduleMidnight();
     }, nextLocalMidnight(now, tz) - now);
   }

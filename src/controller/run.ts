@@ -11,7 +11,13 @@ import { resolveHaCredentials } from "../ha/credentials.ts";
 import { HaLink, type HaLinkOptions } from "../ha/link.ts";
 import type { Logger } from "../log.ts";
 import { safeUrl } from "../log.ts";
-import { BrokerStartError, type EmbeddedBroker, isLoopback, startEmbeddedBroker } from "../mqtt/broker.ts";
+import {
+  BrokerStartError,
+  type EmbeddedBroker,
+  isLoopback,
+  payloadCapFor,
+  startEmbeddedBroker,
+} from "../mqtt/broker.ts";
 import { answerHealthChecks, describeInstance, findLiveInstance, identityOf } from "../mqtt/instance.ts";
 import type { Clock } from "../radio/clock.ts";
 import { Stick, type StickOptions } from "../radio/stick.ts";
@@ -96,7 +102,11 @@ export async function runController(o: RunOptions): Promise<RunningController> {
     if (!mqttUrl) {
       const host = config.mqtt.embedded?.host ?? "127.0.0.1";
       try {
-        broker = await startEmbeddedBroker({ host, port: config.mqtt.embedded?.port });
+        broker = await startEmbeddedBroker({
+          host,
+          port: config.mqtt.embedded?.port,
+          maxPayloadBytes: payloadCapFor(config.inverters.length),
+        });
       } catch (e) {
         throw e instanceof BrokerStartError ? new StartupError(e.message) : e;
       }

@@ -106,6 +106,18 @@ export function bridgeDevice(s: InverterSnapshot): BridgeDevice {
   return device;
 }
 
+/** What bridgeDevice() reads from a snapshot: when this is unchanged, so is the inverter's entry. */
+export function bridgeDeviceKey(s: InverterSnapshot): string {
+  return JSON.stringify([
+    s.serial,
+    s.name,
+    s.model.model,
+    s.shortAddress,
+    s.status === "unpaired",
+    s.firmware,
+  ]);
+}
+
 /** The whole retained array: the coordinator (when its IEEE is known) first, like zigbee2mqtt. */
 export function bridgeDevices(
   inverters: readonly InverterSnapshot[],

@@ -7,7 +7,7 @@
  */
 
 import type { HaLinkState } from "../ha/types.ts";
-import { bridgeDevices } from "./bridge.ts";
+import { bridgeDeviceKey, bridgeDevices } from "./bridge.ts";
 import type { FaultEventType, FaultsView } from "./catalog-faults.ts";
 import {
   bridgeDiscovery,
@@ -97,6 +97,8 @@ interface InverterEntry {
   snapshot: InverterSnapshot;
   /** Discovery as last sent (to detect changes and removed components). */
   sent?: DeviceConfig;
+  /** What bridge/devices showed of it when last published (bridgeDeviceKey). */
+  bridgeKey?: string;
 }
 
 const SILENT: EntityLog = { info() {}, warn() {}, error() {} };
@@ -168,10 +170,13 @@ export class EntityPublisher {
 
   /** Discovery (when new or changed), then state, availability and controls of one inverter. */
   updateInverter(s: InverterSnapshot): void {
-    const others = [...this.inverters.values()].filter((e) => e.snapshot.serial !== s.serial);
-    const problems = topicNameProblems([...others.map((e) => e.snapshot), s]);
-    if (problems.length > 0) throw new Error(problems.join("; "));
     const entry = this.inverters.get(s.serial);
+    // Only a new inverter or a new name can clash; checking every reading would cost O(N) per reading.
+    if (!entry || entry.snapshot.name !== s.name) {
+      const others = [...this.inverters.values()].filter((e) => e.snapshot.serial !== s.serial);
+      const problems = topicNameProblems([...others.map((e) => e.snapshot), s]);
+      if (problems.length > 0) throw new Error(problems.join("; "));
+    }
     if (
       entry &&
       this.started &&
@@ -337,9 +342,11 @@ export class EntityPublisher {
       this.sendDiscovery(discovery, entry.sent);
       entry.sent = discovery.config;
     }
-    // Pairing, firmware or name may have changed what bridge/devices says (interview_state…); an
-    // unchanged list is not re-sent (send() skips identical retained payloads).
-    if (!force) this.publishBridgeDevices();
+    // Pairing, firmware or name may have changed what bridge/devices says (interview_state…). The list
+    // is ~10 KB per inverter: rebuilt only when this inverter's part of it changed, not on every reading.
+    const bridgeKey = bridgeDeviceKey(s);
+    if (!force && bridgeKey !== entry.bridgeKey) this.publishBridgeDevices();
+    entry.bridgeKey = bridgeKey;
     // State, availability and controls: send() skips a payload identical to the last one on its topic.
     for (const m of inverterMessages(this.ctx.baseTopic, s, this.faultsOf(s.serial))) this.send(m);
   }

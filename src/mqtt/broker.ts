@@ -9,10 +9,21 @@ import { createServer, type Server, type Socket } from "node:net";
 import { Aedes } from "aedes";
 import { packetSizeGuard } from "./packet-guard.ts";
 
-/** The largest payload the embedded broker accepts (bytes). */
+/** The largest payload the embedded broker accepts by default (bytes). */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
-/** Any packet larger than this is cut off while it is still arriving, before it is buffered whole. */
-const MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + 4096;
+/**
+ * Room for a PUBLISH's topic and headers on top of its payload: a packet larger than payload + this is
+ * cut off while it is still arriving, before it is buffered whole.
+ */
+const PACKET_OVERHEAD_BYTES = 4096;
+/**
+ * The largest retained message the controller itself publishes is `<base>/bridge/devices`, zigbee2mqtt's
+ * device list: ~10 KB per inverter (its exposes). 64 KiB would cut the controller off from its own broker
+ * at 7 inverters; the cap grows with the site instead (16 KiB per inverter leaves room for long names).
+ */
+export function payloadCapFor(inverters: number): number {
+  return MAX_PAYLOAD_BYTES + inverters * 16 * 1024;
+}
 
 export interface EmbeddedBroker {
   url: string;
@@ -30,20 +41,23 @@ export function isLoopback(host: string): boolean {
 }
 
 export async function startEmbeddedBroker(
-  opts: { host?: string; port?: number } = {},
+  opts: { host?: string; port?: number; maxPayloadBytes?: number } = {},
 ): Promise<EmbeddedBroker> {
   const host = opts.host ?? "127.0.0.1";
+  const maxPayload = opts.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
   const broker = await Aedes.createBroker({
     authorizePublish: (_client, packet, done) => {
       if (packet.topic.startsWith("$SYS/")) return done(new Error("$SYS/ topics are reserved"));
-      if (packet.payload.length > MAX_PAYLOAD_BYTES) {
-        return done(new Error(`payload of ${packet.payload.length} bytes exceeds ${MAX_PAYLOAD_BYTES}`));
+      if (packet.payload.length > maxPayload) {
+        return done(new Error(`payload of ${packet.payload.length} bytes exceeds ${maxPayload}`));
       }
       done(null);
     },
   });
   const server: Server = createServer((socket: Socket) => {
-    packetSizeGuard(socket, MAX_PACKET_BYTES);
+    packetSizeGuard(socket, maxPayload + PACKET_OVERHEAD_BYTES);
+    // Each state message goes out as it is made: Nagle would hold small ones back for the previous ACK.
+    socket.setNoDelay(true);
     broker.handle(socket);
   });
   try {

@@ -106,8 +106,19 @@ export interface PairingProgress {
   message: string;
 }
 
+/**
+ * A poll round is over: every answering inverter was polled (or nothing is due for half an interval).
+ * Sinks that sum over the site publish once here instead of once per reading.
+ */
+export interface PollsDoneEvent {
+  /** Inverters polled (on schedule or on demand) since the previous event. */
+  inverters: number;
+  at: number;
+}
+
 export interface RadioEventMap {
   reading: ReadingEvent;
+  pollsDone: PollsDoneEvent;
   commandResult: CommandResult;
   linkState: LinkStateEvent;
   inverterState: InverterStateEvent;
@@ -125,6 +136,9 @@ export class RadioEvents {
 
   onReading(fn: (e: ReadingEvent) => void): () => void {
     return this.emitter.on("reading", fn);
+  }
+  onPollsDone(fn: (e: PollsDoneEvent) => void): () => void {
+    return this.emitter.on("pollsDone", fn);
   }
   onCommandResult(fn: (e: CommandResult) => void): () => void {
     return this.emitter.on("commandResult", fn);

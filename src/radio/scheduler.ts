@@ -68,6 +68,8 @@ export class PollScheduler {
   private timer: TimerHandle | undefined;
   private running = false;
   private looping = false;
+  /** Inverters polled since the last "pollsDone" event. */
+  private readonly polledSinceDone = new Set<string>();
 
   constructor(
     private readonly air: AirQueue,
@@ -145,7 +147,26 @@ export class PollScheduler {
     const entries = this.table.list();
     if (entries.length === 0) return;
     const next = Math.min(...entries.map((e) => this.track(e).nextPollAt));
-    this.timer = this.clock.setTimeout(() => this.tick(), Math.max(0, next - this.clock.now()));
+    const now = this.clock.now();
+    if (this.polledSinceDone.size > 0 && this.roundDone(entries, next - now)) {
+      const inverters = this.polledSinceDone.size;
+      this.polledSinceDone.clear();
+      this.events.emit("pollsDone", { inverters, at: now });
+    }
+    this.timer = this.clock.setTimeout(() => this.tick(), Math.max(0, next - now));
+  }
+
+  /**
+   * A round is over when every inverter that answers (not sleeping, not unreachable) was polled since the
+   * last one, or nothing is due for half an interval (a silent one's retry comes later). Each inverter's
+   * next poll counts from its last reply, so a round's polls come due one exchange apart, not at once.
+   */
+  private roundDone(entries: readonly InverterEntry[], untilNextMs: number): boolean {
+    if (untilNextMs > (this.opts.intervalMs ?? DEFAULT_POLL_INTERVAL_MS) / 2) return true;
+    return entries.every((e) => {
+      const state = this.track(e).state;
+      return state === "sleeping" || state === "unreachable" || this.polledSinceDone.has(e.serial);
+    });
   }
 
   private async tick(): Promise<void> {
@@ -178,6 +199,7 @@ export class PollScheduler {
 
   private async poll(e: InverterEntry, t: Track): Promise<PollOutcome> {
     t.polls++;
+    this.polledSinceDone.add(e.serial);
     const telemetryCmd = e.model.telemetryCmd;
     try {
       const res = await this.air.exchange(

@@ -5,7 +5,14 @@
 import { connect, createServer } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { BrokerStartError, type EmbeddedBroker, startEmbeddedBroker } from "../../src/mqtt/broker.ts";
+import { bridgeDevices } from "../../src/entities/bridge.ts";
+import {
+  BrokerStartError,
+  type EmbeddedBroker,
+  payloadCapFor,
+  startEmbeddedBroker,
+} from "../../src/mqtt/broker.ts";
+import { producing } from "../entities/fixtures.ts";
 
 const KIB = 1024;
 let broker: EmbeddedBroker | undefined;
@@ -69,6 +76,28 @@ describe("embedded broker", () => {
     // The broker still serves the clients that behaved.
     const after = await tryPublish(broker.url, listener, "t/after", 10);
     expect(after.delivered).toEqual([10]);
+  });
+
+  it("admits a big site's bridge/devices: the cap grows with the inverters, the rest stays refused", async () => {
+    // 500 QS1s with 40-character names: zigbee2mqtt's device list the controller publishes, ~10 KB each.
+    const name = (i: number) => `Roof section ${String(i).padStart(3, "0")} inverter, east side`;
+    const list = bridgeDevices(
+      Array.from({ length: 500 }, (_, i) => producing("qs1", name(i), { serial: `801000${100000 + i}` })),
+      "0x00124b0012345678",
+    );
+    const bytes = Buffer.byteLength(JSON.stringify(list));
+    expect(bytes).toBeGreaterThan(4 * KIB * KIB); // far beyond the default 64 KiB
+    broker = await startEmbeddedBroker({ port: 0, maxPayloadBytes: payloadCapFor(500) });
+    const listener = await client(broker.url);
+    expect(await tryPublish(broker.url, listener, "localecu/bridge/devices", bytes)).toEqual({
+      delivered: [bytes],
+      senderClosed: false,
+    });
+    const over = payloadCapFor(500) + 1;
+    expect(await tryPublish(broker.url, listener, "t/over", over)).toEqual({
+      delivered: [],
+      senderClosed: true,
+    });
   });
 
   it("cuts a connection off when a packet header announces more than it accepts, before the body", async () => {
