@@ -5,6 +5,7 @@
  * docs/fleet.md. `localecu fleet` (child process) reads both sites there; what it shows must be what each
  * site published on its own broker. Site A's controller speaks MQTT 3.1.1, site B's MQTT 5.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunningController } from "../../src/controller/run.ts";
 import { loadConfig } from "../../src/site/config.ts";
 import { type Mosquitto, startMosquitto } from "../helpers/brokers.ts";
+import { BIN } from "../helpers/cli.ts";
 import { startEmulatedController } from "../helpers/emulated-controller.ts";
 import { killAll, spawnCli } from "../helpers/process.ts";
 import { makeTestCa, type TestCa } from "../helpers/tls.ts";
@@ -218,6 +220,32 @@ describe("localecu fleet over bridged mosquittos (docs/fleet.md)", () => {
     expect(central.log()).toMatch(/as localecu-fleet-[0-9a-f]+ \(p5, .*u'installer'\)/);
     expect(sites[0]!.broker.log()).toMatch(/as localecu-site-a \(p2,/);
     expect(sites[1]!.broker.log()).toMatch(/as localecu-site-b \(p5,/);
+  });
+
+  it("on a terminal, redraws the table in place with both sites", async () => {
+    // util-linux `script` gives the view a pseudo-terminal, as an installer's shell would.
+    const cmd = [process.execPath, BIN, ...fleetArgs()].join(" ");
+    const child = spawn("script", ["-qfec", cmd, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      await waitFor("a table with both sites", () => {
+        const frames = out.split("\x1b[H\x1b[2J");
+        const last = frames.length > 2 ? frames[frames.length - 2]! : "";
+        return (
+          /SITE +BASE TOPIC +STATUS +POWER +TODAY +FAULTS +LAST SEEN +LIMITER/.test(last) &&
+          /Site A +localecu-a +online +\d+ W +[\d.]+ kWh/.test(last) &&
+          /Site B +installer\/site-b +online +\d+ W/.test(last)
+        );
+      });
+      child.stdin.write("\x03"); // Ctrl-C
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+    }
   });
 
   it("a wrong installer password is one line naming --password-file, without the password", async () => {
