@@ -197,7 +197,12 @@ describe("the roof-map card on the demo's states", () => {
   });
 
   it("marks an inverter with an open finding and gives the diagnosis in the tooltip", async () => {
-    // The fault module's problem sensor as docs/faults.md describes it: on, the findings as attributes.
+    // The demo runs the fault module: the map names the problem sensor its discovery made, clear now.
+    expect(hass.states["binary_sensor.south_top_left_problem"]).toMatchObject({
+      state: "off",
+      attributes: { findings: [], device_class: "problem" },
+    });
+    // Planted: that sensor as docs/faults.md describes an open finding: on, the findings as attributes.
     const finding = {
       title: "Ground fault: South top left",
       advice:
@@ -245,6 +250,24 @@ describe("the roof-map card on the demo's states", () => {
     expect(await page.evaluate(() => (window as unknown as { opened: string[] }).opened)).toEqual([
       "sensor.west_dc_power_ch3",
     ]);
+    await page.close();
+  });
+
+  it("finds a panel's sensor again after the user renamed the device's entity ids", async () => {
+    // HA's "rename the entity ids too" on a device rename: West → Garage; the ending stays.
+    const renamed: Hass = { ...hass, states: { ...hass.states }, entities: { ...hass.entities } };
+    for (let ch = 1; ch <= 4; ch++) {
+      const from = `sensor.west_dc_power_ch${ch}`;
+      const to = `sensor.garage_dc_power_ch${ch}`;
+      renamed.states[to] = { ...hass.states[from]!, entity_id: to };
+      renamed.entities[to] = { ...hass.entities[from]!, entity_id: to };
+      delete renamed.states[from];
+      delete renamed.entities[from];
+    }
+    const page = await openCard(renamed);
+    const garage = (await tiles(page)).filter((t) => t.serial === "801000012348");
+    expect(garage.map((t) => t.entity)).toEqual([1, 2, 3, 4].map((ch) => `sensor.garage_dc_power_ch${ch}`));
+    for (const t of garage) expect(t.watts).toBe(`${Math.round(Number(renamed.states[t.entity]!.state))} W`);
     await page.close();
   });
 

@@ -87,15 +87,15 @@ describe("the local page", () => {
     expect((await page.locator('#tables tr[data-key="export_limit"] td.num').textContent())?.trim()).toBe(
       "on",
     );
+    await page.screenshot({
+      path: join(process.cwd(), ".tmp", "test-output", "local-page.png"),
+      fullPage: true,
+    });
     // A click opens the page's own more-info dialog for that panel's power sensor.
     await page.locator('localecu-map-card .tile[data-entity="sensor.west_dc_power_ch1"]').click();
     await expect
       .poll(() => page.locator("#more-body pre").textContent())
       .toContain("sensor.west_dc_power_ch1");
-    await page.screenshot({
-      path: join(process.cwd(), ".tmp", "test-output", "local-page.png"),
-      fullPage: true,
-    });
     await page.close();
   }, 120_000);
 
