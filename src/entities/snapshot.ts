@@ -4,6 +4,7 @@
  */
 import type { ModelInfo } from "../protocol/models.ts";
 import type { StatusFlags, Telemetry } from "../protocol/types.ts";
+import type { FaultRecord } from "../site/store-faults.ts";
 
 /** producing: replying with output; sleeping: silent at night / no DC; the rest need attention. */
 export type InverterStatus =
@@ -100,19 +101,7 @@ export interface ScheduleSnapshot {
 }
 
 /**
- * A fault finding as the entities show it (src/automations/faults/types.ts Finding has this shape; the
- * entities do not depend on the diagnosis).
+ * A fault finding as the entities show it: the stored record without its bookkeeping (the shape of
+ * src/automations/faults/types.ts Finding; the entities do not depend on the diagnosis).
  */
-export interface FindingView {
-  key: string;
-  kind: string;
-  serial?: string;
-  panel?: string;
-  cause: string;
-  severity: string;
-  title: string;
-  advice: string;
-  verified: boolean;
-  openedAtMs: number;
-  clearedAtMs?: number;
-}
+export type FindingView = Omit<FaultRecord, "notifiedAtMs">;
