@@ -16,7 +16,7 @@ import { simSiteFromConfig } from "../../src/sim/from-config.ts";
 import { StickEmulator } from "../../src/sim/stick-emulator.ts";
 import { loadConfig } from "../../src/site/config.ts";
 import { makeSecretRef } from "../../src/site/config-secret.ts";
-import { healthy } from "../automations/faults/helpers.ts";
+import { groundFaulted, healthy } from "../automations/faults/helpers.ts";
 import { brokerKinds } from "../helpers/brokers.ts";
 import { HaTestServer } from "../helpers/ha-server.ts";
 import { captureLogger } from "../helpers/log-capture.ts";
@@ -66,16 +66,7 @@ describe("controller: fault notifications through its Home Assistant link", () =
 
     // South top left (801000012345) reports its GFDI bit at 10:42; the other three are fine.
     const core = new FaultDiagnosis(layoutFromConfig(config));
-    const gfdi = healthy("801000012345", {
-      dc: [
-        [41, 0],
-        [41, 0],
-        [41, 0],
-        [41, 0],
-      ],
-      acW: 0,
-      status: { gfdi: true },
-    });
+    const gfdi = groundFaulted("801000012345");
     for (const t of [gfdi, healthy("801000012346"), healthy("801000012347"), healthy("801000012348")])
       core.update({ kind: "reading", atMs: start, telemetry: t });
     const changes = core.update({ kind: "round", atMs: start, sunElevationDeg: 55 });

@@ -4,19 +4,9 @@ import { FaultDiagnosis } from "../../../src/automations/faults/core.ts";
 import { layoutFromConfig } from "../../../src/automations/faults/layout.ts";
 import { diagnosisSettings } from "../../../src/automations/faults/settings.ts";
 import { parseConfig } from "../../../src/site/config.ts";
-import { at, BL, BR, Drive, healthy, southRoof, TL, TR } from "./helpers.ts";
+import { at, BL, BR, Drive, groundFaulted, healthy, southRoof, TL, TR } from "./helpers.ts";
 
-const gfdi = () =>
-  healthy(TL, {
-    dc: [
-      [41, 0],
-      [41, 0],
-      [41, 0],
-      [41, 0],
-    ],
-    acW: 0,
-    status: { gfdi: true },
-  });
+const gfdi = () => groundFaulted(TL);
 
 describe("fault diagnosis: ledger, repeats, restarts, settings", () => {
   it("repeats an open finding after repeat_hours (2 h), once per 2 h, and never when it is 0", () => {

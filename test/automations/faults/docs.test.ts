@@ -11,7 +11,7 @@ import {
   openNotice,
   repeatNotice,
 } from "../../../src/automations/faults/notice.ts";
-import { at, BL, BR, Drive, healthy, southRoof, TL, TR, TZ } from "./helpers.ts";
+import { at, BL, BR, Drive, groundFaulted, healthy, southRoof, TL, TR, TZ } from "./helpers.ts";
 
 const read = (rel: string) => readFileSync(new URL(rel, import.meta.url), "utf8");
 
@@ -50,17 +50,7 @@ describe("docs/faults.md", () => {
     // The page's story: four QS1 on a south roof, 15 June; South top left reports GFDI at 10:42, South
     // top right goes silent after 10:42, the ground fault is repeated at 11:45 and repaired by 14:00.
     const d = new Drive(southRoof(), { repeatHours: 1 });
-    const gfdi = () =>
-      healthy(TL, {
-        dc: [
-          [41, 0],
-          [41, 0],
-          [41, 0],
-          [41, 0],
-        ],
-        acW: 0,
-        status: { gfdi: true },
-      });
+    const gfdi = () => groundFaulted(TL);
     const ground = d.round(at("10:42"), 50, [gfdi(), healthy(TR), healthy(BL), healthy(BR)]).opened;
     const silent = ["10:47", "10:48", "10:49", "10:50"].flatMap(
       (t) => d.round(at(t), 51, [gfdi(), TR, healthy(BL), healthy(BR)]).opened,

@@ -1,20 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { at, BL, BR, Drive, healthy, TL, TR } from "./helpers.ts";
+import { at, BL, BR, Drive, groundFaulted, healthy, TL, TR } from "./helpers.ts";
 
 describe("fault diagnosis: ground fault (GFDI)", () => {
   it("opens at the first reading with the bit, stays open while the inverter is silent or still faulted, clears when it reports clear", () => {
     const d = new Drive();
     // A ground fault: the inverter stops feeding in, its panels sit at open-circuit voltage (≈ 41 V) with 0 A.
-    const faulted = healthy(TL, {
-      dc: [
-        [41, 0],
-        [41, 0],
-        [41, 0],
-        [41, 0],
-      ],
-      acW: 0,
-      status: { gfdi: true },
-    });
+    const faulted = groundFaulted(TL);
     const first = d.round(at("10:42"), 50, [faulted, healthy(TR), healthy(BL), healthy(BR)]);
     expect(first.opened).toHaveLength(1);
     const f = first.opened[0]!;
@@ -49,16 +40,7 @@ describe("fault diagnosis: ground fault (GFDI)", () => {
 
   it("keeps a ground fault open through the night (no reading says it is gone)", () => {
     const d = new Drive();
-    const faulted = healthy(TL, {
-      dc: [
-        [41, 0],
-        [41, 0],
-        [41, 0],
-        [41, 0],
-      ],
-      acW: 0,
-      status: { gfdi: true },
-    });
+    const faulted = groundFaulted(TL);
     d.round(at("19:30"), 12, [faulted, healthy(TR), healthy(BL), healthy(BR)]);
     const night = d.round(at("23:30"), -15, [TL, TR, BL, BR]);
     expect(night.open.map((x) => x.key)).toEqual([`ground_fault:${TL}`]);

@@ -88,6 +88,23 @@ export function reading(r: ReadingSpec): Telemetry {
 }
 
 /** A healthy QS1 at midday: four panels at 34 V, 8.8 A (≈ 300 W each). */
+/**
+ * A QS1 locked by its ground fault: it stops feeding in, its panels sit at open-circuit voltage (≈ 41 V)
+ * with 0 A, and the GFDI bit is set.
+ */
+export function groundFaulted(serial: string): Telemetry {
+  return healthy(serial, {
+    dc: [
+      [41, 0],
+      [41, 0],
+      [41, 0],
+      [41, 0],
+    ],
+    acW: 0,
+    status: { gfdi: true },
+  });
+}
+
 export function healthy(serial: string, over: Partial<ReadingSpec> = {}): Telemetry {
   return reading({
     serial,

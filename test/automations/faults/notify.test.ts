@@ -14,7 +14,7 @@ import { makeSecretRef } from "../../../src/site/config-secret.ts";
 import { HaTestServer, type ServiceCall } from "../../helpers/ha-server.ts";
 import { captureLogger } from "../../helpers/log-capture.ts";
 import { waitFor } from "../../helpers/wait.ts";
-import { at, BL, BR, Drive, healthy, southRoof, TL, TR, TZ } from "./helpers.ts";
+import { at, BL, BR, Drive, groundFaulted, healthy, southRoof, TL, TR, TZ } from "./helpers.ts";
 
 const TOKEN = "eyJ.faults-notify-test.sig";
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -34,17 +34,7 @@ const GROUND_MESSAGE = `${GROUND_ADVICE} (Status-bit meaning not confirmed on ha
 const GROUND_ID = "localecu_ground_fault_801000000001";
 
 /** A QS1 locked by its ground fault: panels at open-circuit voltage, 0 A, GFDI bit set. */
-const faulted = () =>
-  healthy(TL, {
-    dc: [
-      [41, 0],
-      [41, 0],
-      [41, 0],
-      [41, 0],
-    ],
-    acW: 0,
-    status: { gfdi: true },
-  });
+const faulted = () => groundFaulted(TL);
 const others = () => [healthy(TR), healthy(BL), healthy(BR)];
 
 interface Rig {

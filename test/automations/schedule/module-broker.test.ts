@@ -5,17 +5,15 @@
  * emulator's stored truth — at the right simulated time, and back to 500 W per panel after it; across a
  * controller restart inside the window and one after it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import mqtt from "mqtt";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ScheduleSnapshot } from "../../../src/entities/snapshot.ts";
 import { simSiteFromConfig } from "../../../src/sim/from-config.ts";
 import type { SimSite } from "../../../src/sim/site.ts";
-import { loadConfig } from "../../../src/site/config.ts";
 import type { SiteConfig } from "../../../src/site/config-types.ts";
 import { brokerKinds, type TestBroker } from "../../helpers/brokers.ts";
+import { exampleConfig } from "../../helpers/example-config.ts";
 import { checkDeviceDiscovery, expandDeviceDiscovery } from "../../helpers/ha-discovery-schema.ts";
 import { type CapturedLog, captureLogger } from "../../helpers/log-capture.ts";
 import { waitFor } from "../../helpers/wait.ts";
@@ -42,10 +40,9 @@ describe.each(brokerKinds())("schedule with the controller on $name", (kind) => 
 
   async function setup(): Promise<{ config: SiteConfig; site: SimSite; log: CapturedLog }> {
     broker = await kind.start();
-    dataDir = mkdtempSync(join(tmpdir(), "localecu-schedule-"));
-    const config = await loadConfig(new URL("../../../examples/site.yaml", import.meta.url).pathname);
-    config.site.dataDir = dataDir;
-    Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
+    const ex = await exampleConfig({ brokerUrl: broker.url, prefix: "schedule" });
+    dataDir = ex.dataDir;
+    const config = ex.config;
     config.automations.exportLimit = undefined;
     config.automations.schedule = { rules: [{ name: "noon", at: "12:00", until: "12:30", action: "off" }] };
     const site = simSiteFromConfig(config, { seed: 11, clearSky: true });
@@ -86,7 +83,7 @@ describe.each(brokerKinds())("schedule with the controller on $name", (kind) => 
     expect(limits(o.site)).toEqual([500, 500, 500, 500]);
     const r = rig!;
     // Before the window nothing is written, though every limit is read.
-    await waitFor("every limit read back", () => readBack(r, o.config, 500));
+    await waitFor("every limit read back", () => readBack(r, o.config, 500), 60_000);
     expect(r.clock.now()).toBeLessThan(at("12:00"));
     expect(r.frames.filter((f) => f.kind === "set")).toEqual([]);
 
@@ -158,7 +155,7 @@ describe.each(brokerKinds())("schedule with the controller on $name", (kind) => 
     try {
       const states = await run(o, at("12:40"));
       const r = rig!;
-      await waitFor("every limit read back", () => readBack(r, o.config, 500));
+      await waitFor("every limit read back", () => readBack(r, o.config, 500), 60_000);
       const topic = await waitFor("site discovery with the schedule", () =>
         [...seen.keys()].find(
           (t) =>

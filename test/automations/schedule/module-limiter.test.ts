@@ -6,14 +6,12 @@
  * no alarm about that cap; after the window the limiter's own limits are back. And a controller that
  * restarts inside a window finds the inverters at the cap before its limiter knows them: no alarm either.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ScheduleSnapshot } from "../../../src/entities/snapshot.ts";
 import { simSiteFromConfig } from "../../../src/sim/from-config.ts";
-import { loadConfig } from "../../../src/site/config.ts";
 import { brokerKinds, type TestBroker } from "../../helpers/brokers.ts";
+import { exampleConfig } from "../../helpers/example-config.ts";
 import { captureLogger } from "../../helpers/log-capture.ts";
 import { waitFor } from "../../helpers/wait.ts";
 import { type Rig, SmlMeter, startRig } from "../export-limit/rig.ts";
@@ -43,10 +41,9 @@ describe("schedule and export limiter together", () => {
 
   async function setup(rule: { at: string; until: string }) {
     broker = await brokerKinds()[0]!.start();
-    dataDir = mkdtempSync(join(tmpdir(), "localecu-schedule-limiter-"));
-    const config = await loadConfig(new URL("../../../examples/site.yaml", import.meta.url).pathname);
-    config.site.dataDir = dataDir;
-    Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
+    const ex = await exampleConfig({ brokerUrl: broker.url, prefix: "schedule-limiter" });
+    dataDir = ex.dataDir;
+    const config = ex.config;
     config.automations.exportLimit = {
       targetW: 0,
       meter: { topic: TOPIC, valueKey: "SML.Power", invert: true, unit: "kW" },

@@ -4,15 +4,13 @@
  * No model's on/off is confirmed on air today, so the first test marks the QS1's confirmed in its own
  * copy of the config to drive that path; the second keeps the real (unverified) control.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ScheduleSnapshot } from "../../../src/entities/snapshot.ts";
 import { simSiteFromConfig } from "../../../src/sim/from-config.ts";
-import { loadConfig } from "../../../src/site/config.ts";
 import type { SiteConfig } from "../../../src/site/config-types.ts";
 import { brokerKinds, type TestBroker } from "../../helpers/brokers.ts";
+import { exampleConfig } from "../../helpers/example-config.ts";
 import { type CapturedLog, captureLogger } from "../../helpers/log-capture.ts";
 import { waitFor } from "../../helpers/wait.ts";
 import { type Rig, startRig } from "../export-limit/rig.ts";
@@ -37,12 +35,9 @@ describe("schedule use_on_off", () => {
 
   async function start(confirmed: boolean) {
     broker = await brokerKinds()[0]!.start();
-    dataDir = mkdtempSync(join(tmpdir(), "localecu-schedule-onoff-"));
-    const config: SiteConfig = await loadConfig(
-      new URL("../../../examples/site.yaml", import.meta.url).pathname,
-    );
-    config.site.dataDir = dataDir;
-    Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
+    const ex = await exampleConfig({ brokerUrl: broker.url, prefix: "schedule-onoff" });
+    dataDir = ex.dataDir;
+    const config: SiteConfig = ex.config;
     config.automations.exportLimit = undefined;
     config.automations.schedule = {
       useOnOff: true,

@@ -5,15 +5,12 @@
  * unavailable" in its reason, writes nothing more while the price stays missing, and cuts again when a
  * negative price returns. Minimum times are 0 here, so every change is due at once.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ScheduleSnapshot } from "../../../src/entities/snapshot.ts";
 import { simSiteFromConfig } from "../../../src/sim/from-config.ts";
-import { loadConfig } from "../../../src/site/config.ts";
-import { makeSecretRef } from "../../../src/site/config-secret.ts";
 import { brokerKinds, type TestBroker } from "../../helpers/brokers.ts";
+import { exampleConfig } from "../../helpers/example-config.ts";
 import { HaTestServer } from "../../helpers/ha-server.ts";
 import { captureLogger } from "../../helpers/log-capture.ts";
 import { waitFor } from "../../helpers/wait.ts";
@@ -42,11 +39,13 @@ describe("schedule with a price entity that goes missing", () => {
   it("unavailable or unknown runs the inverters and says so; a negative price back cuts again", async () => {
     broker = await brokerKinds()[0]!.start();
     server = await HaTestServer.start({ token: TOKEN });
-    dataDir = mkdtempSync(join(tmpdir(), "localecu-schedule-missing-"));
-    const config = await loadConfig(new URL("../../../examples/site.yaml", import.meta.url).pathname);
-    config.site.dataDir = dataDir;
-    Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
-    config.homeassistant = { url: server.httpUrl, token: makeSecretRef(undefined, "HA_TEST_TOKEN") };
+    const ex = await exampleConfig({
+      brokerUrl: broker.url,
+      prefix: "schedule-missing",
+      ha: { url: server.httpUrl, tokenEnv: "HA_TEST_TOKEN" },
+    });
+    dataDir = ex.dataDir;
+    const config = ex.config;
     config.automations.exportLimit = undefined;
     config.automations.schedule = { price: { entity: ENTITY, below: 0, action: "off" } };
     const site = simSiteFromConfig(config, { seed: 11, clearSky: true });

@@ -4,16 +4,13 @@
  * their minimum (20 W per panel, the emulator's stored truth) when the price goes negative, and back to
  * 500 W per panel once it is positive again — not before the minimum off time (20 simulated minutes).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ScheduleSnapshot } from "../../../src/entities/snapshot.ts";
 import { simSiteFromConfig } from "../../../src/sim/from-config.ts";
 import type { SimSite } from "../../../src/sim/site.ts";
-import { loadConfig } from "../../../src/site/config.ts";
-import { makeSecretRef } from "../../../src/site/config-secret.ts";
 import { brokerKinds, type TestBroker } from "../../helpers/brokers.ts";
+import { exampleConfig } from "../../helpers/example-config.ts";
 import { HaTestServer } from "../../helpers/ha-server.ts";
 import { captureLogger } from "../../helpers/log-capture.ts";
 import { waitFor } from "../../helpers/wait.ts";
@@ -41,11 +38,13 @@ describe("schedule with a price entity from Home Assistant", () => {
   it("a negative price switches off, a positive one back on after the minimum off time", async () => {
     broker = await brokerKinds()[0]!.start();
     server = await HaTestServer.start({ token: TOKEN });
-    dataDir = mkdtempSync(join(tmpdir(), "localecu-schedule-price-"));
-    const config = await loadConfig(new URL("../../../examples/site.yaml", import.meta.url).pathname);
-    config.site.dataDir = dataDir;
-    Object.assign(config.mqtt, { url: broker.url, username: undefined, password: undefined, tls: undefined });
-    config.homeassistant = { url: server.httpUrl, token: makeSecretRef(undefined, "HA_TEST_TOKEN") };
+    const ex = await exampleConfig({
+      brokerUrl: broker.url,
+      prefix: "schedule-price",
+      ha: { url: server.httpUrl, tokenEnv: "HA_TEST_TOKEN" },
+    });
+    dataDir = ex.dataDir;
+    const config = ex.config;
     config.automations.exportLimit = undefined;
     config.automations.schedule = {
       price: { entity: ENTITY, below: 0, hysteresis: 0.01, action: "off", minOffMinutes: 20 },
