@@ -12,6 +12,10 @@ CONFIG_DIR="${LOCALECU_ADDON_CONFIG:-/config}" # addon_configs/<slug> on the hos
 OPTIONS="${DATA}/options.json"
 SITE="${DATA}/site.yaml"
 PASSWORD_FILE="${DATA}/mqtt-password"
+# The local page behind Home Assistant's ingress: config.yaml's ingress_port (a test keeps them equal).
+# Ingress reaches the add-on over the supervisor's network, so the page listens on the container's
+# addresses; the add-on publishes no port, so the LAN does not see it.
+WEB_JSON='{"port":8099,"bind":"0.0.0.0"}'
 
 if ! bashio::services.available "mqtt"; then
   bashio::exit.nok "No MQTT broker: install and start the Mosquitto broker add-on, then restart localecu"
@@ -46,12 +50,19 @@ if [[ -n "${site_file}" ]]; then
   if grep -q '^mqtt:' "${src}"; then
     bashio::exit.nok "site_file: ${src} has an mqtt: section — remove it: the add-on takes the broker from the MQTT service"
   fi
-  { cat "${src}"; printf '\nmqtt: %s\n' "${mqtt_json}"; } >"${SITE}"
+  {
+    cat "${src}"
+    printf '\nmqtt: %s\n' "${mqtt_json}"
+    if ! grep -q '^web:' "${src}"; then printf 'web: %s\n' "${WEB_JSON}"; fi
+  } >"${SITE}"
+  if grep -q '^web:' "${src}"; then
+    bashio::log.warning "site_file: ${src} has a web: section; the page in Home Assistant needs web: {port: 8099, bind: 0.0.0.0}"
+  fi
   bashio::log.info "localecu: site from ${src}, broker ${scheme}://${host}:${port}"
 else
   # Every option → its site.yaml key (DOCS.md lists them). Time zone: the option, else the supervisor's TZ.
   jq -n --slurpfile o "${OPTIONS}" --argjson mqtt "${mqtt_json}" --arg tz "${TZ:-UTC}" \
-    --arg data "${DATA}/localecu" '
+    --arg data "${DATA}/localecu" --argjson web "${WEB_JSON}" '
     def clean: with_entries(select(.value != null and .value != "" and .value != {}));
     $o[0] as $o |
     {
@@ -67,7 +78,8 @@ else
         faults: (if $o.faults then {enabled: true}
           + (if ($o.fault_notify // []) | length > 0 then {notify: $o.fault_notify} else {} end) else null end)
       } | with_entries(select(.value != null))),
-      poll: {interval_s: $o.poll_interval_s}
+      poll: {interval_s: $o.poll_interval_s},
+      web: $web
     } | with_entries(select(.value != null))' >"${SITE}"
   bashio::log.info "localecu: site.yaml written from the add-on options, broker ${scheme}://${host}:${port}"
   if [[ "$(jq -r '.stick_port // ""' "${OPTIONS}")" == "" ]]; then

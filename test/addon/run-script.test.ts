@@ -21,6 +21,7 @@ const BASHIO = `#!/usr/bin/env bash
 bashio::services.available() { [[ -n "\${FAKE_MQTT_HOST:-}" ]]; }
 bashio::services() { local v="FAKE_MQTT_\${2^^}"; printf '%s' "\${!v:-}"; }
 bashio::log.info() { echo "[INFO] $*" >&2; }
+bashio::log.warning() { echo "[WARNING] $*" >&2; }
 bashio::exit.nok() { echo "[FATAL] $*" >&2; exit 1; }
 source "$1"
 `;
@@ -127,6 +128,10 @@ describe("addon/run.sh", () => {
     );
     expect(r.output).not.toContain(PASSWORD);
     expect(r.site).not.toContain(PASSWORD);
+    // The page where ingress looks for it: config.yaml's ingress_port, on the container's addresses.
+    const ingressPort = parse(readFileSync(join(ROOT, "addon/config.yaml"), "utf8")).ingress_port;
+    expect(parse(r.site!).web).toEqual({ port: ingressPort, bind: "0.0.0.0" });
+    expect(c.web).toMatchObject({ port: ingressPort, bind: "0.0.0.0" });
   });
 
   it("maps every option to its site.yaml key and starts localecu on that file (worked example)", () => {
@@ -195,6 +200,15 @@ describe("addon/run.sh", () => {
     expect(c.inverters[0]?.serial).toBe("703000021300");
     expect(c.mqtt.url).toBe("mqtt://core-mosquitto:1883");
     expect(resolveSecret(c.mqtt.password!, "mqtt password", {})).toBe(PASSWORD);
+    expect(parse(r.site!).web).toEqual({ port: 8099, bind: "0.0.0.0" });
+  });
+
+  it("keeps a web: section the user's own site.yaml has, and says what ingress needs", () => {
+    const own = "site: { timezone: UTC }\ninverters: []\nweb: { port: 8123 }\n";
+    const r = runAddon({ ...defaults(), site_file: "site.yaml" }, MOSQUITTO, { "site.yaml": own });
+    expect(r.status).toBe(0);
+    expect(parse(r.site!).web).toEqual({ port: 8123 });
+    expect(r.output).toContain("the page in Home Assistant needs web: {port: 8099, bind: 0.0.0.0}");
   });
 
   it("refuses a site_file with its own mqtt: section, and a missing one, saying what to do", () => {
