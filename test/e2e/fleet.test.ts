@@ -278,4 +278,19 @@ describe("localecu fleet over bridged mosquittos (docs/fleet.md)", () => {
     sites[1]!.stopped = true;
     await sites[1]!.broker.up();
   });
+
+  it("a site whose controller died shows offline: its last will, carried over the bridge", async () => {
+    // A forced end drops the connection without DISCONNECT, as a crash or a power cut would.
+    await sites[0]!.controller.client.endAsync(true);
+    await waitFor("the will on site A's broker", () =>
+      /Client localecu-site-a closed its connection/.test(sites[0]!.broker.log()),
+    );
+    const p = spawnCli([...fleetArgs(), "--json", "--wait-s", "1"]);
+    expect((await p.exited).code, p.stderr()).toBe(0);
+    const out = JSON.parse(p.stdout()) as { sites: Record<string, unknown>[] };
+    expect(out.sites.find((s) => s.base_topic === "localecu-a")).toMatchObject({
+      state: "offline",
+      bridge_link: true,
+    });
+  });
 });
