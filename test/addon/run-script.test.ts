@@ -31,7 +31,10 @@ const LOCALECU = `#!/usr/bin/env bash
 `;
 
 let dir: string;
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
+const made: string[] = [];
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 interface Run {
   status: number | null;
@@ -46,6 +49,7 @@ function runAddon(
   files: Record<string, string> = {},
 ): Run {
   dir = mkdtempSync(join(tmpdir(), "localecu-addon-"));
+  made.push(dir);
   const bin = join(dir, "bin");
   const data = join(dir, "data");
   const config = join(dir, "config");
@@ -97,7 +101,6 @@ const defaults = () =>
 
 describe("addon/run.sh", () => {
   it("is valid bash", () => {
-    dir = mkdtempSync(join(tmpdir(), "localecu-addon-"));
     const r = spawnSync("bash", ["-n", RUN], { encoding: "utf8" });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
