@@ -97,6 +97,8 @@ interface InverterEntry {
   snapshot: InverterSnapshot;
   /** Discovery as last sent (to detect changes and removed components). */
   sent?: DeviceConfig;
+  /** `sent` as JSON, kept so each reading compares one string, not two fresh ones. */
+  sentJson?: string;
   /** What bridge/devices showed of it when last published (bridgeDeviceKey). */
   bridgeKey?: string;
 }
@@ -338,9 +340,11 @@ export class EntityPublisher {
   private publishInverter(entry: InverterEntry, force: boolean): void {
     const s = entry.snapshot;
     const discovery = inverterDiscovery(this.ctx, s, { faults: this.opts.faults === true });
-    if (force || JSON.stringify(discovery.config) !== JSON.stringify(entry.sent)) {
+    const json = JSON.stringify(discovery.config);
+    if (force || json !== entry.sentJson) {
       this.sendDiscovery(discovery, entry.sent);
       entry.sent = discovery.config;
+      entry.sentJson = json;
     }
     // Pairing, firmware or name may have changed what bridge/devices says (interview_state…). The list
     // is ~10 KB per inverter: rebuilt only when this inverter's part of it changed, not on every reading.
