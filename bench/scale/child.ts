@@ -134,7 +134,8 @@ async function main(): Promise<void> {
     const t0 = nowMs();
     const running = await runController({
       config,
-      logger: createLogger({ level: process.env.LOCALECU_LOG_LEVEL ?? "warn" }),
+      // stderr: stdout is the parent's, and --json output must stay JSON.
+      logger: createLogger({ level: process.env.LOCALECU_LOG_LEVEL ?? "warn", destination: process.stderr }),
       clock,
       transport,
       stick: {
