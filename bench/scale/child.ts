@@ -64,6 +64,13 @@ async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? "") as RunSpec;
   const n = spec.inverters;
   const dataDir = mkdtempSync(join(tmpdir(), "localecu-scale-"));
+  // Ctrl-C or a timeout reaches this process too: the folder goes with it.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
   let broker: EmbeddedBroker | undefined;
   try {
     let url = spec.brokerUrl;
