@@ -6,6 +6,7 @@
  * configuration is used. Base topics are not known in advance, so the view subscribes with wildcards and
  * takes the base from the topic. Values are shown as the site published them, never recomputed.
  */
+import { parseJsonObject } from "../json.ts";
 
 /** Base topics of one or two levels (`localecu-a`, `installer/site-a`): MQTT has no "any depth, then". */
 export const FLEET_SUBSCRIPTIONS: readonly string[] = ["+", "+/+"].flatMap((b) => [
@@ -67,7 +68,7 @@ export class FleetBook {
       entry.link = text.trim() === "1";
       return true;
     }
-    const body = parseObject(text);
+    const body = parseJsonObject(text);
     if (!body) return false;
     if (suffix === "/bridge/info") {
       // zigbee2mqtt also has <base>/bridge/info; only ours names a site and its base topic.
@@ -107,15 +108,4 @@ export class FleetBook {
 
 function num(v: unknown): number | null {
   return typeof v === "number" && Number.isFinite(v) ? v : null;
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === "object" && v !== null && !Array.isArray(v)
-      ? (v as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

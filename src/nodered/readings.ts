@@ -13,6 +13,7 @@ import {
   SCHEDULE_ENTITIES,
   SITE_ENTITIES,
 } from "../entities/catalog.ts";
+import { parseJsonObject } from "../json.ts";
 
 type Described = { key: string; unit?: string; attributesKey?: string; attributesName?: string };
 
@@ -60,20 +61,9 @@ function named(key: string, unit: string | undefined): string {
   return unit ? `${key}_${unit}` : key;
 }
 
-function parse(text: string): Record<string, unknown> | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === "object" && v !== null && !Array.isArray(v)
-      ? (v as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** An inverter's state → its own readings (channel keys stay out: they are the panels'). */
 export function inverterReadings(text: string): Record<string, unknown> | undefined {
-  const s = parse(text);
+  const s = parseJsonObject(text);
   if (!s) return undefined;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
@@ -85,7 +75,7 @@ export function inverterReadings(text: string): Record<string, unknown> | undefi
 
 /** The open fault findings in an inverter's state (`{problem, findings}`); undefined without the faults module. */
 export function inverterFindings(text: string): Record<string, unknown> | undefined {
-  return pick(parse(text), INVERTER_FINDINGS);
+  return pick(parseJsonObject(text), INVERTER_FINDINGS);
 }
 
 function pick(s: Record<string, unknown> | undefined, keys: ReadonlyMap<string, string>) {
@@ -97,7 +87,7 @@ function pick(s: Record<string, unknown> | undefined, keys: ReadonlyMap<string, 
 
 /** One panel's readings from its inverter's state: `dc_voltage_ch2` → `dc_voltage_v` for input 2. */
 export function panelReadings(text: string, input: number): Record<string, unknown> | undefined {
-  const s = parse(text);
+  const s = parseJsonObject(text);
   if (!s) return undefined;
   const suffix = `_ch${input}`;
   const out: Record<string, unknown> = {};
@@ -121,7 +111,7 @@ export interface SiteParts {
 
 /** The site's state split into its readings, the export limiter's state and the schedule's state. */
 export function siteParts(text: string): SiteParts | undefined {
-  const s = parse(text);
+  const s = parseJsonObject(text);
   if (!s) return undefined;
   const readings: Record<string, unknown> = {};
   const limiter: Record<string, unknown> = {};

@@ -8,6 +8,7 @@
  *   JSON + dotted path     Tasmota `tele/<t>/SENSOR` → {"ENERGY": {"Power": 230}} or {"SML": {"Power": -230}}
  *   JSON + value_key, kW   P1 readers that publish kW → {"power_kw": -0.23} with unit: kW
  */
+import { isJsonObject } from "../../json.ts";
 
 export type MeterProblemKind =
   | "not-json"
@@ -116,15 +117,15 @@ type Lookup = { ok: true; value: unknown } | { ok: false; where: string; keys: s
 
 /** `ENERGY.Power` → data.ENERGY.Power; a key holding a dot itself is tried whole first. */
 function lookup(data: unknown, path: string): Lookup {
-  if (isObject(data) && path in data) return { ok: true, value: data[path] };
+  if (isJsonObject(data) && path in data) return { ok: true, value: data[path] };
   let at: unknown = data;
   const seen: string[] = [];
   for (const part of path.split(".")) {
-    if (!isObject(at) || !(part in at)) {
+    if (!isJsonObject(at) || !(part in at)) {
       return {
         ok: false,
         where: seen.length ? `under ${seen.join(".")}` : "at the top level",
-        keys: isObject(at) ? leafPaths(at, seen) : [],
+        keys: isJsonObject(at) ? leafPaths(at, seen) : [],
       };
     }
     at = at[part];
@@ -139,7 +140,7 @@ function leafPaths(o: Record<string, unknown>, prefix: string[]): string[] {
   for (const [k, v] of Object.entries(o)) {
     const path = [...prefix, k].join(".");
     if (typeof v === "number") out.push(path);
-    else if (isObject(v)) {
+    else if (isJsonObject(v)) {
       for (const [k2, v2] of Object.entries(v)) if (typeof v2 === "number") out.push(`${path}.${k2}`);
     }
   }
@@ -149,16 +150,12 @@ function leafPaths(o: Record<string, unknown>, prefix: string[]): string[] {
 function suggestKey(text: string): string {
   try {
     const data: unknown = JSON.parse(text);
-    const keys = isObject(data) ? leafPaths(data, []) : [];
+    const keys = isJsonObject(data) ? leafPaths(data, []) : [];
     const power = keys.find((k) => /power/i.test(k)) ?? keys[0];
     return power ? `value_key: ${power}` : "value_key: power";
   } catch {
     return "value_key: power";
   }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function clip(s: string): string {
