@@ -1,7 +1,7 @@
 /**
  * Retained commands on real brokers (aedes, the embedded one, is MQTT 3.1.1 only; mosquitto): refused
- * whether they were on the broker before the controller started or were published retained while it ran
- * (when 3.1.1 brokers deliver them with the retain flag cleared), and clearing one with an empty retained
+ * whether they were on the broker before the controller started, were published retained while it ran
+ * (when 3.1.1 brokers deliver them with the retain flag cleared) or come again after a reconnect, and clearing one with an empty retained
  * payload (`mosquitto_pub -r -n`) is silent.
  */
 import mqtt, { type MqttClient } from "mqtt";
@@ -48,8 +48,8 @@ async function results(): Promise<{ all: Record<string, unknown>[]; next(n: numb
   };
 }
 
-async function startController() {
-  const ctl = await connect();
+async function startController(ctl?: MqttClient) {
+  ctl ??= await connect();
   const commands: Command[] = [];
   const warnings: string[] = [];
   const debug: string[] = [];
@@ -138,6 +138,36 @@ describe.each(brokerKinds().map((k) => [k.name, k] as const))("retained commands
     await seen.next(1);
     expect(seen.all).toEqual([{ ok: true, command: { kind: "max_power", watts: 300, per: "panel" } }]);
     expect(ctl.warnings).toEqual([]);
+    ctl.publisher.stop();
+  });
+
+  it("a retained command on the broker is not run when the connection comes back (the broker sends it again on resubscribe)", async () => {
+    broker = await kind.start();
+    const seen = await results();
+    // The controller's client reconnects by itself, as the controller's does (src/controller/mqtt.ts).
+    const clientId = "localecu-retained-reconnect";
+    const ctlClient = await mqtt.connectAsync(broker.url, { clientId, reconnectPeriod: 100 });
+    clients.push(ctlClient);
+    let connects = 1;
+    ctlClient.on("connect", () => connects++);
+    const ctl = await startController(ctlClient);
+    const user = await connect();
+    await user.publishAsync(SET, '{"state": "OFF", "transaction": "left"}', { retain: true, qos: 1 });
+    await seen.next(1);
+    expect(seen.all[0]).toMatchObject({ ok: false, transaction: "left" });
+
+    // Another client with the same id takes the session over: the broker drops ours, it reconnects and
+    // subscribes again, and the broker delivers the retained command once more, now with its flag set.
+    const usurper = await mqtt.connectAsync(broker.url, { clientId, reconnectPeriod: 0 });
+    await usurper.endAsync(true);
+    const until = Date.now() + 10_000;
+    while (connects < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    expect(connects).toBeGreaterThanOrEqual(2);
+    await seen.next(2);
+    // As at startup: a message with the retain flag is refused before its payload is read.
+    expect(seen.all[1]).toMatchObject({ ok: false, error: expect.stringContaining(CLEAR_HINT) });
+    // Refused both times: never run.
+    expect(ctl.commands).toEqual([]);
     ctl.publisher.stop();
   });
 });
