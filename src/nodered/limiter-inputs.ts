@@ -4,7 +4,8 @@
  * QS1 and YC600 take a limit per panel, DS3 per inverter (src/protocol/models.ts); the core only sees
  * whole-inverter watts.
  */
-import type { LimiterInput, LimiterInverter, LimiterSettings } from "../automations/export-limit/types.ts";
+import { type LimitedInverter, limiterInverters, toWholeW } from "../automations/export-limit/inverters.ts";
+import type { LimiterInput, LimiterSettings } from "../automations/export-limit/types.ts";
 import { modelByName } from "../protocol/models.ts";
 import type { NodeMessage } from "./red.ts";
 
@@ -15,10 +16,8 @@ export interface LimiterInverterConfig {
   priority?: number | string;
 }
 
-export interface Edge extends LimiterInverter {
-  /** How many limit units make the whole inverter: its panels for a per-panel model, else 1. */
-  units: number;
-}
+/** An inverter as the core sees it, with its limit unit (the export-limit module's own edge). */
+export type Edge = LimitedInverter;
 
 /** The configured inverters → the core's list (keyed by device name), or the first problem. */
 export function limiterEdges(list: readonly LimiterInverterConfig[]): Edge[] | string {
@@ -28,14 +27,12 @@ export function limiterEdges(list: readonly LimiterInverterConfig[]): Edge[] | s
   for (const [i, c] of list.entries()) {
     const device = String(c?.device ?? "").trim();
     if (device === "") return `inverter ${i + 1}: no name — use its name as the controller publishes it`;
-    const model = modelByName(String(c.model ?? ""));
-    if (!model || model.telemetryCmd === undefined)
-      return `inverter ${device}: model '${c.model}' cannot be limited — use QS1, QS1A, YC600 or DS3`;
-    const units = model.limitPer === "panel" ? model.channels : 1;
-    const [lo, hi] = model.limitRangeW;
-    const e: Edge = { serial: device, minW: lo * units, maxW: hi * units, stepW: units, units };
     const p = Number(c.priority ?? 0);
-    if (Number.isFinite(p) && p !== 0) e.priority = p;
+    const priority = Number.isFinite(p) && p !== 0 ? { [device]: p } : undefined;
+    const [e] = limiterInverters([{ serial: device, model: modelByName(String(c.model ?? "")) }], {
+      priority,
+    });
+    if (!e) return `inverter ${device}: model '${c.model}' cannot be limited — use QS1, QS1A, YC600 or DS3`;
     out.push(e);
   }
   return out;
@@ -101,7 +98,7 @@ export function limiterInputs(
       if (power !== undefined) out.push({ kind: "reading", atMs, serial: device, acPowerW: power });
       const limit = num(o.max_power_w);
       if (limit !== undefined)
-        out.push({ kind: "limit", atMs, serial: device, limitW: Math.round(limit) * edge.units });
+        out.push({ kind: "limit", atMs, serial: device, limitW: toWholeW(edge, limit) });
       return out;
     }
   }

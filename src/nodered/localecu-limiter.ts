@@ -5,6 +5,7 @@
  * outcome); the limiter's state and reason out of output 2 whenever they change.
  */
 import { ExportLimiter } from "../automations/export-limit/core.ts";
+import { toUnitW } from "../automations/export-limit/inverters.ts";
 import type { LimiterDecision, LimiterSettings } from "../automations/export-limit/types.ts";
 import { type Edge, type LimiterInverterConfig, limiterEdges, limiterInputs } from "./limiter-inputs.ts";
 import type { Node, NodeMessage, Red } from "./red.ts";
@@ -93,7 +94,7 @@ export default function register(RED: Red): void {
         return {
           topic: w.serial,
           device: w.serial,
-          payload: { max_power: Math.round(w.limitW / e.units) },
+          payload: { max_power: toUnitW(e, w.limitW) },
           limit_w: w.limitW,
         };
       });

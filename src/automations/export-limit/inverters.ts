@@ -19,7 +19,7 @@ export interface LimitedInverter extends LimiterInverter {
  * read (YC1000: no telemetry decoder) and unknown models are left out.
  */
 export function limiterInverters(
-  inverters: readonly InverterConfig[],
+  inverters: readonly Pick<InverterConfig, "serial" | "model">[],
   s: Pick<ExportLimitSettings, "minLimitW" | "maxLimitW" | "priority">,
 ): LimitedInverter[] {
   const out: LimitedInverter[] = [];
