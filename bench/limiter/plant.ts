@@ -22,7 +22,6 @@ interface Unit {
   rampW: number;
   pending: { limitW: number; applyAtMs: number } | undefined;
   writeTimes: number[];
-  writesSoFar: number;
   outputW: number;
 }
 
@@ -47,7 +46,6 @@ export class Plant {
       rampW: spec.maxW,
       pending: undefined,
       writeTimes: [],
-      writesSoFar: 0,
       outputW: 0,
     }));
   }
@@ -65,7 +63,6 @@ export class Plant {
     }
     u.writeTimes.push(tMs);
     this.writes++;
-    u.writesSoFar++;
     // Common random numbers: the latency belongs to the moment and the inverter (radio traffic, the
     // inverter's own cycle), not to how many writes a controller made before, so two controllers
     // writing the same inverter in the same second wait the same time.
