@@ -224,8 +224,13 @@ describe("localecu fleet over bridged mosquittos (docs/fleet.md)", () => {
 
   it("on a terminal, redraws the table in place with both sites", async () => {
     // util-linux `script` gives the view a pseudo-terminal, as an installer's shell would.
-    const cmd = [process.execPath, BIN, ...fleetArgs()].join(" ");
-    const child = spawn("script", ["-qfec", cmd, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
+    // `exec`: script runs the command through $SHELL, and dash (CI has no SHELL set) forks instead of
+    // exec'ing, so Ctrl-C would kill the shell (exit 130) rather than reach the fleet view.
+    const cmd = ["exec", process.execPath, BIN, ...fleetArgs()].join(" ");
+    const child = spawn("script", ["-qfec", cmd, "/dev/null"], {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, SHELL: "/bin/sh" },
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => {
       out += d.toString();
