@@ -7,7 +7,7 @@ export default {
   mutate: [
     "src/protocol/**/*.ts",
     "converters/lib/**/*.ts",
-    "src/site/energy*.ts",
+    "src/site/energy/*.ts",
     // Re-exports and type-only files have nothing to mutate.
     "!src/protocol/index.ts",
     "!src/protocol/types.ts",

@@ -10,7 +10,7 @@ import { defineConfig } from "vitest/config";
 const all = [
   "test/protocol/**/*.test.ts",
   "test/converters/**/*.test.ts",
-  "test/site/energy*.test.ts",
+  "test/site/energy/*.test.ts",
   "test/sim/wire*.test.ts",
 ];
 

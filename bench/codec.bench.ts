@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { fromHex } from "../src/protocol/bytes.ts";
 import { decodeReply } from "../src/protocol/replies.ts";
-import { is, parseAfIncomingMsg } from "../src/protocol/znp-commands.ts";
-import { ZnpStreamParser } from "../src/protocol/znp-parser.ts";
+import { is, parseAfIncomingMsg } from "../src/protocol/znp/commands.ts";
+import { ZnpStreamParser } from "../src/protocol/znp/parser.ts";
 
 const frames = JSON.parse(readFileSync(new URL("../test/fixtures/aps-frames.json", import.meta.url), "utf8"));
 const dumps: Uint8Array[] = frames.telemetry_and_replies

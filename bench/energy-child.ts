@@ -7,7 +7,7 @@
  * Prints "<index>" every 500 committed polls and "done" at the end.
  */
 import { decodeReply } from "../src/protocol/replies.ts";
-import { EnergyStore } from "../src/site/store.ts";
+import { EnergyStore } from "../src/site/store/index.ts";
 import { readStream, TIME_ZONE } from "./energy-stream.ts";
 
 const [file, dir, gapArg] = process.argv.slice(2);

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { localDay } from "../src/site/daily.ts";
-import { STORE_FILE } from "../src/site/store.ts";
+import { STORE_FILE } from "../src/site/store/index.ts";
 import { TIME_ZONE } from "./energy-stream.ts";
 
 export interface Verdict {

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { STORE_FILE } from "../src/site/store.ts";
+import { STORE_FILE } from "../src/site/store/index.ts";
 import { generateStream, rng, TIME_ZONE } from "./energy-stream.ts";
 import { verify } from "./energy-verify.ts";
 

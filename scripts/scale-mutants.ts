@@ -31,7 +31,8 @@ const GROUPS: Record<string, string[]> = {
   // Without the fuzz file: 100 000 random inputs say nothing about a scale and take a minute.
   protocol: readdirSync(resolve(import.meta.dirname, "../test/protocol"))
     .filter((f) => f.endsWith(".test.ts") && f !== "fuzz.test.ts")
-    .map((f) => `test/protocol/${f}`),
+    .map((f) => `test/protocol/${f}`)
+    .concat(["test/protocol/znp"]),
   converters: ["test/converters"],
   "e2e-radio": ["test/radio/e2e-stream.test.ts"],
   "e2e-mqtt": ["test/e2e"],

@@ -5,7 +5,7 @@
  */
 import type { FaultInput } from "../../src/automations/faults/types.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
-import { aesPayload, telemetryPayload } from "../../src/sim/emulator-replies.ts";
+import { aesPayload, telemetryPayload } from "../../src/sim/emulator/replies.ts";
 import type { InverterSim } from "../../src/sim/inverter.ts";
 import type { Rng } from "../../src/sim/random.ts";
 

@@ -3,7 +3,7 @@
  * config path (parseConfig: schema, hardware checks, defaults), so the controller is configured exactly as
  * an installer's file would configure it. One 400 Wp module type, a south roof, a 60 s poll interval.
  */
-import { parseConfig, type SiteConfig } from "../../src/site/config.ts";
+import { parseConfig, type SiteConfig } from "../../src/site/config/index.ts";
 
 export const POLL_INTERVAL_S = 60;
 export const BASE_TOPIC = "localecu";

@@ -9,13 +9,13 @@
  *   so it passes both in (`ReadingContext.account`): the reading is decoded once and accounted once.
  * The model comes from the definition that matched (or site.yaml's `model`), never re-guessed from the serial.
  */
-import { INVERTER_ENTITIES, inverterState } from "../../src/entities/catalog.ts";
+import { INVERTER_ENTITIES, inverterState } from "../../src/entities/catalog/index.ts";
 import type { InverterSnapshot, InverterStatus } from "../../src/entities/snapshot.ts";
 import { FrameError } from "../../src/protocol/errors.ts";
 import { type ModelInfo, modelForSerial } from "../../src/protocol/models.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
 import type { Reply, Telemetry } from "../../src/protocol/types.ts";
-import type { AccountingResult, EnergyEvent, InverterState } from "../../src/site/energy-state.ts";
+import type { AccountingResult, EnergyEvent, InverterState } from "../../src/site/energy/state.ts";
 import { accountReading, type EnergyContext, energyTotals } from "./energy.ts";
 import { exposedKeys } from "./keys.ts";
 import { readingStatus } from "./status.ts";

@@ -1,5 +1,5 @@
 /**
- * Energy for hosted converters: the site's pure accounting core (src/site/energy-step.ts) per device — restart
+ * Energy for hosted converters: the site's pure accounting core (src/site/energy/step.ts) per device — restart
  * detection by uptime and counters, wrap handling, garbage rejection; lifetime never goes down — plus seeding
  * from the last published state. zigbee2mqtt keeps no store, only its state cache (state.json), so after a
  * restart the converter knows the published lifetime but not the counter anchors. Seeding rule per channel:
@@ -13,10 +13,10 @@
 
 import type { Telemetry } from "../../src/protocol/types.ts";
 import { localDay } from "../../src/site/daily.ts";
-import { DEFAULT_TOLERANCE } from "../../src/site/energy-session.ts";
-import type { AccountingResult, InverterState } from "../../src/site/energy-state.ts";
-import { stepReading } from "../../src/site/energy-step.ts";
-import { defaultMaxChannelW } from "../../src/site/energy-units.ts";
+import { DEFAULT_TOLERANCE } from "../../src/site/energy/session.ts";
+import type { AccountingResult, InverterState } from "../../src/site/energy/state.ts";
+import { stepReading } from "../../src/site/energy/step.ts";
+import { defaultMaxChannelW } from "../../src/site/energy/units.ts";
 
 export interface EnergyContext {
   atMs: number;

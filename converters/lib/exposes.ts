@@ -1,5 +1,5 @@
 /**
- * The one catalog → exposes mapping (src/entities/catalog.ts → zigbee-herdsman-converters expose objects),
+ * The one catalog → exposes mapping (src/entities/catalog/index.ts → zigbee-herdsman-converters expose objects),
  * never listed by hand. zigbee2mqtt gets the state-only set (`inverterExposes` + `channelExposes`: controls
  * and the fault event are left out for the reasons in `notExposedReason`); localecu's controller publishes
  * the full set with the controls in `<base>/bridge/devices` (`hostExposes`), serialised exactly as
@@ -8,7 +8,11 @@
  */
 import zhcExposes from "zigbee-herdsman-converters/lib/exposes";
 import type { Expose } from "zigbee-herdsman-converters/lib/types";
-import { CHANNEL_ENTITIES, type EntityDescription, INVERTER_ENTITIES } from "../../src/entities/catalog.ts";
+import {
+  CHANNEL_ENTITIES,
+  type EntityDescription,
+  INVERTER_ENTITIES,
+} from "../../src/entities/catalog/index.ts";
 import type { ModelInfo } from "../../src/protocol/models.ts";
 import { EXPOSED_CHANNEL_ENTITIES, EXPOSED_INVERTER_ENTITIES } from "./keys.ts";
 

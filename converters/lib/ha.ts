@@ -4,7 +4,7 @@
  * neither (no long-term statistics), and it deletes `name` whenever a device_class is set, so four channels
  * would all read "Power" (ecosystem notes §2). The hook runs on each entity payload just before it is published.
  */
-import type { EntityDescription } from "../../src/entities/catalog.ts";
+import type { EntityDescription } from "../../src/entities/catalog/index.ts";
 import { EXPOSED_CHANNEL_ENTITIES, EXPOSED_INVERTER_ENTITIES } from "./keys.ts";
 
 /** `{{ value_json.power_ch1 }}`, `{{ value_json["power_ch1"] }}` or `{{ value_json['power_ch1'] }}`. */

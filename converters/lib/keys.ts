@@ -7,7 +7,7 @@ import {
   channelKey,
   type EntityDescription,
   INVERTER_ENTITIES,
-} from "../../src/entities/catalog.ts";
+} from "../../src/entities/catalog/index.ts";
 
 export const READ_ONLY_REASON =
   "read-only in zigbee2mqtt: it has no API to send the raw (non-ZCL) APS frames that poll or control these inverters";

@@ -4,7 +4,7 @@
  * Silence (sleeping, unreachable), "off" and "unpaired" are decided by the host: a reading always means the
  * inverter is awake.
  */
-import { FAULTS } from "../../src/entities/catalog.ts";
+import { FAULTS } from "../../src/entities/catalog/index.ts";
 import type { Telemetry } from "../../src/protocol/types.ts";
 
 /**

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { checkSite, type Finding } from "../site/check.ts";
-import { ConfigError, loadConfig, type SiteConfig } from "../site/config.ts";
-import { formatIssueAt, parsePath } from "../site/config-issues.ts";
-import { locate, readYaml } from "../site/config-yaml.ts";
+import { checkSite, type Finding } from "../site/check/index.ts";
+import { ConfigError, loadConfig, type SiteConfig } from "../site/config/index.ts";
+import { formatIssueAt, parsePath } from "../site/config/issues.ts";
+import { locate, readYaml } from "../site/config/yaml.ts";
 
 export type CheckExit = 0 | 1 | 2;
 

@@ -11,12 +11,12 @@ import { scaledClock } from "../controller/clock.ts";
 import { type RunningController, runController } from "../controller/run.ts";
 import { createLogger } from "../log.ts";
 import { isLoopback } from "../mqtt/broker.ts";
-import { openStreamTransport } from "../radio/transport-url.ts";
+import { openStreamTransport } from "../radio/transport/url.ts";
 import { DEMO_SHADING } from "../sim/demo-site.ts";
+import { StickEmulator } from "../sim/emulator/stick.ts";
 import { simSiteFromConfig } from "../sim/from-config.ts";
-import { StickEmulator } from "../sim/stick-emulator.ts";
-import { loadConfig } from "../site/config.ts";
-import { WEB_DEFAULT_PORT } from "../site/config-resolve.ts";
+import { loadConfig } from "../site/config/index.ts";
+import { WEB_DEFAULT_PORT } from "../site/config/resolve.ts";
 import { localParts } from "../site/local-time.ts";
 import {
   checkDataDir,

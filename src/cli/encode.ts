@@ -10,7 +10,7 @@ import {
 } from "../protocol/commands.ts";
 import { parseEcuId } from "../protocol/ids.ts";
 import { resolveModel } from "../protocol/models.ts";
-import { encodeZnpFrame } from "../protocol/znp-frame.ts";
+import { encodeZnpFrame } from "../protocol/znp/frame.ts";
 import { CliError, guard } from "./errors.ts";
 
 interface EncodeOpts {

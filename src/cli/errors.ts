@@ -1,8 +1,8 @@
 /** Command-line failures: one line on stderr, a chosen exit code, never a stack trace. */
 import { StartupError } from "../controller/startup-error.ts";
 import { FrameError } from "../protocol/errors.ts";
-import { ConfigError } from "../site/config-issues.ts";
-import { SecretError } from "../site/config-secret.ts";
+import { ConfigError } from "../site/config/issues.ts";
+import { SecretError } from "../site/config/secret.ts";
 
 export class CliError extends Error {
   constructor(

@@ -5,9 +5,9 @@
  * runs beside a live controller.
  */
 import { Command } from "commander";
-import { loadConfig } from "../site/config.ts";
-import { storeFile } from "../site/store.ts";
-import { type FaultRecord, FaultRecords } from "../site/store-faults.ts";
+import { loadConfig } from "../site/config/index.ts";
+import { type FaultRecord, FaultRecords } from "../site/store/faults.ts";
+import { storeFile } from "../site/store/index.ts";
 import { CliError, guard } from "./errors.ts";
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };

@@ -14,7 +14,7 @@ import { connectFailureHint, type MqttSettingNames } from "../controller/mqtt-fa
 import { FLEET_SUBSCRIPTIONS, FleetBook } from "../fleet/sites.ts";
 import { fleetLine, fleetTable } from "../fleet/table.ts";
 import { safeUrl } from "../log.ts";
-import { makeSecretRef, resolveSecret, SecretError } from "../site/config-secret.ts";
+import { makeSecretRef, resolveSecret, SecretError } from "../site/config/secret.ts";
 import { CliError, guard } from "./errors.ts";
 
 interface FleetOptions {

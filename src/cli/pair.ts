@@ -7,7 +7,7 @@ import { isSerial } from "../protocol/ids.ts";
 import { modelForSerial } from "../protocol/models.ts";
 import { formatEcuId } from "../radio/ecu-id.ts";
 import { Stick } from "../radio/stick.ts";
-import { loadConfig } from "../site/config.ts";
+import { loadConfig } from "../site/config/index.ts";
 import { PairingBook } from "../site/pairing.ts";
 import { CliError, guard } from "./errors.ts";
 

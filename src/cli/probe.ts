@@ -17,8 +17,8 @@ import { RadioError } from "../radio/errors.ts";
 import { errorMessage } from "../radio/log.ts";
 import type { PollOutcome } from "../radio/scheduler.ts";
 import { Stick, type StickOptions } from "../radio/stick.ts";
-import type { Transport } from "../radio/transport.ts";
-import { parseTransportUrl } from "../radio/transport-url.ts";
+import type { Transport } from "../radio/transport/index.ts";
+import { parseTransportUrl } from "../radio/transport/url.ts";
 import { CliError, guard } from "./errors.ts";
 import { formatReply, hex4 } from "./format.ts";
 

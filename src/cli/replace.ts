@@ -6,7 +6,7 @@
 import { open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { Command } from "commander";
-import { ConfigError, formatIssueAt } from "../site/config.ts";
+import { ConfigError, formatIssueAt } from "../site/config/index.ts";
 import { ReplaceError, type ReplaceResult, replaceInverter } from "../site/replace.ts";
 
 export interface ReplaceHooks {

@@ -6,8 +6,8 @@ import { resolve } from "node:path";
 import { Command } from "commander";
 import { runController } from "../controller/run.ts";
 import { createLogger, safeUrl } from "../log.ts";
-import { checkSite } from "../site/check.ts";
-import { loadConfig } from "../site/config.ts";
+import { checkSite } from "../site/check/index.ts";
+import { loadConfig } from "../site/config/index.ts";
 import { CliError, guard } from "./errors.ts";
 import { untilStopSignal } from "./signals.ts";
 

@@ -3,7 +3,7 @@
  * stay in the line; the fix names the setting (site.yaml's, or a command-line flag) and the file or
  * variable a secret comes from, never the secret itself.
  */
-import type { MqttConfig } from "../site/config-types.ts";
+import type { MqttConfig } from "../site/config/types.ts";
 
 /** How the settings are called where the user sets them, e.g. `mqtt.tls.ca in site.yaml` or `--ca`. */
 export interface MqttSettingNames {

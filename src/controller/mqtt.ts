@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { bridgeTopics } from "../entities/topics.ts";
-import { resolveSecret } from "../site/config.ts";
-import type { MqttConfig } from "../site/config-types.ts";
+import { resolveSecret } from "../site/config/index.ts";
+import type { MqttConfig } from "../site/config/types.ts";
 
 export interface MqttConnectOptions {
   url: string;

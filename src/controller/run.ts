@@ -21,11 +21,11 @@ import {
 import { answerHealthChecks, describeInstance, findLiveInstance, identityOf } from "../mqtt/instance.ts";
 import type { Clock } from "../radio/clock.ts";
 import { Stick, type StickOptions } from "../radio/stick.ts";
-import type { Transport } from "../radio/transport.ts";
-import { resolveSecret } from "../site/config.ts";
-import type { SiteConfig, WebConfig } from "../site/config-types.ts";
+import type { Transport } from "../radio/transport/index.ts";
+import { resolveSecret } from "../site/config/index.ts";
+import type { SiteConfig, WebConfig } from "../site/config/types.ts";
 import { PairingBook } from "../site/pairing.ts";
-import { EnergyStore } from "../site/store.ts";
+import { EnergyStore } from "../site/store/index.ts";
 import { daylightTest } from "../site/sun.ts";
 import { HassMirror } from "../web/mirror.ts";
 import { startWebServer, WebListenError, type WebServer } from "../web/server.ts";

@@ -8,7 +8,7 @@ import type { InverterSnapshot, InverterStatus, SiteSnapshot } from "../entities
 import type { ModelInfo } from "../protocol/models.ts";
 import type { LimitReply, Telemetry } from "../protocol/types.ts";
 import type { InverterState } from "../radio/events.ts";
-import type { AccountingResult, Totals } from "../site/energy-state.ts";
+import type { AccountingResult, Totals } from "../site/energy/state.ts";
 
 export interface TrackedInverter {
   serial: string;

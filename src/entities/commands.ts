@@ -11,8 +11,8 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
 import type { ModelInfo } from "../protocol/models.ts";
-import { closest } from "../site/config-suggest.ts";
-import { type ControlCommand, INVERTER_ENTITIES } from "./catalog.ts";
+import { closest } from "../site/config/suggest.ts";
+import { type ControlCommand, INVERTER_ENTITIES } from "./catalog/index.ts";
 
 export const COMMAND_SCHEMA_URL = new URL("./schema/command.schema.json", import.meta.url);
 export const commandSchema: Record<string, unknown> = JSON.parse(readFileSync(COMMAND_SCHEMA_URL, "utf8"));

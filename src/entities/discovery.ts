@@ -10,6 +10,7 @@
  * Pure builders: no I/O here; EntityPublisher sends what they return.
  */
 import { readFileSync } from "node:fs";
+import { FAULT_INVERTER_ENTITIES, FAULT_SITE_ENTITIES } from "./catalog/faults.ts";
 import {
   BRIDGE_ENTITIES,
   CHANNEL_ENTITIES,
@@ -21,8 +22,7 @@ import {
   LIMITER_ENTITIES,
   SCHEDULE_ENTITIES,
   SITE_ENTITIES,
-} from "./catalog.ts";
-import { FAULT_INVERTER_ENTITIES, FAULT_SITE_ENTITIES } from "./catalog-faults.ts";
+} from "./catalog/index.ts";
 import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot } from "./snapshot.ts";
 import {
   bridgeTopics,
@@ -241,7 +241,7 @@ export function inverterDiscovery(
   };
 }
 
-/** The site device; with `limiter`, the export limiter's controls and sensors join it (catalog-limiter.ts). */
+/** The site device; with `limiter`, the export limiter's controls and sensors join it (catalog/limiter.ts). */
 export function siteDiscovery(
   ctx: DiscoveryContext,
   site: { name: string },

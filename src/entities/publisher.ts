@@ -8,7 +8,7 @@
 
 import type { HaLinkState } from "../ha/types.ts";
 import { bridgeDeviceKey, bridgeDevices } from "./bridge.ts";
-import type { FaultEventType, FaultsView } from "./catalog-faults.ts";
+import type { FaultEventType, FaultsView } from "./catalog/faults.ts";
 import {
   bridgeDiscovery,
   type DeviceConfig,

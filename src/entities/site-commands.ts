@@ -7,8 +7,8 @@
 import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import type { OverrideRequest } from "../automations/schedule/module.ts";
-import { closest } from "../site/config-suggest.ts";
-import { LIMITER_MODES } from "./catalog-limiter.ts";
+import { closest } from "../site/config/suggest.ts";
+import { LIMITER_MODES } from "./catalog/limiter.ts";
 import {
   MAX_TRANSACTION_CHARS,
   parseBare,

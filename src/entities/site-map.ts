@@ -11,9 +11,9 @@
  * (test/entities/site-map.test.ts measures a 40-inverter site).
  */
 import { modelForSerial } from "../protocol/models.ts";
-import type { Input, SiteConfig } from "../site/config-types.ts";
-import { channelKey } from "./catalog.ts";
-import type { EntityDescription } from "./catalog-types.ts";
+import type { Input, SiteConfig } from "../site/config/types.ts";
+import { channelKey } from "./catalog/index.ts";
+import type { EntityDescription } from "./catalog/types.ts";
 import { type Component, component, type DeviceDiscovery, slug } from "./discovery.ts";
 import { siteTopic } from "./topics.ts";
 

@@ -4,7 +4,7 @@
  */
 import type { ModelInfo } from "../protocol/models.ts";
 import type { StatusFlags, Telemetry } from "../protocol/types.ts";
-import type { FaultRecord } from "../site/store-faults.ts";
+import type { FaultRecord } from "../site/store/faults.ts";
 
 /** producing: replying with output; sleeping: silent at night / no DC; the rest need attention. */
 export type InverterStatus =

@@ -8,14 +8,14 @@
  */
 import type { HaLinkState } from "../ha/types.ts";
 import type { ControlStatus } from "../protocol/models.ts";
-import { controlInfo, HA_LINK_ENTITY, INVERTER_ENTITIES, inverterState, siteState } from "./catalog.ts";
 import {
   type FaultEventType,
   type FaultsView,
   faultEventPayload,
   inverterFaultState,
   siteFaultState,
-} from "./catalog-faults.ts";
+} from "./catalog/faults.ts";
+import { controlInfo, HA_LINK_ENTITY, INVERTER_ENTITIES, inverterState, siteState } from "./catalog/index.ts";
 import type {
   FindingView,
   InverterSnapshot,

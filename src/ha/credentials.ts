@@ -3,8 +3,8 @@
  * running as an HA add-on, the supervisor's proxy and SUPERVISOR_TOKEN. Errors name the setting to fix and
  * never carry the token.
  */
-import { resolveSecret, SecretError } from "../site/config-secret.ts";
-import type { HomeAssistantConfig } from "../site/config-types.ts";
+import { resolveSecret, SecretError } from "../site/config/secret.ts";
+import type { HomeAssistantConfig } from "../site/config/types.ts";
 
 /** The supervisor proxies Core's websocket API for add-ons at this address. */
 export const SUPERVISOR_WS_URL = "ws://supervisor/core/websocket";

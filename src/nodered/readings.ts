@@ -12,7 +12,7 @@ import {
   LIMITER_ENTITIES,
   SCHEDULE_ENTITIES,
   SITE_ENTITIES,
-} from "../entities/catalog.ts";
+} from "../entities/catalog/index.ts";
 import { parseJsonObject } from "../json.ts";
 
 type Described = { key: string; unit?: string; attributesKey?: string; attributesName?: string };

@@ -17,8 +17,8 @@ import {
   buildZbStartRequest,
   type CmdName,
   NV,
-} from "./znp-commands.ts";
-import type { ZnpFrame } from "./znp-frame.ts";
+} from "./znp/commands.ts";
+import type { ZnpFrame } from "./znp/frame.ts";
 
 export const APS_ENDPOINT = 0x14;
 export const APS_PROFILE = 0x0f05;

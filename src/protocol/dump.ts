@@ -9,9 +9,9 @@ import type { ModelInfo } from "./models.ts";
 import { decodePairingReply } from "./pairing.ts";
 import { decodeL2Reply, decodeReply } from "./replies.ts";
 import type { PairingReply, Reply } from "./types.ts";
-import { is, parseAfDataConfirm, parseAfIncomingMsg, STATUS_NO_ROUTE } from "./znp-commands.ts";
-import { SOF } from "./znp-frame.ts";
-import { parseZnpDump } from "./znp-parser.ts";
+import { is, parseAfDataConfirm, parseAfIncomingMsg, STATUS_NO_ROUTE } from "./znp/commands.ts";
+import { SOF } from "./znp/frame.ts";
+import { parseZnpDump } from "./znp/parser.ts";
 
 export type InputKind = "uart" | "af-payload" | "l2";
 

@@ -8,7 +8,7 @@
 import { CLUSTER_PAIR_REPLY } from "./aps-link.ts";
 import { decodeSerial } from "./ids.ts";
 import type { PairingReply } from "./types.ts";
-import type { AfIncomingMsg } from "./znp-commands.ts";
+import type { AfIncomingMsg } from "./znp/commands.ts";
 
 export function decodePairingReply(msg: AfIncomingMsg): PairingReply | undefined {
   if (msg.cluster !== CLUSTER_PAIR_REPLY || msg.data.length < 8 || msg.data[0] !== 0xff) return undefined;

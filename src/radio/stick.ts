@@ -30,9 +30,9 @@ import {
   PollScheduler,
   type PollSchedulerOptions,
 } from "./scheduler.ts";
-import type { Transport } from "./transport.ts";
-import { ReconnectingTransport, type TransportState } from "./transport-reconnect.ts";
-import { type OpenTransportOptions, openTransport } from "./transport-url.ts";
+import type { Transport } from "./transport/index.ts";
+import { ReconnectingTransport, type TransportState } from "./transport/reconnect.ts";
+import { type OpenTransportOptions, openTransport } from "./transport/url.ts";
 import { ZnpLink } from "./znp-link.ts";
 
 type Injected = "clock" | "logger" | "random";

@@ -18,7 +18,7 @@ import { type Clock, systemClock, type TimerHandle } from "./clock.ts";
 import { TypedEmitter } from "./emitter.ts";
 import { RadioError } from "./errors.ts";
 import { errorMessage, hexByte, type RadioLogger, silentLogger } from "./log.ts";
-import type { Transport } from "./transport.ts";
+import type { Transport } from "./transport/index.ts";
 
 export const DEFAULT_SRSP_TIMEOUT_MS = 3000;
 const RPC_ERROR = [0x60, 0x00] as const;

@@ -5,7 +5,7 @@
 
 import { modelForSerial } from "../protocol/models.ts";
 import { INPUTS } from "../protocol/telemetry-qs1.ts";
-import type { Panel, SiteConfig } from "../site/config-types.ts";
+import type { Panel, SiteConfig } from "../site/config/types.ts";
 import { DEMO_LOCATION } from "./demo-site.ts";
 import type { PanelSpec } from "./panel.ts";
 import { SimSite } from "./site.ts";

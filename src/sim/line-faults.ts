@@ -12,9 +12,9 @@
  * Host → stick bytes pass through untouched.
  */
 import { Duplex } from "node:stream";
-import { CMD } from "../protocol/znp-commands.ts";
-import type { ZnpFrame } from "../protocol/znp-frame.ts";
-import { ZnpStreamParser } from "../protocol/znp-parser.ts";
+import { CMD } from "../protocol/znp/commands.ts";
+import type { ZnpFrame } from "../protocol/znp/frame.ts";
+import { ZnpStreamParser } from "../protocol/znp/parser.ts";
 import { deriveSeed, Rng } from "./random.ts";
 
 export type FrameFilter = (frame: ZnpFrame) => boolean;

@@ -6,11 +6,11 @@
  * panels on different roof faces.
  */
 
-import { type Hardware, orientationOf } from "./config-hardware.ts";
-import { formatPath, type IssueList, type PathSegment } from "./config-issues.ts";
-import type { RawArray, RawCell } from "./config-raw.ts";
-import { suggestHint } from "./config-suggest.ts";
-import type { Input, InverterConfig, MapArray, MapCell, Panel, SiteConfig } from "./config-types.ts";
+import { type Hardware, orientationOf } from "./config/hardware.ts";
+import { formatPath, type IssueList, type PathSegment } from "./config/issues.ts";
+import type { RawArray, RawCell } from "./config/raw.ts";
+import { suggestHint } from "./config/suggest.ts";
+import type { Input, InverterConfig, MapArray, MapCell, Panel, SiteConfig } from "./config/types.ts";
 
 export function resolveMap(raw: RawArray[] | undefined, hw: Hardware, issues: IssueList): MapArray[] {
   const arrays: MapArray[] = [];

@@ -4,10 +4,10 @@
  * the next start, and the old unit is retired from Home Assistant by the controller (it removes devices that
  * have accounting or pairing records but are no longer in site.yaml).
  */
-import { loadConfig } from "./config.ts";
+import { loadConfig } from "./config/index.ts";
 import { PairingBook } from "./pairing.ts";
 import type { ReplaceResult } from "./replace.ts";
-import { EnergyStore } from "./store.ts";
+import { EnergyStore } from "./store/index.ts";
 
 export async function continueAfterReplace(
   result: ReplaceResult,

@@ -8,10 +8,10 @@
 import { type Document, isMap, isScalar, isSeq, type Node, parseDocument, type Scalar } from "yaml";
 import { isSerial } from "../protocol/ids.ts";
 import { MODELS, type ModelName, modelForSerial } from "../protocol/models.ts";
-import { parseConfig } from "./config.ts";
-import { formatPath, type PathSegment } from "./config-issues.ts";
-import { closest } from "./config-suggest.ts";
-import type { Input, MapPosition } from "./config-types.ts";
+import { parseConfig } from "./config/index.ts";
+import { formatPath, type PathSegment } from "./config/issues.ts";
+import { closest } from "./config/suggest.ts";
+import type { Input, MapPosition } from "./config/types.ts";
 
 export interface ReplaceChange {
   path: string;

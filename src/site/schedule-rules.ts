@@ -7,7 +7,7 @@
  * with `at` and `until` is a window: its action holds inside it, and outside it the other rules decide.
  */
 import type { ModelInfo } from "../protocol/models.ts";
-import type { ScheduleRule, ScheduleSettings } from "./config-types.ts";
+import type { ScheduleRule, ScheduleSettings } from "./config/types.ts";
 
 export type TimeSpec =
   | { kind: "clock"; minute: number }

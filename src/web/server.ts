@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { WebConfig } from "../site/config-types.ts";
+import type { WebConfig } from "../site/config/types.ts";
 import { pageScript } from "./bundle.ts";
 import type { HassMirror } from "./mirror.ts";
 import { pageHtml } from "./page/html.ts";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { resolveHaCredentials } from "../../src/ha/credentials.ts";
-import { parseConfig, resolveSecret } from "../../src/site/config.ts";
+import { parseConfig, resolveSecret } from "../../src/site/config/index.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const RUN = join(ROOT, "addon/run.sh");

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkCommand } from "../../src/cli/check.ts";
 import { runCommand } from "../helpers/command.ts";
-import { EXAMPLE_PATH, FIXTURES } from "../site/config-fixtures.ts";
+import { EXAMPLE_PATH, FIXTURES } from "../site/config/fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -17,9 +17,9 @@ import {
   is,
   parseAfIncomingMsg,
   parseDeviceInfo,
-} from "../../src/protocol/znp-commands.ts";
-import { encodeZnpFrame, type ZnpFrame } from "../../src/protocol/znp-frame.ts";
-import { ZnpStreamParser } from "../../src/protocol/znp-parser.ts";
+} from "../../src/protocol/znp/commands.ts";
+import { encodeZnpFrame, type ZnpFrame } from "../../src/protocol/znp/frame.ts";
+import { ZnpStreamParser } from "../../src/protocol/znp/parser.ts";
 import { runCli as localecu } from "../helpers/cli.ts";
 import { readmeCommands } from "./readme-commands.ts";
 

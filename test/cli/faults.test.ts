@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { duration, faultsCommand, parseSince } from "../../src/cli/faults.ts";
-import { EnergyStore } from "../../src/site/store.ts";
+import { EnergyStore } from "../../src/site/store/index.ts";
 import { runCommand } from "../helpers/command.ts";
 import { writeSiteFile } from "../helpers/site-file.ts";
 

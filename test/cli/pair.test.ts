@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDemoSite } from "../../src/sim/demo-site.ts";
-import { type EmulatorServer, serveEmulator } from "../../src/sim/emulator-server.ts";
+import { type EmulatorServer, serveEmulator } from "../../src/sim/emulator/server.ts";
 import { runCli } from "../helpers/cli.ts";
 
 // A June noon: the simulated inverters are awake and answer pairing.

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { replaceCommand } from "../../src/cli/replace.ts";
 import type { ReplaceResult } from "../../src/site/replace.ts";
 import { runCommand } from "../helpers/command.ts";
-import { EXAMPLE, EXAMPLE_PATH, FIXTURES } from "../site/config-fixtures.ts";
+import { EXAMPLE, EXAMPLE_PATH, FIXTURES } from "../site/config/fixtures.ts";
 
 function siteCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "localecu-replace-"));

@@ -9,7 +9,7 @@ import type { MqttClient } from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectMqtt } from "../../src/controller/mqtt.ts";
 import { createLogger } from "../../src/log.ts";
-import type { MqttConfig } from "../../src/site/config-types.ts";
+import type { MqttConfig } from "../../src/site/config/types.ts";
 
 const BASE: MqttConfig = { baseTopic: "localecu", discoveryPrefix: "homeassistant" };
 

@@ -11,12 +11,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { scaledClock } from "../../src/controller/clock.ts";
 import { type RunningController, runController } from "../../src/controller/run.ts";
 import { createLogger } from "../../src/log.ts";
-import { openStreamTransport } from "../../src/radio/transport-url.ts";
+import { openStreamTransport } from "../../src/radio/transport/url.ts";
+import { StickEmulator } from "../../src/sim/emulator/stick.ts";
 import { simSiteFromConfig } from "../../src/sim/from-config.ts";
 import type { SimSite } from "../../src/sim/site.ts";
-import { StickEmulator } from "../../src/sim/stick-emulator.ts";
-import { loadConfig } from "../../src/site/config.ts";
-import { EnergyStore } from "../../src/site/store.ts";
+import { loadConfig } from "../../src/site/config/index.ts";
+import { EnergyStore } from "../../src/site/store/index.ts";
 import { brokerKinds, type TestBroker } from "../helpers/brokers.ts";
 import { waitFor } from "../helpers/wait.ts";
 

@@ -13,11 +13,11 @@ import { type RunningController, runController } from "../../src/controller/run.
 import { createLogger } from "../../src/log.ts";
 import { fromHex } from "../../src/protocol/bytes.ts";
 import { ecuRev, panFromEcuId } from "../../src/protocol/ids.ts";
-import { openStreamTransport } from "../../src/radio/transport-url.ts";
-import { EmulatorAir } from "../../src/sim/emulator-air.ts";
+import { openStreamTransport } from "../../src/radio/transport/url.ts";
+import { EmulatorAir } from "../../src/sim/emulator/air.ts";
+import { StickEmulator } from "../../src/sim/emulator/stick.ts";
 import { simSiteFromConfig } from "../../src/sim/from-config.ts";
-import { StickEmulator } from "../../src/sim/stick-emulator.ts";
-import { loadConfig } from "../../src/site/config.ts";
+import { loadConfig } from "../../src/site/config/index.ts";
 import { PairingBook } from "../../src/site/pairing.ts";
 import { brokerKinds } from "../helpers/brokers.ts";
 import { waitFor } from "../helpers/wait.ts";

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { InverterTracker, statusOf } from "../../src/controller/tracker.ts";
-import { inverterState } from "../../src/entities/catalog.ts";
+import { inverterState } from "../../src/entities/catalog/index.ts";
 import { fromHex } from "../../src/protocol/bytes.ts";
 import { decodeDump } from "../../src/protocol/dump.ts";
 import { modelByName } from "../../src/protocol/models.ts";
 import type { Telemetry } from "../../src/protocol/types.ts";
-import { EnergyAccountant } from "../../src/site/energy.ts";
+import { EnergyAccountant } from "../../src/site/energy/index.ts";
 import { captures } from "../fixtures/captures.ts";
 
 const QS1 = modelByName("QS1")!;

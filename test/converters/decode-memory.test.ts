@@ -7,7 +7,7 @@ import { decodeRaw, readingValues, sleepingValues } from "../../converters/lib/d
 import { fromHex } from "../../src/protocol/bytes.ts";
 import { modelByName } from "../../src/protocol/models.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
-import type { AccountingResult } from "../../src/site/energy-state.ts";
+import type { AccountingResult } from "../../src/site/energy/state.ts";
 import { captures } from "../fixtures/captures.ts";
 import { replyPayload } from "./helpers.ts";
 

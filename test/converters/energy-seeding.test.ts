@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { accountReading, energyTotals } from "../../converters/lib/energy.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
 import type { Telemetry } from "../../src/protocol/types.ts";
-import type { InverterState } from "../../src/site/energy-state.ts";
+import type { InverterState } from "../../src/site/energy/state.ts";
 import { captures } from "../fixtures/captures.ts";
 import { replyPayload } from "./helpers.ts";
 

@@ -8,7 +8,7 @@ import {
   notExposedReason,
 } from "../../converters/lib/exposes.ts";
 import { applyCatalogToHaPayload, entityForKey, propertyOfPayload } from "../../converters/lib/ha.ts";
-import { CHANNEL_ENTITIES, channelKey, INVERTER_ENTITIES } from "../../src/entities/catalog.ts";
+import { CHANNEL_ENTITIES, channelKey, INVERTER_ENTITIES } from "../../src/entities/catalog/index.ts";
 import { MODELS } from "../../src/protocol/models.ts";
 
 const qs1 = MODELS.find((m) => m.model === "QS1")!;

@@ -8,7 +8,7 @@ import type { Expose } from "zigbee-herdsman-converters/lib/types";
 import { acOutput, description, fingerprint, panels, telemetry } from "../../converters/lib/aps.ts";
 import { exposedKeys, exposeFor, hostExposes, notExposedReason } from "../../converters/lib/exposes.ts";
 import { fzApsReplies } from "../../converters/lib/fz.ts";
-import { FAULT_INVERTER_ENTITIES, INVERTER_ENTITIES } from "../../src/entities/catalog.ts";
+import { FAULT_INVERTER_ENTITIES, INVERTER_ENTITIES } from "../../src/entities/catalog/index.ts";
 import { modelByName } from "../../src/protocol/models.ts";
 
 const QS1 = modelByName("QS1")!;
@@ -99,7 +99,7 @@ describe("what zigbee2mqtt gets, and why the rest is left out", () => {
   });
 
   it("the fault event: zhc exposes have no event type", () => {
-    // The fault module's event entity (catalog-faults.ts): the controller publishes it, zigbee2mqtt cannot.
+    // The fault module's event entity (src/entities/catalog/faults.ts): the controller publishes it, zigbee2mqtt cannot.
     const fault = FAULT_INVERTER_ENTITIES.find((d) => d.key === "fault")!;
     expect(notExposedReason(fault)).toMatch(
       /^fault is an event entity; zigbee2mqtt exposes have no event type/,

@@ -3,8 +3,8 @@ import { Zcl } from "zigbee-herdsman";
 import type { Definition, Fz, KeyValue, Logger, Zh } from "zigbee-herdsman-converters/lib/types";
 import { CLUSTER_REPLY } from "../../src/protocol/aps-link.ts";
 import { fromHex } from "../../src/protocol/bytes.ts";
-import { is, parseAfIncomingMsg } from "../../src/protocol/znp-commands.ts";
-import { parseZnpDump } from "../../src/protocol/znp-parser.ts";
+import { is, parseAfIncomingMsg } from "../../src/protocol/znp/commands.ts";
+import { parseZnpDump } from "../../src/protocol/znp/parser.ts";
 
 /** The APS payload (serial + L2) of a capture: the AF_INCOMING_MSG on cluster 0x0106, or the bytes as given. */
 export function replyPayload(c: { kind: string; hex: string }): { payload: Buffer; linkQuality?: number } {

@@ -9,7 +9,7 @@ import { fromHex } from "../../src/protocol/bytes.ts";
 import { FrameError } from "../../src/protocol/errors.ts";
 import { modelByName } from "../../src/protocol/models.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
-import { EnergyAccountant } from "../../src/site/energy.ts";
+import { EnergyAccountant } from "../../src/site/energy/index.ts";
 
 const QS1 = modelByName("QS1")!;
 const AT = Date.parse("2026-06-21T12:00:00+02:00");

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import mqtt from "mqtt";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunningController } from "../../src/controller/run.ts";
-import { loadConfig } from "../../src/site/config.ts";
+import { loadConfig } from "../../src/site/config/index.ts";
 import { type Mosquitto, startMosquitto } from "../helpers/brokers.ts";
 import { BIN } from "../helpers/cli.ts";
 import { startEmulatedController } from "../helpers/emulated-controller.ts";

@@ -17,7 +17,7 @@ import {
   INVERTER_ENTITIES,
   SITE_ENTITIES,
   STATUS_OPTIONS,
-} from "../../src/entities/catalog.ts";
+} from "../../src/entities/catalog/index.ts";
 import { MODELS } from "../../src/protocol/models.ts";
 
 const TABLES: [string, readonly EntityDescription<never>[]][] = [

@@ -1,6 +1,6 @@
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
-import { INVERTER_ENTITIES } from "../../src/entities/catalog.ts";
+import { INVERTER_ENTITIES } from "../../src/entities/catalog/index.ts";
 import { CONTROL_KEYS, commandSchema, validateCommand } from "../../src/entities/commands.ts";
 import { MODELS, type ModelInfo, modelByName } from "../../src/protocol/models.ts";
 

@@ -5,7 +5,7 @@ import {
   inverterState,
   SITE_ENTITIES,
   siteState,
-} from "../../src/entities/catalog.ts";
+} from "../../src/entities/catalog/index.ts";
 import { validateCommand } from "../../src/entities/commands.ts";
 import {
   bridgeDiscovery,

@@ -4,7 +4,7 @@
  * anything happens, with errors that say what, where and how to fix.
  */
 import { describe, expect, it } from "vitest";
-import { LIMITER_ENTITIES, siteState } from "../../src/entities/catalog.ts";
+import { LIMITER_ENTITIES, siteState } from "../../src/entities/catalog/index.ts";
 import { discoveryMessage, siteDiscovery } from "../../src/entities/discovery.ts";
 import { EntityPublisher } from "../../src/entities/publisher.ts";
 import type { SiteCommand } from "../../src/entities/site-commands.ts";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { discoveryMessage, siteDiscovery } from "../../src/entities/discovery.ts";
 import { siteMapState, siteMapTopic, withMapComponent } from "../../src/entities/site-map.ts";
-import { parseConfig } from "../../src/site/config.ts";
+import { parseConfig } from "../../src/site/config/index.ts";
 import { checkDeviceDiscovery, expandDeviceDiscovery } from "../helpers/ha-discovery-schema.ts";
 import { renderState } from "../helpers/ha-state.ts";
 import { EXAMPLE_SITE } from "../helpers/site-file.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FAULTS, inverterState, siteState } from "../../src/entities/catalog.ts";
+import { FAULTS, inverterState, siteState } from "../../src/entities/catalog/index.ts";
 import {
   controlsPayload,
   faultEventMessage,

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { prepareDefinition } from "zigbee-herdsman-converters";
 import { definitions } from "../../converters/apsystems.ts";
 import { bridgeDevices, type ExposeJson, exposesJson } from "../../src/entities/bridge.ts";
-import { CHANNEL_ENTITIES, INVERTER_ENTITIES } from "../../src/entities/catalog.ts";
+import { CHANNEL_ENTITIES, INVERTER_ENTITIES } from "../../src/entities/catalog/index.ts";
 import {
   bridgeWill,
   discoveryTopic,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HaCredentialsError, resolveHaCredentials, websocketUrl } from "../../src/ha/credentials.ts";
-import { makeSecretRef } from "../../src/site/config-secret.ts";
+import { makeSecretRef } from "../../src/site/config/secret.ts";
 
 describe("Home Assistant websocket URL", () => {
   it.each([

@@ -3,7 +3,7 @@ import type { HaCredentials } from "../../src/ha/credentials.ts";
 import { HaCredentialsError, resolveHaCredentials } from "../../src/ha/credentials.ts";
 import { HaLink, type HaLinkOptions } from "../../src/ha/link.ts";
 import type { HaEntityState, HaLinkState } from "../../src/ha/types.ts";
-import { makeSecretRef } from "../../src/site/config-secret.ts";
+import { makeSecretRef } from "../../src/site/config/secret.ts";
 import { HaServiceFailure, HaTestServer } from "../helpers/ha-server.ts";
 import { captureLogger } from "../helpers/log-capture.ts";
 import { waitFor } from "../helpers/wait.ts";

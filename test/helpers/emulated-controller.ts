@@ -5,11 +5,11 @@
 import { scaledClock } from "../../src/controller/clock.ts";
 import { type RunningController, runController } from "../../src/controller/run.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
-import { openStreamTransport } from "../../src/radio/transport-url.ts";
-import type { TelemetryEmitted } from "../../src/sim/emulator-types.ts";
+import { openStreamTransport } from "../../src/radio/transport/url.ts";
+import { StickEmulator } from "../../src/sim/emulator/stick.ts";
+import type { TelemetryEmitted } from "../../src/sim/emulator/types.ts";
 import { simSiteFromConfig } from "../../src/sim/from-config.ts";
-import { StickEmulator } from "../../src/sim/stick-emulator.ts";
-import type { SiteConfig } from "../../src/site/config-types.ts";
+import type { SiteConfig } from "../../src/site/config/types.ts";
 
 export interface EmulatedSiteOptions {
   /** Simulated start time (epoch ms); default midsummer noon in Berlin, so every panel produces. */

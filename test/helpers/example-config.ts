@@ -6,9 +6,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "../../src/site/config.ts";
-import { makeSecretRef } from "../../src/site/config-secret.ts";
-import type { SiteConfig } from "../../src/site/config-types.ts";
+import { loadConfig } from "../../src/site/config/index.ts";
+import { makeSecretRef } from "../../src/site/config/secret.ts";
+import type { SiteConfig } from "../../src/site/config/types.ts";
 
 export interface ExampleConfigOptions {
   brokerUrl: string;

@@ -9,13 +9,13 @@ import { join } from "node:path";
 import { scaledClock } from "../../src/controller/clock.ts";
 import { type RunningController, runController } from "../../src/controller/run.ts";
 import { createLogger } from "../../src/log.ts";
-import { openStreamTransport } from "../../src/radio/transport-url.ts";
+import { openStreamTransport } from "../../src/radio/transport/url.ts";
 import { DEMO_SHADING } from "../../src/sim/demo-site.ts";
-import type { TelemetryEmitted } from "../../src/sim/emulator-types.ts";
+import { StickEmulator } from "../../src/sim/emulator/stick.ts";
+import type { TelemetryEmitted } from "../../src/sim/emulator/types.ts";
 import { simSiteFromConfig } from "../../src/sim/from-config.ts";
 import type { SimSite } from "../../src/sim/site.ts";
-import { StickEmulator } from "../../src/sim/stick-emulator.ts";
-import { loadConfig } from "../../src/site/config.ts";
+import { loadConfig } from "../../src/site/config/index.ts";
 
 export interface TestController {
   site: SimSite;

@@ -15,7 +15,7 @@ import { ecuRev, panFromEcuId, parseEcuId } from "../../src/protocol/ids.ts";
 import { encodeLimitReplyL2 } from "../../src/protocol/limit.ts";
 import { modelByName } from "../../src/protocol/models.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
-import { encodeZnpFrame } from "../../src/protocol/znp-frame.ts";
+import { encodeZnpFrame } from "../../src/protocol/znp/frame.ts";
 import { captures, frames } from "../fixtures/captures.ts";
 
 const QS1 = modelByName("QS1")!;

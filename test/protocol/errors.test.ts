@@ -10,8 +10,8 @@ import { decodeSerial, encodeSerial, parseEcuId } from "../../src/protocol/ids.t
 import { buildL2, parseL2 } from "../../src/protocol/l2.ts";
 import { modelByName } from "../../src/protocol/models.ts";
 import { decodeL2Reply, decodeReply } from "../../src/protocol/replies.ts";
-import { buildAfDataRequest, buildAfDataRequestExt } from "../../src/protocol/znp-commands.ts";
-import { decodeZnpFrame, encodeZnpFrame } from "../../src/protocol/znp-frame.ts";
+import { buildAfDataRequest, buildAfDataRequestExt } from "../../src/protocol/znp/commands.ts";
+import { decodeZnpFrame, encodeZnpFrame } from "../../src/protocol/znp/frame.ts";
 
 const h = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s/g, ""), "hex"));
 const QS1 = modelByName("QS1")!;

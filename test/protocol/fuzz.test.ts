@@ -10,7 +10,7 @@ import { FrameError } from "../../src/protocol/errors.ts";
 import { parseL2 } from "../../src/protocol/l2.ts";
 import { modelByName } from "../../src/protocol/models.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
-import { ZnpStreamParser } from "../../src/protocol/znp-parser.ts";
+import { ZnpStreamParser } from "../../src/protocol/znp/parser.ts";
 import { captures, frames } from "../fixtures/captures.ts";
 
 /** Only typed codec errors may escape; anything else (TypeError, RangeError) is a bug. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { decodePairingReply } from "../../src/protocol/pairing.ts";
-import type { AfIncomingMsg } from "../../src/protocol/znp-parse.ts";
+import type { AfIncomingMsg } from "../../src/protocol/znp/parse.ts";
 
 const SERIAL_BCD = [0x40, 0x80, 0x00, 0x15, 0x82, 0x15];
 

@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { buildL2, parseL2 } from "../../src/protocol/l2.ts";
 import { decodeReply } from "../../src/protocol/replies.ts";
-import { encodeZnpFrame } from "../../src/protocol/znp-frame.ts";
-import { ZnpStreamParser } from "../../src/protocol/znp-parser.ts";
+import { encodeZnpFrame } from "../../src/protocol/znp/frame.ts";
+import { ZnpStreamParser } from "../../src/protocol/znp/parser.ts";
 import { encodeTelemetry, type TelemetryValues } from "../../src/sim/wire/telemetry.ts";
 
 /**

@@ -9,7 +9,7 @@
  */
 import { expect } from "vitest";
 import type { Telemetry } from "../../src/protocol/index.ts";
-import type { TelemetryEmitted } from "../../src/sim/emulator-types.ts";
+import type { TelemetryEmitted } from "../../src/sim/emulator/types.ts";
 
 export const ECU = "D8A3011B9780";
 /** Noon-ish in June at the demo site (Amsterdam): every inverter is producing. */

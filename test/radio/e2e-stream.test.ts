@@ -6,12 +6,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Telemetry } from "../../src/protocol/index.ts";
 import { Stick } from "../../src/radio/stick.ts";
-import { openStreamTransport } from "../../src/radio/transport-url.ts";
+import { openStreamTransport } from "../../src/radio/transport/url.ts";
 import { createDemoSite, DEMO_LOCATION, DEMO_MODULE, DEMO_SERIALS } from "../../src/sim/demo-site.ts";
-import type { TelemetryEmitted } from "../../src/sim/emulator-types.ts";
+import { StickCore, StickEmulator } from "../../src/sim/emulator/stick.ts";
+import type { TelemetryEmitted } from "../../src/sim/emulator/types.ts";
 import { type LineFaultOptions, LineFaults } from "../../src/sim/line-faults.ts";
 import { SimSite } from "../../src/sim/site.ts";
-import { StickCore, StickEmulator } from "../../src/sim/stick-emulator.ts";
 import { ECU, expectMatchesTruth, lastTruth, MIDDAY, NIGHT } from "./e2e-helpers.ts";
 
 const [A, B] = DEMO_SERIALS;

@@ -9,8 +9,8 @@ import type { Telemetry } from "../../src/protocol/index.ts";
 import { Stick } from "../../src/radio/stick.ts";
 import { SimClock } from "../../src/sim/clock.ts";
 import { createDemoSite, DEMO_SERIALS } from "../../src/sim/demo-site.ts";
-import { type EmulatorServer, serveEmulator } from "../../src/sim/emulator-server.ts";
-import type { TelemetryEmitted } from "../../src/sim/emulator-types.ts";
+import { type EmulatorServer, serveEmulator } from "../../src/sim/emulator/server.ts";
+import type { TelemetryEmitted } from "../../src/sim/emulator/types.ts";
 import { ECU, expectMatchesTruth, lastTruth, MIDDAY } from "./e2e-helpers.ts";
 
 const [A, B] = DEMO_SERIALS;

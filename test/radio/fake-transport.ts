@@ -1,6 +1,6 @@
 /** The fake stick's two faces towards the driver: a direct Transport and a Duplex (stream and TCP tests). */
 import { Duplex } from "node:stream";
-import { BaseTransport } from "../../src/radio/transport.ts";
+import { BaseTransport } from "../../src/radio/transport/index.ts";
 import type { FakeStick } from "./fake-stick.ts";
 
 export class FakeTransport extends BaseTransport {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { LinkStateEvent } from "../../src/radio/events.ts";
 import { Stick } from "../../src/radio/stick.ts";
-import type { Transport } from "../../src/radio/transport.ts";
-import { ReconnectingTransport } from "../../src/radio/transport-reconnect.ts";
+import type { Transport } from "../../src/radio/transport/index.ts";
+import { ReconnectingTransport } from "../../src/radio/transport/reconnect.ts";
 import { FakeStick, type FakeTransport } from "./fake-stick.ts";
 import { ECU_ID, YC600 } from "./harness.ts";
 

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEMO_SHADING } from "../../src/sim/demo-site.ts";
 import { simSiteFromConfig } from "../../src/sim/from-config.ts";
-import { loadConfig } from "../../src/site/config.ts";
+import { loadConfig } from "../../src/site/config/index.ts";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/site.yaml", import.meta.url));
 const NOON = Date.parse("2026-06-21T13:30:00+02:00");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/site/config.ts";
+import { parseConfig } from "../../src/site/config/index.ts";
 import { inverterAt, panelsOf } from "../../src/site/map.ts";
-import { configOf, EXAMPLE, issuesOfObject, MODULE_400 } from "./config-fixtures.ts";
+import { configOf, EXAMPLE, issuesOfObject, MODULE_400 } from "./config/fixtures.ts";
 
 const base = { site: { timezone: "Europe/Amsterdam" }, modules: { m: MODULE_400 } };
 const south = { tilt_deg: 35, azimuth_deg: 180 };

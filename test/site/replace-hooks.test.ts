@@ -7,7 +7,7 @@ import { QS1_ENERGY_WH_PER_LSB } from "../../src/protocol/scales.ts";
 import type { Telemetry } from "../../src/protocol/types.ts";
 import { encodeTelemetry } from "../../src/sim/wire/telemetry.ts";
 import { PairingBook } from "../../src/site/pairing.ts";
-import { EnergyStore } from "../../src/site/store.ts";
+import { EnergyStore } from "../../src/site/store/index.ts";
 import { runCli } from "../helpers/cli.ts";
 
 const OLD = "801000012345";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/site/config.ts";
+import { parseConfig } from "../../src/site/config/index.ts";
 import { ReplaceError, replaceInverter } from "../../src/site/replace.ts";
-import { EXAMPLE, MINIMAL } from "./config-fixtures.ts";
+import { EXAMPLE, MINIMAL } from "./config/fixtures.ts";
 
 const OLD = "801000012345";
 const NEW = "801000012399";

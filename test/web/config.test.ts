@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { webOverride } from "../../src/controller/run.ts";
-import { checkSite } from "../../src/site/check.ts";
-import { ConfigError, parseConfig } from "../../src/site/config.ts";
+import { checkSite } from "../../src/site/check/index.ts";
+import { ConfigError, parseConfig } from "../../src/site/config/index.ts";
 import { EXAMPLE_SITE } from "../helpers/site-file.ts";
 
 /** examples/site.yaml without its `web:` section, the user's sites without one. */

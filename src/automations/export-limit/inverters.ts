@@ -4,7 +4,7 @@
  * QS1's 4 inputs × 300 W per panel is 1200 W to the core, and the core's 1000 W comes back as 250 W per panel.
  */
 import type { ModelInfo } from "../../protocol/models.ts";
-import type { ExportLimitSettings, InverterConfig } from "../../site/config-types.ts";
+import type { ExportLimitSettings, InverterConfig } from "../../site/config/types.ts";
 import type { LimiterInverter } from "./types.ts";
 
 export interface LimitedInverter extends LimiterInverter {

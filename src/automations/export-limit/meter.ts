@@ -7,7 +7,7 @@
 import type { EntityMqttClient, MessageListener } from "../../entities/publisher.ts";
 import type { HaLinkApi, HaLinkState } from "../../ha/types.ts";
 import type { Clock } from "../../radio/clock.ts";
-import type { MeterSettings } from "../../site/config-types.ts";
+import type { MeterSettings } from "../../site/config/types.ts";
 import { type MeterProblemKind, parseHaMeter, parseMqttMeter } from "./meter-payload.ts";
 
 export type MeterEvent =

@@ -16,7 +16,7 @@ import type { Logger } from "../../log.ts";
 import type { Clock, TimerHandle } from "../../radio/clock.ts";
 import type { CommandResult } from "../../radio/events.ts";
 import type { PollOutcome } from "../../radio/scheduler.ts";
-import type { ExportLimitSettings, InverterConfig } from "../../site/config-types.ts";
+import type { ExportLimitSettings, InverterConfig } from "../../site/config/types.ts";
 import { localDay } from "../../site/daily.ts";
 import { daylightTest } from "../../site/sun.ts";
 import { ExportLimiter } from "./core.ts";

@@ -5,8 +5,8 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SCHEMA_URL } from "../../site/config-schema.ts";
-import type { ExportLimitSettings } from "../../site/config-types.ts";
+import { SCHEMA_URL } from "../../site/config/schema.ts";
+import type { ExportLimitSettings } from "../../site/config/types.ts";
 import type { LimiterMode, LimiterSettings } from "./types.ts";
 
 type Props = Record<string, { default?: unknown }>;

@@ -1,5 +1,5 @@
 /** The site as the diagnosis needs it, from the resolved site.yaml: names, map places, panels, orientation. */
-import type { Input, InverterConfig, MapPosition, SiteConfig } from "../../site/config-types.ts";
+import type { Input, InverterConfig, MapPosition, SiteConfig } from "../../site/config/types.ts";
 import type { FaultLayout, LayoutInverter, LayoutPanel } from "./types.ts";
 
 export function layoutFromConfig(config: SiteConfig): FaultLayout {

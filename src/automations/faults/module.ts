@@ -15,8 +15,8 @@ import type { EventBus } from "../../bus/event-bus.ts";
 import type { Logger } from "../../log.ts";
 import type { Clock, TimerHandle } from "../../radio/clock.ts";
 import type { PollOutcome } from "../../radio/scheduler.ts";
-import type { SiteConfig } from "../../site/config-types.ts";
-import type { FaultRecord } from "../../site/store-faults.ts";
+import type { SiteConfig } from "../../site/config/types.ts";
+import type { FaultRecord } from "../../site/store/faults.ts";
 import { solarPosition } from "../../site/sun.ts";
 import { FaultDiagnosis } from "./core.ts";
 import { layoutFromConfig } from "./layout.ts";
@@ -32,7 +32,7 @@ export interface FaultStick {
   inverters(): readonly { serial: string }[];
 }
 
-/** Where findings are kept (src/site/store-faults.ts). */
+/** Where findings are kept (src/site/store/faults.ts). */
 export interface FaultStore {
   save(f: FaultRecord): void;
   open(): FaultRecord[];

@@ -13,7 +13,7 @@
 import type { EventBus } from "../../bus/event-bus.ts";
 import type { HaLinkApi } from "../../ha/types.ts";
 import type { Logger } from "../../log.ts";
-import type { SiteConfig } from "../../site/config-types.ts";
+import type { SiteConfig } from "../../site/config/types.ts";
 import { clearedNotice, type Notice, notificationId, openNotice, repeatNotice } from "./notice.ts";
 import { type Pending, PendingNotices } from "./pending.ts";
 import type { FaultChanges, Finding } from "./types.ts";

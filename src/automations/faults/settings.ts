@@ -1,5 +1,5 @@
 /** site.yaml automations.faults → the core's settings, with defaults and a clear error for bad values. */
-import type { FaultSettings } from "../../site/config-types.ts";
+import type { FaultSettings } from "../../site/config/types.ts";
 import type { DiagnosisSettings } from "./types.ts";
 
 export const DEFAULT_DIAGNOSIS_SETTINGS: Readonly<DiagnosisSettings> = {

@@ -1,5 +1,5 @@
-/** A finding as the store keeps it (src/site/store-faults.ts) → the diagnosis' Finding, checked. */
-import type { FaultRecord } from "../../site/store-faults.ts";
+/** A finding as the store keeps it (src/site/store/faults.ts) → the diagnosis' Finding, checked. */
+import type { FaultRecord } from "../../site/store/faults.ts";
 import type { Cause, Finding, FindingKind, Severity } from "./types.ts";
 
 const KINDS: ReadonlySet<string> = new Set<FindingKind>([

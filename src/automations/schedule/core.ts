@@ -11,7 +11,7 @@
  * Precedence: an override replaces rules and price; otherwise the more restrictive of the rule in force
  * and the price cut wins (off < limit < on, compared in whole-inverter W).
  */
-import type { ScheduleSettings } from "../../site/config-types.ts";
+import type { ScheduleSettings } from "../../site/config/types.ts";
 import { localDateOf } from "../../site/local-time.ts";
 import { type CompiledSchedule, compileSchedule } from "../../site/schedule-rules.ts";
 import { Calendar, type Occurrence, ruleAt } from "./occurrences.ts";

@@ -23,7 +23,7 @@ import type { Logger } from "../../log.ts";
 import type { Clock, TimerHandle } from "../../radio/clock.ts";
 import type { CommandResult } from "../../radio/events.ts";
 import type { PollOutcome } from "../../radio/scheduler.ts";
-import type { InverterConfig, ScheduleSettings } from "../../site/config-types.ts";
+import type { InverterConfig, ScheduleSettings } from "../../site/config/types.ts";
 import { type Combined, combine, type LimitClaim, siteReason } from "./combine.ts";
 import { Schedule } from "./core.ts";
 import type { OverrideFile, SavedOverride } from "./override-file.ts";

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { limiterInverters, toUnitW, toWholeW } from "../../../src/automations/export-limit/inverters.ts";
 import { modelForSerial } from "../../../src/protocol/models.ts";
-import type { InverterConfig } from "../../../src/site/config-types.ts";
+import type { InverterConfig } from "../../../src/site/config/types.ts";
 
 const inverter = (serial: string): InverterConfig => ({
   serial,

@@ -10,13 +10,13 @@ import { scaledClock } from "../../../src/controller/clock.ts";
 import { type RunningController, type RunOptions, runController } from "../../../src/controller/run.ts";
 import type { LimiterSnapshot } from "../../../src/entities/snapshot.ts";
 import type { Logger } from "../../../src/log.ts";
-import { ZnpStreamParser } from "../../../src/protocol/znp-parser.ts";
-import { openStreamTransport } from "../../../src/radio/transport-url.ts";
-import type { EmulatorAir } from "../../../src/sim/emulator-air.ts";
+import { ZnpStreamParser } from "../../../src/protocol/znp/parser.ts";
+import { openStreamTransport } from "../../../src/radio/transport/url.ts";
+import type { EmulatorAir } from "../../../src/sim/emulator/air.ts";
+import { StickEmulator } from "../../../src/sim/emulator/stick.ts";
 import { type PowerSample, PowerSampler } from "../../../src/sim/power-sampler.ts";
 import type { SimSite } from "../../../src/sim/site.ts";
-import { StickEmulator } from "../../../src/sim/stick-emulator.ts";
-import type { SiteConfig } from "../../../src/site/config-types.ts";
+import type { SiteConfig } from "../../../src/site/config/types.ts";
 
 export type FrameKind = "poll" | "query" | "set" | "other";
 

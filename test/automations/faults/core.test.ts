@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { FaultDiagnosis } from "../../../src/automations/faults/core.ts";
 import { layoutFromConfig } from "../../../src/automations/faults/layout.ts";
 import { diagnosisSettings } from "../../../src/automations/faults/settings.ts";
-import { parseConfig } from "../../../src/site/config.ts";
+import { parseConfig } from "../../../src/site/config/index.ts";
 import { at, BL, BR, Drive, groundFaulted, healthy, southRoof, TL, TR } from "./helpers.ts";
 
 const gfdi = () => groundFaulted(TL);

@@ -5,7 +5,7 @@
  * notification is dismissed and the homeowner is told it cleared. The whole controller, a real broker.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { makeSecretRef } from "../../../src/site/config-secret.ts";
+import { makeSecretRef } from "../../../src/site/config/secret.ts";
 import { brokerKinds } from "../../helpers/brokers.ts";
 import { HaTestServer, type ServiceCall } from "../../helpers/ha-server.ts";
 import { waitFor } from "../../helpers/wait.ts";

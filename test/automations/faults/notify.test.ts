@@ -10,7 +10,7 @@ import type { FaultChanges } from "../../../src/automations/faults/types.ts";
 import { EventBus } from "../../../src/bus/event-bus.ts";
 import { resolveHaCredentials } from "../../../src/ha/credentials.ts";
 import { HaLink } from "../../../src/ha/link.ts";
-import { makeSecretRef } from "../../../src/site/config-secret.ts";
+import { makeSecretRef } from "../../../src/site/config/secret.ts";
 import { HaTestServer, type ServiceCall } from "../../helpers/ha-server.ts";
 import { captureLogger } from "../../helpers/log-capture.ts";
 import { waitFor } from "../../helpers/wait.ts";

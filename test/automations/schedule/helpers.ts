@@ -2,7 +2,7 @@
 import { Schedule } from "../../../src/automations/schedule/core.ts";
 import type { ScheduleInverter, ScheduleSite } from "../../../src/automations/schedule/types.ts";
 import { modelForSerial } from "../../../src/protocol/models.ts";
-import type { ScheduleSettings } from "../../../src/site/config-types.ts";
+import type { ScheduleSettings } from "../../../src/site/config/types.ts";
 
 export const QS1 = "801000012345";
 export const DS3 = "703000054321";

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ScheduleSnapshot } from "../../../src/entities/snapshot.ts";
 import { simSiteFromConfig } from "../../../src/sim/from-config.ts";
 import type { SimSite } from "../../../src/sim/site.ts";
-import type { SiteConfig } from "../../../src/site/config-types.ts";
+import type { SiteConfig } from "../../../src/site/config/types.ts";
 import { brokerKinds, type TestBroker } from "../../helpers/brokers.ts";
 import { exampleConfig } from "../../helpers/example-config.ts";
 import { checkDeviceDiscovery, expandDeviceDiscovery } from "../../helpers/ha-discovery-schema.ts";

@@ -8,7 +8,7 @@ import { rmSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ScheduleSnapshot } from "../../../src/entities/snapshot.ts";
 import { simSiteFromConfig } from "../../../src/sim/from-config.ts";
-import type { SiteConfig } from "../../../src/site/config-types.ts";
+import type { SiteConfig } from "../../../src/site/config/types.ts";
 import { brokerKinds, type TestBroker } from "../../helpers/brokers.ts";
 import { exampleConfig } from "../../helpers/example-config.ts";
 import { type CapturedLog, captureLogger } from "../../helpers/log-capture.ts";

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Schedule } from "../../../src/automations/schedule/core.ts";
 import type { ScheduleInput } from "../../../src/automations/schedule/types.ts";
-import type { ScheduleRule, ScheduleSettings } from "../../../src/site/config-types.ts";
+import type { ScheduleRule, ScheduleSettings } from "../../../src/site/config/types.ts";
 import { AMSTERDAM, DS3, inverters, QS1 } from "./helpers.ts";
 
 const MINUTE = 60_000;

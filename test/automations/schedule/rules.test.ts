@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { compileSchedule, parseTime } from "../../../src/site/schedule-rules.ts";
-import { configOf, issuesOfObject } from "../../site/config-fixtures.ts";
+import { configOf, issuesOfObject } from "../../site/config/fixtures.ts";
 
 /** A site with a position, a QS1 and a DS3, and Home Assistant (for the price entity). */
 function site(schedule: unknown, position = true): Record<string, unknown> {
