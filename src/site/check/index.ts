@@ -8,6 +8,7 @@ import { HaCredentialsError, resolveHaCredentials } from "../../ha/credentials.t
 import { isLoopback } from "../../mqtt/broker.ts";
 import { MODELS, modelForSerial } from "../../protocol/models.ts";
 import type { SiteConfig } from "../config/types.ts";
+import { checkEcuSource } from "./ecu.ts";
 import { checkModules } from "./modules.ts";
 import { checkMqttTls } from "./mqtt.ts";
 import type { Finding, Severity } from "./types.ts";
@@ -29,6 +30,7 @@ export function checkSite(config: SiteConfig, env: NodeJS.ProcessEnv = process.e
     ...checkHomeAssistantToken(config, env),
     ...checkScheduleOnOff(config),
     ...checkWebBind(config),
+    ...checkEcuSource(config),
   ];
   return findings.sort((x, y) => ORDER[x.severity] - ORDER[y.severity]);
 }

@@ -20,7 +20,9 @@ export type RuleId =
   | "unresolved-secret"
   | "unverified-control"
   | "tls-file"
-  | "tls-unused";
+  | "tls-unused"
+  | "ecu-control"
+  | "ecu-readings";
 
 export interface Finding {
   severity: Severity;

@@ -10,14 +10,16 @@ import type { IssueList } from "./issues.ts";
 import type { RawConfig } from "./raw.ts";
 import { makeSecretRef } from "./secret.ts";
 import { closest } from "./suggest.ts";
-import type {
-  AutomationsConfig,
-  HomeAssistantConfig,
-  MqttConfig,
-  SiteConfig,
-  SiteInfo,
-  StickConfig,
-  WebConfig,
+import {
+  type AutomationsConfig,
+  ECU_MIN_POLL_S,
+  type EcuConfig,
+  type HomeAssistantConfig,
+  type MqttConfig,
+  type SiteConfig,
+  type SiteInfo,
+  type StickConfig,
+  type WebConfig,
 } from "./types.ts";
 
 export function resolveConfig(raw: RawConfig, file: string, issues: IssueList): SiteConfig {
@@ -41,6 +43,7 @@ export function resolveConfig(raw: RawConfig, file: string, issues: IssueList): 
     poll: { intervalS: raw.poll?.interval_s ?? 300 },
   };
   if (raw.stick) config.stick = resolveStick(raw.stick, issues);
+  if (raw.ecu) config.ecu = resolveEcu(raw, issues);
   if (raw.homeassistant) config.homeassistant = resolveHomeAssistant(raw.homeassistant, base, issues);
   config.automations = resolveAutomations(raw.automations, config, issues);
   const web = resolveWeb(raw.web, issues);
@@ -78,6 +81,27 @@ function resolveStick(raw: NonNullable<RawConfig["stick"]>, issues: IssueList): 
   }
   if (raw.ecu_id !== undefined) stick.ecuId = raw.ecu_id.toUpperCase();
   return stick;
+}
+
+function resolveEcu(raw: RawConfig, issues: IssueList): EcuConfig {
+  const r = raw.ecu!;
+  if (raw.stick) {
+    issues.add(
+      "ecu",
+      "stick and ecu are both set",
+      "name one source of readings: the stick (ZigBee, localecu talks to the inverters) or the vendor ECU on the LAN",
+    );
+  }
+  const ecu: EcuConfig = { host: r.host, port: r.port ?? 8899, pollS: r.poll_s ?? ECU_MIN_POLL_S };
+  if (ecu.pollS < ECU_MIN_POLL_S) {
+    issues.add(
+      "ecu.poll_s",
+      `${ecu.pollS} s is faster than the ECU refreshes its data (it asks the inverters about every ${ECU_MIN_POLL_S} s)`,
+      `use ${ECU_MIN_POLL_S} or more: reading faster gives no new data and is known to make ECUs hang until they are power-cycled`,
+    );
+  }
+  if (r.ecu_id !== undefined) ecu.ecuId = r.ecu_id;
+  return ecu;
 }
 
 function exclusive(issues: IssueList, section: string, raw: Record<string, unknown>, keys: string[]): number {

@@ -27,6 +27,19 @@ export interface StickConfig {
   ecuId?: string;
 }
 
+/** The vendor ECU on the LAN as the source of readings (port 8899), instead of a stick. */
+export interface EcuConfig {
+  host: string;
+  port: number;
+  /** Seconds between reads; never below the ECU's own inverter cycle (ECU_MIN_POLL_S). */
+  pollS: number;
+  /** The 12-digit id on the ECU's label, when configured; otherwise read from the ECU (0001). */
+  ecuId?: string;
+}
+
+/** The ECU asks its inverters about every 300 s and has nothing newer between; faster reads make ECUs hang. */
+export const ECU_MIN_POLL_S = 300;
+
 export interface MqttConfig {
   /** External broker; when absent `embedded` is set and localecu runs its own broker. */
   url?: string;
@@ -238,6 +251,8 @@ export interface SiteConfig {
   /** The file name as given to parseConfig/loadConfig. */
   file: string;
   stick?: StickConfig;
+  /** Set instead of `stick` when the readings come from the vendor ECU on the LAN. */
+  ecu?: EcuConfig;
   mqtt: MqttConfig;
   homeassistant?: HomeAssistantConfig;
   site: SiteInfo;
