@@ -2,7 +2,7 @@
  * YAML reading for site.yaml: syntax errors with line:col, positions of paths for schema and
  * semantic errors, and the one coercion we allow (unquoted serials are numbers in YAML).
  */
-import { type Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { type Document, isMap, isScalar, LineCounter, parseDocument, visit as visitYaml } from "yaml";
 import type { ConfigIssue, PathSegment } from "./issues.ts";
 
 export interface ParsedYaml {
@@ -41,8 +41,55 @@ export function readYaml(text: string, file: string): ParsedYaml {
     const base = { file: where, path: "", message: `YAML syntax: ${message}`, ...(hint ? { hint } : {}) };
     return pos ? { ...base, line: pos.line, col: pos.col } : base;
   });
-  const data = issues.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
-  return { doc, lines, data, issues };
+  if (issues.length > 0) return { doc, lines, data: undefined, issues };
+  try {
+    return { doc, lines, data: doc.toJS({ maxAliasCount: 1000 }), issues };
+  } catch (err) {
+    // The parser accepts `*name` before `&name` is set, and aliases that multiply past the count:
+    // only turning the document into data finds them, with a ReferenceError that has no position.
+    return { doc, lines, data: undefined, issues: [aliasIssue(doc, lines, file, err)] };
+  }
+}
+
+function aliasIssue(doc: Document, lines: LineCounter, file: string, err: unknown): ConfigIssue {
+  let at: { line: number; col: number; name: string } | undefined;
+  visitYaml(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined || !node.range) return;
+      at = { ...lines.linePos(node.range[0]), name: node.source };
+      return visitYaml.BREAK;
+    },
+  });
+  if (at)
+    return {
+      file: `${file}:${at.line}:${at.col}`,
+      path: "",
+      message: `YAML syntax: *${at.name} refers to no anchor above it`,
+      hint: `define &${at.name} before using *${at.name}, or quote the value if * is meant as text`,
+      line: at.line,
+      col: at.col,
+    };
+  const first = firstAlias(doc, lines);
+  const why = err instanceof Error ? err.message : String(err);
+  const base = {
+    file: first ? `${file}:${first.line}:${first.col}` : file,
+    path: "",
+    message: `YAML syntax: ${why}`,
+    hint: "write the values out instead of repeating aliases (*name) so many times",
+  };
+  return first ? { ...base, line: first.line, col: first.col } : base;
+}
+
+function firstAlias(doc: Document, lines: LineCounter): { line: number; col: number } | undefined {
+  let pos: { line: number; col: number } | undefined;
+  visitYaml(doc, {
+    Alias(_key, node) {
+      if (!node.range) return;
+      pos = lines.linePos(node.range[0]);
+      return visitYaml.BREAK;
+    },
+  });
+  return pos;
 }
 
 /**

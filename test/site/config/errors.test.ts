@@ -19,6 +19,30 @@ describe("parseConfig errors: one line each, file: path: what — how to fix", (
     ]);
   });
 
+  it("an alias with no anchor (`*name`, or a bare * typed as text) is a syntax error with its position", () => {
+    // Line 2 `  name: *roof`: the alias starts at column 9. The YAML parser accepts it; only turning the
+    // document into data finds it, and that threw a bare ReferenceError (check printed a stack trace).
+    expect(issuesOf("site:\n  name: *roof\n  timezone: UTC\n")).toEqual([
+      "site.yaml:2:9: YAML syntax: *roof refers to no anchor above it — define &roof before using *roof, or quote the value if * is meant as text",
+    ]);
+  });
+
+  it("aliases multiplied past the limit (a billion-laughs file) are refused at the first alias", () => {
+    const rows = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const [name, prev] of [
+      ["b", "a"],
+      ["c", "b"],
+      ["d", "c"],
+      ["e", "d"],
+    ] as const)
+      rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+    rows.push(`f: [${Array(9).fill("*e").join(", ")}]`);
+    // Line 2 `b: &b [*a, …`: the first alias is at column 8.
+    expect(issuesOf(`${rows.join("\n")}\n`)).toEqual([
+      "site.yaml:2:8: YAML syntax: Excessive alias count indicates a resource exhaustion attack — write the values out instead of repeating aliases (*name) so many times",
+    ]);
+  });
+
   it("duplicate YAML keys are syntax errors with their position", () => {
     expect(issuesOf(`${MINIMAL}site:\n  timezone: UTC\n`)).toEqual([
       "site.yaml:5:1: YAML syntax: Map keys must be unique — the same key appears twice in one section: keep one",
