@@ -2,6 +2,8 @@
  * The YAML as it looks after schema validation (snake_case). Only the resolvers read these; the
  * rest of the code uses the camelCase SiteConfig. Kept in step with schema/site.schema.json.
  */
+import type { GridCodeId } from "../../commission/grid-codes.ts";
+
 export interface RawOrientation {
   tilt_deg: number;
   azimuth_deg: number;
@@ -89,6 +91,8 @@ export interface RawConfig {
     energy_calibration?: number;
     data_dir?: string;
     history_days?: number;
+    grid_code?: GridCodeId;
+    grid_overrides?: Record<string, number>;
   };
   modules?: Record<string, RawModule>;
   panels?: Record<string, RawPanel>;

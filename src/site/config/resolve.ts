@@ -5,6 +5,7 @@
 import { dirname, resolve } from "node:path";
 import { resolveMap } from "../map.ts";
 import { checkSchedule } from "../schedule-rules.ts";
+import { resolveGridOverrides } from "./grid.ts";
 import { Hardware } from "./hardware.ts";
 import type { IssueList } from "./issues.ts";
 import type { RawConfig } from "./raw.ts";
@@ -191,10 +192,12 @@ function resolveSite(raw: RawConfig["site"], base: string, issues: IssueList): S
     energyCalibration: raw.energy_calibration ?? 1,
     dataDir: resolve(base, raw.data_dir ?? "./data"),
     historyDays: raw.history_days ?? 90,
+    gridOverrides: resolveGridOverrides(raw.grid_overrides, raw.grid_code, issues),
   };
   if (raw.latitude !== undefined) site.latitude = raw.latitude;
   if (raw.longitude !== undefined) site.longitude = raw.longitude;
   if (raw.min_temperature_c !== undefined) site.minTemperatureC = raw.min_temperature_c;
+  if (raw.grid_code !== undefined) site.gridCode = raw.grid_code;
   return site;
 }
 

@@ -3,7 +3,9 @@
  * Every object that came from the file carries `path` (e.g. `inverters[2]`) so later checks and
  * error messages can point back at the YAML.
  */
+import type { GridCodeId } from "../../commission/grid-codes.ts";
 import type { ModelInfo, ModelName } from "../../protocol/models.ts";
+import type { ProtectionCode } from "../../protocol/protection/types.ts";
 import type { Input } from "../../protocol/types.ts";
 
 export type { Input };
@@ -71,6 +73,10 @@ export interface SiteInfo {
   /** Absolute path (relative values are resolved against the folder of site.yaml). */
   dataDir: string;
   historyDays: number;
+  /** The grid code the protection settings are checked against (`localecu commission`). */
+  gridCode?: GridCodeId;
+  /** Values the network operator asked for, replacing the grid code's, by setting code. */
+  gridOverrides: Partial<Record<ProtectionCode, number>>;
 }
 
 export interface Orientation {

@@ -67,6 +67,7 @@ describe("parseConfig defaults", () => {
       energyCalibration: 1,
       dataDir: "/srv/solar/data",
       historyDays: 90,
+      gridOverrides: {},
     });
     expect(c.poll).toEqual({ intervalS: 300 });
     expect(c.automations).toEqual({});
