@@ -12,7 +12,7 @@ import { formatEcuAnswer } from "./format-ecu.ts";
 export function decodeCommand(): Command {
   return new Command("decode")
     .description(
-      "decode a capture: a ZNP UART dump (several frames, stray bytes allowed), an AF payload (serial + L2), a bare L2, or a vendor ECU's LAN answer (port 8899) as hex or as text starting APS",
+      "decode a capture: a ZNP UART dump (several frames, stray bytes allowed), an AF payload (serial + L2), a bare L2, or a vendor ECU's LAN answer (port 8899) as hex or as text starting APS; a grid-protection page prints each setting with its code, meaning, value and unit (or not_readable and why)",
     )
     .argument(
       "<hex...>",
@@ -50,7 +50,7 @@ export function decodeCommand(): Command {
         if (unknown && unknown.reply.kind === "unknown") {
           const cmd = unknown.reply.cmd.toString(16).padStart(2, "0").toUpperCase();
           throw new CliError(
-            `L2 command ${cmd} from ${unknown.reply.serial || "(no serial)"} is not one localecu decodes (B1 and BB telemetry, DE / DD DE limit, DC info, the DE ack)`,
+            `L2 command ${cmd} from ${unknown.reply.serial || "(no serial)"} is not one localecu decodes (B1 and BB telemetry, DE / DD DE limit, DC info, the DE ack, protection pages DD DD / DB / D9 / DA)`,
           );
         }
         for (const m of result.messages) process.stdout.write(`${JSON.stringify(formatMessage(m))}\n`);

@@ -5,6 +5,7 @@
 import type { DecodedMessage } from "../protocol/dump.ts";
 import { activeFaults } from "../protocol/status.ts";
 import type { PairingReply, Reply, StatusFlags } from "../protocol/types.ts";
+import { formatSettings } from "./format-protection.ts";
 
 const r = (v: number, digits: number) => Number(v.toFixed(digits));
 
@@ -53,6 +54,17 @@ export function formatReply(reply: Reply | PairingReply): Record<string, unknown
           ? { limit_w_per_panel: r(reply.limitW, 1) }
           : { limit_w: r(reply.limitW, 1) }),
         limit_raw: reply.limitRaw,
+        ...(reply.protection
+          ? { page: reply.protection.page, settings: formatSettings(reply.protection.settings) }
+          : {}),
+      };
+    case "protection":
+      return {
+        serial,
+        model: reply.model,
+        kind: reply.kind,
+        page: reply.page,
+        settings: formatSettings(reply.settings),
       };
     case "pairing":
       return { serial, kind: reply.kind, short_address: hex4(reply.shortAddress) };

@@ -13,6 +13,7 @@ import { decodeInfoReply } from "./info.ts";
 import { parseL2 } from "./l2.ts";
 import { decodeLimitReply, isLimitReply } from "./limit.ts";
 import { type ModelInfo, modelForSerial } from "./models.ts";
+import { decodeProtectionPage, recognizeProtectionPage } from "./protection/decode.ts";
 import { decodeDs3Telemetry } from "./telemetry-ds3.ts";
 import { decodeQs1Telemetry } from "./telemetry-qs1.ts";
 import type { Reply } from "./types.ts";
@@ -79,7 +80,28 @@ export function decodeL2Reply(l2bytes: Uint8Array, serial: string, model: ModelI
   if ((l2.cmd === L2_CMD.QUERY_DE || l2.cmd === L2_CMD.ACK_FAILED) && l2.body.length <= ACK_BODY_MAX) {
     return { kind: "ack", serial, ok: l2.cmd === L2_CMD.QUERY_DE };
   }
-  if (isLimitReply(l2)) return decodeLimitReply(l2, serial, model);
+  const page = recognizeProtectionPage(l2bytes, model.family);
+  if (page && page.page !== "B") {
+    return {
+      kind: "protection",
+      serial,
+      model: model.model,
+      family: model.family,
+      ...decodeProtectionPage(l2bytes, model.family),
+    };
+  }
+  if (isLimitReply(l2)) {
+    const limit = decodeLimitReply(l2, serial, model);
+    // Page B is also the limit read-back: the limit stays the reply, the page's settings ride along.
+    if (page) {
+      try {
+        limit.protection = decodeProtectionPage(l2bytes, model.family);
+      } catch (e) {
+        if (!(e instanceof FrameError)) throw e;
+      }
+    }
+    return limit;
+  }
   if (l2.cmd === L2_CMD.INFO || (l2.cmd === L2_CMD.PAGE_DD && l2.body[0] === L2_CMD.INFO))
     return decodeInfoReply(l2, serial);
   if (model.telemetryCmd !== undefined && l2.cmd === model.telemetryCmd) {

@@ -1,5 +1,6 @@
 /** Decoded, typed results. Units are in the field names; values are unrounded. */
 import type { Family, ModelName } from "./models.ts";
+import type { ProtectionPageReading } from "./protection/decode.ts";
 
 export type Input = "A" | "B" | "C" | "D";
 
@@ -83,6 +84,16 @@ export interface LimitReply {
   /** W per panel for QS1/YC600; W for the whole inverter on DS3. */
   limitW: number;
   limitPer: "panel" | "inverter";
+  /** The whole page B the limit came in, decoded as protection settings (absent when the page is cut). */
+  protection?: ProtectionPageReading;
+}
+
+/** A protection page other than B (B answers as the limit reply): grid-protection.md §3. */
+export interface ProtectionPageReply extends ProtectionPageReading {
+  kind: "protection";
+  serial: string;
+  model: ModelName;
+  family: Family;
 }
 
 export interface InfoReply {
@@ -124,4 +135,11 @@ export interface UnknownReply {
   l2: string;
 }
 
-export type Reply = Telemetry | LimitReply | InfoReply | AckReply | EncryptedReply | UnknownReply;
+export type Reply =
+  | Telemetry
+  | LimitReply
+  | ProtectionPageReply
+  | InfoReply
+  | AckReply
+  | EncryptedReply
+  | UnknownReply;

@@ -64,6 +64,17 @@ export const PROTECTION_CODES = [
 ] as const;
 export type ProtectionCode = (typeof PROTECTION_CODES)[number];
 
+/**
+ * QS1/QS1A page-A codes whose meaning no source knows (§3.3, §7 "unknown meaning"). Decoded because the
+ * captured page's source asserts them (§4.2) and support may need them; never compared with a grid code,
+ * so they are kept apart from ProtectionCode.
+ */
+export const UNKNOWN_MEANING_CODES = ["AT", "AU", "AV", "AW", "AX", "BF", "BG", "BL", "BM"] as const;
+export type UnknownMeaningCode = (typeof UNKNOWN_MEANING_CODES)[number];
+
+/** Any code a protection page carries. */
+export type PageCode = ProtectionCode | UnknownMeaningCode;
+
 export type ProtectionUnit = "V" | "Hz" | "s" | "W" | "%/Hz" | "code";
 
 /** One model's protection page, named as in the reference: A, B, C (which reply byte carries it is per model). */
@@ -85,4 +96,8 @@ export interface ProtectionReading {
   /** Pages that answered. */
   pages: ProtectionPage[];
   settings: Partial<Record<ProtectionCode, ProtectionValue>>;
+  /** QS1 page-A values of unknown meaning (AT–AX, BF, BG, BL, BM), for support only. */
+  unknownMeaning?: Partial<Record<UnknownMeaningCode, ProtectionValue>>;
+  /** Each answered page's L2 frame as hex, kept for support (§7: "keep raw bytes in the report"). */
+  raw?: Partial<Record<ProtectionPage, string>>;
 }
