@@ -7,9 +7,11 @@
  * available; a max_power command sent while the stick is down gets a clear refusal and is never executed
  * later (the new emulator's inverter starts at its 500 W default, so a replay would show in its truth).
  */
-import { mkdtempSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { brokerKinds, freePort, type TestBroker } from "../helpers/brokers.ts";
 import { killAll, lastJson, type Message, waitFor, watch } from "../helpers/process.ts";
@@ -25,6 +27,33 @@ import {
 } from "./harness.ts";
 
 const START = "2026-06-21T12:00:00+02:00";
+const PTY_STICK = fileURLToPath(new URL("./pty-stick.py", import.meta.url));
+
+/** A serial device at `link` (python3's pty module) wired to the emulator: a USB stick plugged in. */
+async function plugIn(emulatorPort: number, link: string) {
+  const child = spawn("python3", [PTY_STICK, "127.0.0.1", String(emulatorPort), link], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  cleanup.push(() => child.kill("SIGKILL"));
+  let err = "";
+  child.stderr.on("data", (d: Buffer) => {
+    err += d.toString();
+  });
+  const device = await new Promise<string>((resolve, reject) => {
+    child.stdout.once("data", (d: Buffer) => resolve(d.toString().trim()));
+    child.once("exit", (code) => reject(new Error(`pty-stick.py exited ${code}: ${err}`)));
+  });
+  return {
+    device,
+    /** Pulled out: the device fails under the controller and its path is gone. */
+    async unplug() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGKILL");
+      await exited;
+      rmSync(link, { force: true });
+    },
+  };
+}
 const cleanup: (() => unknown)[] = [];
 afterAll(async () => {
   killAll();
@@ -113,6 +142,57 @@ describe("the stick disconnects and reconnects", () => {
     expect(w.seen.filter((m) => m.topic === resultTopic)).toHaveLength(1);
     expect(controller.child.exitCode).toBeNull();
 
+    controller.child.kill("SIGTERM");
+    expect(await controller.exited).toEqual({ code: 0, signal: null });
+  }, 300_000);
+
+  it("serial stick (a pty) vanishes and returns: the loss is logged, the path is retried, polling resumes", async () => {
+    const scratch = mkdtempSync(join(tmpdir(), "localecu-stick-pty-"));
+    cleanup.push(() => removeDir(scratch));
+    const truthFile = join(scratch, "truth.jsonl");
+    const broker: TestBroker = await brokerKinds().at(-1)!.start();
+    cleanup.push(() => broker.stop());
+    const emulator = await startEmulator({ port: 0, truthFile });
+    const link = join(scratch, "usb-Texas_Instruments_TI_CC2531_USB_CDC-if00");
+    let stick = await plugIn(emulator.port, link);
+    const site = siteFile({ stick: link, mqttUrl: broker.url });
+    cleanup.push(() => removeDir(site.dir));
+    const w = await watch(broker.url, ["localecu/#"]);
+    cleanup.push(() => w.client.endAsync(true));
+    const controller = startController(site.file);
+    for (const inv of [A, B])
+      await waitFor(
+        `${inv.name} producing over the serial device`,
+        () => states(w.seen, inv.name, 0).some((s) => s.status === "producing"),
+        60_000,
+      );
+
+    await stick.unplug();
+    expect(existsSync(link)).toBe(false);
+    const lost = await controller.waitForOutput(/link down \(([^)]*)\)/);
+    // While it is away, reopening names the missing device.
+    await controller.waitForOutput(/link down \([^)]*(No such file|ENOENT|cannot open)[^)]*\)/i, 60_000);
+
+    const truthBefore = readTruth(truthFile).length;
+    const from = w.seen.length;
+    stick = await plugIn(emulator.port, link);
+    const readyLines = () =>
+      (controller.stdout() + controller.stderr()).match(/stick ready on/g)?.length ?? 0;
+    await waitFor("the stick brought up again", () => readyLines() >= 2, 90_000);
+    for (const inv of [A, B]) {
+      await waitFor(
+        `${inv.name} polled after the stick came back`,
+        () =>
+          readTruth(truthFile)
+            .slice(truthBefore)
+            .some((t) => t.serial === inv.serial) &&
+          states(w.seen, inv.name, from).some((s) => s.status === "producing"),
+        60_000,
+      );
+      expect(lastJson(w.seen, `localecu/${inv.name}/availability`)).toEqual({ state: "online" });
+    }
+    expect(lost[1]).toBeTruthy();
+    expect(controller.child.exitCode).toBeNull();
     controller.child.kill("SIGTERM");
     expect(await controller.exited).toEqual({ code: 0, signal: null });
   }, 300_000);
