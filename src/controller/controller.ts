@@ -25,7 +25,7 @@ import type { Telemetry } from "../protocol/types.ts";
 import type { Clock } from "../radio/clock.ts";
 import { formatEcuId } from "../radio/ecu-id.ts";
 import type { CommandResult, ReadingEvent } from "../radio/events.ts";
-import type { Stick } from "../radio/stick.ts";
+import { Stick } from "../radio/stick.ts";
 import type { SiteConfig } from "../site/config/types.ts";
 import { localDay } from "../site/daily.ts";
 import type { AccountingResult } from "../site/energy/state.ts";
@@ -33,11 +33,13 @@ import type { PairingBook } from "../site/pairing.ts";
 import type { EnergyStore } from "../site/store/index.ts";
 import { nextLocalMidnight } from "./midnight.ts";
 import { AutoPairer } from "./pairer.ts";
+import type { ReadingSource } from "./source.ts";
 import { InverterTracker } from "./tracker.ts";
 
 export interface ControllerOptions {
   config: SiteConfig;
-  stick: Stick;
+  /** The stick, or the vendor ECU on the LAN (source.ts). */
+  source: ReadingSource;
   mqtt: EntityMqttClient;
   store: EnergyStore;
   pairing: PairingBook;
@@ -76,7 +78,7 @@ export class Controller {
 
   constructor(private readonly o: ControllerOptions) {
     this.bus = new EventBus({ error: (obj, msg) => o.logger.error(obj, msg) });
-    this.ecuId = formatEcuId(o.stick.ecuId);
+    this.ecuId = formatEcuId(o.source.ecuId);
     this.host = new ConverterHost({
       timeZone: o.config.site.timezone,
       calibration: o.config.site.energyCalibration,
@@ -114,7 +116,7 @@ export class Controller {
   }
 
   async start(): Promise<void> {
-    const { config, stick, store, pairing, logger } = this.o;
+    const { config, source, store, pairing, logger } = this.o;
     const panelNames = new Map(config.panels.map((p) => [p.id, p.name ?? p.id]));
     for (const inv of config.inverters) {
       const model = inv.model ?? modelForSerial(inv.serial);
@@ -129,7 +131,8 @@ export class Controller {
           serial: inv.serial,
           name: inv.label,
           model,
-          shortAddress: paired?.shortAddress,
+          // The vendor ECU paired its inverters itself: reachable through it, no short address of ours.
+          shortAddress: source.kind === "ecu" ? 0 : paired?.shortAddress,
           panels: (["A", "B", "C", "D"] as const).slice(0, model.channels).map((input) => {
             const id = inv.channels[input];
             return id && (panelNames.get(id) ?? id);
@@ -139,7 +142,8 @@ export class Controller {
         store.today(inv.serial, now),
       );
       this.tracker.get(inv.serial)!.day = localDay(now, config.site.timezone);
-      if (paired) stick.addInverter({ serial: inv.serial, shortAddress: paired.shortAddress, model });
+      if (source.kind === "ecu") source.addInverter({ serial: inv.serial, shortAddress: 0, model });
+      else if (paired) source.addInverter({ serial: inv.serial, shortAddress: paired.shortAddress, model });
     }
 
     this.publisher = new EntityPublisher({
@@ -148,7 +152,7 @@ export class Controller {
       discoveryPrefix: config.mqtt.discoveryPrefix,
       bridgeId: this.ecuId,
       siteName: config.site.name,
-      coordinatorIeee: coordinatorIeee(stick.ecuId),
+      coordinatorIeee: coordinatorIeee(source.ecuId),
       onCommand: (serial, command) => this.runCommand(serial, command),
       ...(config.automations.exportLimit
         ? {
@@ -192,16 +196,20 @@ export class Controller {
     // After the notifier: the findings restored from the store reach it as the open list (not as new).
     this.startFaults();
 
-    this.pairer = new AutoPairer({
-      stick,
-      tracker: this.tracker,
-      book: pairing,
-      clock: this.o.clock,
-      logger,
-      ecuId: this.ecuId,
-      onPaired: (serial) => this.refresh(serial),
-    });
-    const ev = stick.events;
+    // The vendor ECU pairs its inverters itself; only a stick has anything to pair.
+    this.pairer =
+      source instanceof Stick
+        ? new AutoPairer({
+            stick: source,
+            tracker: this.tracker,
+            book: pairing,
+            clock: this.o.clock,
+            logger,
+            ecuId: this.ecuId,
+            onPaired: (serial) => this.refresh(serial),
+          })
+        : undefined;
+    const ev = source.events;
     this.unsubscribe.push(
       ev.onReading((e) => this.onReading(e)),
       ev.onPollsDone(() => this.publishSite()),
@@ -222,7 +230,7 @@ export class Controller {
       ),
       ev.onStickReset((r) => this.bus.emit("stickReset", { atMs: r.at, detail: r.reason })),
       ev.onLinkState((l) => {
-        const line = `stick ${l.state}${l.reason ? `: ${l.reason}` : ""}`;
+        const line = `${source.kind} ${l.state}${l.reason ? `: ${l.reason}` : ""}`;
         const detail = { url: l.url, attempt: l.attempt, retryInMs: l.retryInMs };
         // The radio logs bring-up results itself; this line only traces the link's phases.
         logger.debug(detail, line);
@@ -243,10 +251,10 @@ export class Controller {
     this.scheduleMidnight();
 
     try {
-      await stick.start();
+      await source.start();
     } catch (e) {
-      // The stick keeps retrying in the background; say so once, clearly.
-      logger.error(`stick not ready yet (${(e as Error).message}); retrying in the background`);
+      // The source keeps retrying in the background; say so once, clearly.
+      logger.error(`${source.kind} not ready yet (${(e as Error).message}); retrying in the background`);
     }
   }
 
@@ -262,20 +270,20 @@ export class Controller {
     for (const u of this.unsubscribe.splice(0)) u();
     this.bus.removeListeners(this);
     this.publisher?.stop();
-    await this.o.stick.stop();
+    await this.o.source.stop();
   }
 
   /** The export limiter, when site.yaml asks for it: its state goes to the site device. */
   private startExportLimit(): void {
     const settings = this.o.config.automations.exportLimit;
-    if (!settings?.meter) return;
+    if (!settings?.meter || !this.canAct("export limiting")) return;
     const { config, clock, logger } = this.o;
     this.bus.on("limiterState", this, ({ snapshot }) => this.publisher?.updateLimiter(snapshot));
     // With a schedule, the limiter's writes and read-backs pass through it (limiter-link.ts): the lower cap wins.
-    const link = this.scheduler && new LimiterLink(this.scheduler, this.o.stick);
+    const link = this.scheduler && new LimiterLink(this.scheduler, this.o.source);
     this.limiter = new ExportLimit({
       bus: this.bus,
-      stick: link?.stick ?? this.o.stick,
+      stick: link?.stick ?? this.o.source,
       ...(link ? { neighbour: link } : {}),
       inverters: config.inverters,
       settings,
@@ -306,7 +314,7 @@ export class Controller {
     });
     this.faultModule = new FaultModule({
       bus: this.bus,
-      stick: this.o.stick,
+      stick: this.o.source,
       config,
       clock,
       logger: logger.child({ module: "faults" }),
@@ -319,12 +327,12 @@ export class Controller {
   /** The schedule, when site.yaml asks for it: started before the limiter, which it caps (combine.ts). */
   private startSchedule(): void {
     const settings = this.o.config.automations.schedule;
-    if (!settings) return;
+    if (!settings || !this.canAct("the schedule")) return;
     const { config, clock, logger } = this.o;
     this.bus.on("scheduleState", this, ({ snapshot }) => this.publisher?.updateSchedule(snapshot));
     this.scheduler = new ScheduleModule({
       bus: this.bus,
-      stick: this.o.stick,
+      stick: this.o.source,
       inverters: config.inverters,
       settings,
       site: config.site,
@@ -334,6 +342,15 @@ export class Controller {
       ...(this.o.ha ? { ha: this.o.ha } : {}),
     });
     this.scheduler.start();
+  }
+
+  /** An automation that writes to the inverters runs only on a source that can; otherwise it says why, once. */
+  private canAct(what: string): boolean {
+    if (this.o.source.canCommand) return true;
+    this.o.logger.warn(
+      `${what} is configured, but the ${this.o.source.kind === "ecu" ? "vendor ECU's port 8899" : "source"} can only read the inverters: it is not started (a stick can command them)`,
+    );
+    return false;
   }
 
   /** Re-publish everything (MQTT reconnect, broker restart). */
@@ -393,10 +410,10 @@ export class Controller {
         `${i.name}: still producing after OFF was delivered — the OFF command did not take effect (on/off is ${i.model.controls.onOff.status} on the ${i.model.model}); showing ON`,
       );
     }
-    if (i.maxPowerW === undefined && !i.limitQueried) {
+    if (i.maxPowerW === undefined && !i.limitQueried && this.o.source.canCommand) {
       // Read the stored limit once (a DE query, no write), so max_power is known before anyone sets it.
       i.limitQueried = true;
-      void this.o.stick.queryLimit(t.serial);
+      void this.o.source.queryLimit(t.serial);
     }
     this.bus.emit("inverterReported", { serial: t.serial, telemetry: t, atMs, linkQuality });
     this.refresh(t.serial);
@@ -421,8 +438,8 @@ export class Controller {
   }
 
   private async runCommand(serial: string, c: Command): Promise<CommandOutcome> {
-    const stick = this.o.stick;
-    if (!this.tracker.get(serial)?.shortAddress) {
+    const stick = this.o.source;
+    if (stick.kind === "stick" && !this.tracker.get(serial)?.shortAddress) {
       return {
         ok: false,
         error: `${serial} is not paired yet: it gets a short address when pairing succeeds`,

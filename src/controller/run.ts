@@ -7,6 +7,8 @@ import type { MqttClient } from "mqtt";
 import type { ExportLimitTuning } from "../automations/export-limit/module.ts";
 import { writesPerHour } from "../automations/export-limit/settings.ts";
 import type { FaultModuleTuning } from "../automations/faults/module.ts";
+import { ecuPoller } from "../ecu/reader.ts";
+import { type EcuReader, EcuSource } from "../ecu/source.ts";
 import { resolveHaCredentials } from "../ha/credentials.ts";
 import { HaLink, type HaLinkOptions } from "../ha/link.ts";
 import type { Logger } from "../log.ts";
@@ -35,6 +37,7 @@ import { Controller } from "./controller.ts";
 import { DataDirLock, DataDirLocked } from "./data-lock.ts";
 import { connectMqtt, firstConnect, MqttSettingError } from "./mqtt.ts";
 import { connectFailureHint, siteSettingNames } from "./mqtt-failure.ts";
+import type { ReadingSource } from "./source.ts";
 import { StartupError } from "./startup-error.ts";
 
 export { StartupError };
@@ -50,6 +53,8 @@ export interface RunOptions {
   /** Overrides config.stick.port (the demo and tests pass an in-process emulator). */
   transport?: Transport;
   stick?: Partial<Omit<StickOptions, "port">>;
+  /** Feeds the ECU source instead of polling site.yaml's ECU (tests, the demo's emulated ECU). */
+  ecuReader?: EcuReader;
   env?: NodeJS.ProcessEnv;
   /** Who this is when another controller asks (health check): "demo" or the site file. */
   instance?: string;
@@ -84,9 +89,10 @@ export async function runController(o: RunOptions): Promise<RunningController> {
   const { config, logger } = o;
   const clock = o.clock ?? systemClock;
   const port = o.transport ?? config.stick?.port;
-  if (port === undefined) {
+  const ecu = o.transport === undefined ? config.ecu : undefined;
+  if (port === undefined && ecu === undefined) {
     throw new StartupError(
-      `${config.file}: stick.port is missing — set it to the stick's serial port or tcp://host:port`,
+      `${config.file}: no source of readings — set stick.port to the stick's serial port or tcp://host:port, or ecu.host to read the vendor ECU on the LAN`,
     );
   }
   // Secrets first: a missing password must stop us before anything is created on disk.
@@ -192,30 +198,21 @@ export async function runController(o: RunOptions): Promise<RunningController> {
     }
     logger.info({ url: safeUrl(mqttUrl) }, "connected to MQTT");
 
-    const stick = new Stick({
-      ...o.stick,
-      port,
-      ecuId: config.stick?.ecuId ?? o.stick?.ecuId,
-      stableId: o.stick?.stableId ?? config.site.name,
-      clock,
-      logger: logger.child({ module: "radio" }),
-      poll: {
-        intervalMs: config.poll.intervalS * 1000,
-        // Knowing where the sun is lets a silent site in daylight be reported instead of "asleep".
-        isDaylight:
-          config.site.latitude !== undefined && config.site.longitude !== undefined
-            ? daylightTest(config.site.latitude, config.site.longitude)
-            : undefined,
-        ...o.stick?.poll,
-      },
-      // The limiter's flash-wear budget is the queue's: every limit write, the limiter's or a user's, counts.
-      commands: {
-        ...(config.automations.exportLimit
-          ? { writesPerHour: writesPerHour(config.automations.exportLimit) }
-          : {}),
-        ...o.stick?.commands,
-      },
-    });
+    const stick: ReadingSource = ecu
+      ? new EcuSource({
+          where: `${ecu.host}:${ecu.port}`,
+          stableId: o.stick?.stableId ?? config.site.name,
+          clock,
+          logger: logger.child({ module: "ecu" }),
+          reader:
+            o.ecuReader ??
+            ecuPoller(ecu, {
+              clock,
+              logger: logger.child({ module: "ecu" }),
+              timeZone: config.site.timezone,
+            }),
+        })
+      : newStick(o, config, port!, clock, logger);
     // Optional: a missing token or an unreachable HA is the link's state (entity + log line), never a
     // reason to stop reporting the inverters.
     const env = o.env ?? process.env;
@@ -252,7 +249,7 @@ export async function runController(o: RunOptions): Promise<RunningController> {
     }
     controller = new Controller({
       config,
-      stick,
+      source: stick,
       mqtt: mirror ? tapPublishes(client, (t, p, r) => mirror.take(t, p, r)) : client,
       store,
       pairing,
@@ -345,4 +342,37 @@ async function closeQuietly(client: MqttClient): Promise<void> {
   ]);
   clearTimeout(timer);
   if (!client.disconnected) await client.endAsync(true);
+}
+
+function newStick(
+  o: RunOptions,
+  config: SiteConfig,
+  port: string | Transport,
+  clock: Clock,
+  logger: Logger,
+): Stick {
+  return new Stick({
+    ...o.stick,
+    port,
+    ecuId: config.stick?.ecuId ?? o.stick?.ecuId,
+    stableId: o.stick?.stableId ?? config.site.name,
+    clock,
+    logger: logger.child({ module: "radio" }),
+    poll: {
+      intervalMs: config.poll.intervalS * 1000,
+      // Knowing where the sun is lets a silent site in daylight be reported instead of "asleep".
+      isDaylight:
+        config.site.latitude !== undefined && config.site.longitude !== undefined
+          ? daylightTest(config.site.latitude, config.site.longitude)
+          : undefined,
+      ...o.stick?.poll,
+    },
+    // The limiter's flash-wear budget is the queue's: every limit write, the limiter's or a user's, counts.
+    commands: {
+      ...(config.automations.exportLimit
+        ? { writesPerHour: writesPerHour(config.automations.exportLimit) }
+        : {}),
+      ...o.stick?.commands,
+    },
+  });
 }

@@ -11,7 +11,6 @@ export * from "./events.ts";
 export * from "./inverters.ts";
 export * from "./log.ts";
 export * from "./pair.ts";
-export * from "./protection.ts";
 export * from "./rate.ts";
 export * from "./scheduler.ts";
 export * from "./stick.ts";

@@ -1,0 +1,58 @@
+/**
+ * The ECU source's reader for a real ECU: the poller (pacing.ts decides when) feeding the source. The
+ * "not answering" condition becomes the source's link state, so the controller's log, the bridge's link
+ * sensor and the fault diagnosis see an ECU that stopped answering as they see a stick that is gone.
+ */
+import type { Clock } from "../radio/clock.ts";
+import type { RadioLogger } from "../radio/log.ts";
+import type { EcuConfig } from "../site/config/types.ts";
+import { EcuPoller } from "./poller.ts";
+import type { EcuReader, EcuSink } from "./source.ts";
+
+export interface EcuPollerReaderOptions {
+  clock: Clock;
+  logger: RadioLogger;
+  /** The ECU's local zone (its cycle times and nightly pause): the site's. */
+  timeZone: string;
+}
+
+export function ecuPoller(ecu: EcuConfig, o: EcuPollerReaderOptions): EcuReader {
+  let poller: EcuPoller | undefined;
+  return {
+    start(sink: EcuSink) {
+      let answered = false;
+      poller = new EcuPoller({
+        target: { host: ecu.host, port: ecu.port },
+        ...(ecu.ecuId === undefined ? {} : { ecuId: ecu.ecuId }),
+        pacing: { timeZone: o.timeZone, pollS: ecu.pollS },
+        clock: o.clock,
+        timers: {
+          set: (fn, ms) => o.clock.setTimeout(fn, ms),
+          clear: (h) => o.clock.clearTimeout(h as never),
+        },
+        onInfo: (info) => sink.info(info),
+        onRealtime: (rt, atMs) => {
+          if (!answered) sink.link(true, "answering");
+          answered = true;
+          sink.realtime(rt, atMs);
+        },
+        onSignal: (s) => sink.signal(s),
+        onCondition: (c) => {
+          if (c.active) {
+            answered = false;
+            sink.link(
+              false,
+              `the ECU is not answering (${c.failures} polls${c.lastError ? `; last: ${c.lastError}` : ""}): ${c.text}`,
+            );
+          } else sink.link(true, "answering again");
+        },
+        onPollError: (e) => o.logger.debug(`ECU poll failed: ${e.message}`),
+        onSchedule: (d) => o.logger.debug(`next ECU poll: ${d.reason}`),
+      });
+      poller.start();
+    },
+    async stop() {
+      await poller?.stop();
+    },
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The vendor ECU as a ReadingSource (src/controller/source.ts): its real-time answers become the same
+ * reading events a stick produces, so everything downstream stays source-agnostic. The ECU polls its
+ * inverters itself (about every 300 s); this side only reads port 8899, paced by the poller.
+ *
+ * What it cannot do is said, never faked: no poll on demand (the ECU has nothing newer than its last
+ * cycle), no commands (port 8899 only reads; HTTP control is not used), no DC values per panel.
+ */
+
+import type { ReadingSource } from "../controller/source.ts";
+import type { EcuInfo, EcuRealtime, EcuSignal } from "../protocol/ecu/types.ts";
+import { type ModelInfo, modelForSerial } from "../protocol/models.ts";
+import type { Clock } from "../radio/clock.ts";
+import { deriveEcuId } from "../radio/ecu-id.ts";
+import { type CommandResult, type InverterState, type RadioCommand, RadioEvents } from "../radio/events.ts";
+import type { InverterInput } from "../radio/inverters.ts";
+import type { RadioLogger } from "../radio/log.ts";
+import type { PollOutcome } from "../radio/scheduler.ts";
+import { cycleTimeMs, type EcuInverterMemory, ecuTelemetry } from "./telemetry.ts";
+
+/** Why a command cannot go through this source; shown as the command's result and in the log. */
+export const ECU_CANNOT_COMMAND =
+  "the vendor ECU's port 8899 only reads: localecu cannot command inverters through it (use the EMA app, or a stick)";
+
+export interface EcuSourceOptions {
+  /** host:port, for messages. */
+  where: string;
+  /** Anything stable for this site (the site name): the bridge's identity, the same a stick would derive. */
+  stableId: string;
+  clock: Clock;
+  logger: RadioLogger;
+  /** Starts and stops reading the ECU; calls back into the source with what it read. */
+  reader: EcuReader;
+}
+
+/** What drives the source: the poller reading port 8899 (poller.ts), or a test feeding answers. */
+export interface EcuReader {
+  start(sink: EcuSink): void;
+  stop(): Promise<void>;
+}
+
+export interface EcuSink {
+  info(info: EcuInfo): void;
+  realtime(answer: EcuRealtime, receivedAtMs: number): void;
+  signal(answer: EcuSignal): void;
+  /** The ECU stopped answering (what to check), or answers again (`up`). */
+  link(up: boolean, detail: string): void;
+}
+
+interface Tracked {
+  serial: string;
+  model?: ModelInfo;
+  state: InverterState;
+  memory?: EcuInverterMemory;
+  linkQuality: number;
+}
+
+export class EcuSource implements ReadingSource, EcuSink {
+  readonly kind = "ecu";
+  readonly canCommand = false;
+  readonly events: RadioEvents;
+  readonly ecuId: Uint8Array;
+  private readonly tracked = new Map<string, Tracked>();
+  private lastCycle: string | undefined;
+  private running = false;
+
+  constructor(private readonly o: EcuSourceOptions) {
+    this.events = new RadioEvents(o.logger);
+    this.ecuId = deriveEcuId(o.stableId);
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.events.emit("linkState", { state: "connecting", url: this.url, at: this.o.clock.now() });
+    this.o.reader.start(this);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.o.reader.stop();
+    this.events.emit("linkState", { state: "closed", url: this.url, at: this.o.clock.now() });
+  }
+
+  addInverter(i: InverterInput): void {
+    if (!this.tracked.has(i.serial)) {
+      const model = i.model ?? modelForSerial(i.serial);
+      this.tracked.set(i.serial, {
+        serial: i.serial,
+        state: "unknown",
+        linkQuality: 0,
+        ...(model ? { model } : {}),
+      });
+    }
+  }
+
+  inverters(): readonly { serial: string }[] {
+    return [...this.tracked.values()].map((t) => ({ serial: t.serial }));
+  }
+
+  async poll(_serial: string): Promise<PollOutcome> {
+    return {
+      kind: "error",
+      error: new Error(
+        "the vendor ECU reads its inverters itself, about every 300 s; localecu shows its latest cycle and cannot ask for a newer one",
+      ),
+    };
+  }
+
+  setMaxPower(serial: string, watts: number): Promise<CommandResult> {
+    return this.refuse({ kind: "set-max-power", serial, watts });
+  }
+
+  setOnOff(serial: string, on: boolean): Promise<CommandResult> {
+    return this.refuse({ kind: "on-off", serial, on });
+  }
+
+  queryLimit(serial: string): Promise<CommandResult> {
+    return this.refuse({ kind: "query-limit", serial });
+  }
+
+  // ---- EcuSink: what the reader delivers ----
+
+  info(info: EcuInfo): void {
+    this.o.logger.info(
+      `ECU ${info.ecuId} (${info.ecuModel}, firmware ${info.firmware}): ${info.invertersOnline} of ${info.invertersRegistered} inverters online`,
+    );
+  }
+
+  link(up: boolean, detail: string): void {
+    this.events.emit("linkState", {
+      state: up ? "ready" : "no-answer",
+      url: this.url,
+      at: this.o.clock.now(),
+      ...(up ? {} : { reason: detail }),
+    });
+  }
+
+  signal(answer: EcuSignal): void {
+    for (const e of answer.inverters) {
+      const t = this.tracked.get(e.uid);
+      if (t) t.linkQuality = e.levelRaw;
+    }
+  }
+
+  realtime(answer: EcuRealtime, receivedAtMs: number): void {
+    const cycleMs = answer.cycleTime === undefined ? undefined : cycleTimeMs(answer.cycleTime);
+    if (cycleMs === undefined) return; // a no-data answer: nothing to book, nothing to conclude
+    const newCycle = answer.cycleTime !== this.lastCycle;
+    this.lastCycle = answer.cycleTime;
+    const listed = new Map(answer.inverters.map((r) => [r.uid, r]));
+    let read = 0;
+    for (const t of this.tracked.values()) {
+      const rec = listed.get(t.serial);
+      if (!rec) {
+        this.setState(
+          t,
+          "unreachable",
+          "the ECU does not list this inverter: register its serial in the ECU, or check site.yaml",
+        );
+        continue;
+      }
+      const r = ecuTelemetry(rec, cycleMs, receivedAtMs, t.memory, t.model);
+      if (r.kind === "same-cycle") continue;
+      if (r.kind === "skipped") {
+        // Offline at night is sleep; the fault diagnosis decides whether daylight silence is a fault.
+        this.setState(t, "sleeping", r.why);
+        continue;
+      }
+      t.memory = r.memory;
+      this.setState(t, "awake", "reported at the ECU's last cycle");
+      read++;
+      this.events.emit("reading", {
+        serial: t.serial,
+        shortAddress: 0,
+        reply: r.telemetry,
+        payload: new Uint8Array(0),
+        linkQuality: t.linkQuality,
+        at: r.atMs,
+      });
+    }
+    if (newCycle) this.events.emit("pollsDone", { inverters: read, at: receivedAtMs });
+  }
+
+  private get url(): string {
+    return `ecu://${this.o.where}`;
+  }
+
+  private setState(t: Tracked, state: InverterState, reason: string): void {
+    if (t.state === state) return;
+    const previous = t.state;
+    t.state = state;
+    this.events.emit("inverterState", {
+      serial: t.serial,
+      shortAddress: 0,
+      state,
+      previous,
+      reason,
+      at: this.o.clock.now(),
+    });
+  }
+
+  private async refuse(command: RadioCommand): Promise<CommandResult> {
+    const result: CommandResult = {
+      command,
+      serial: command.serial,
+      outcome: "invalid",
+      control: "unverified",
+      evidence: "ecu-lan-protocol.md §2: port 8899 has no command that writes to an inverter",
+      writes: 0,
+      message: ECU_CANNOT_COMMAND,
+      at: this.o.clock.now(),
+    };
+    this.events.emit("commandResult", result);
+    return result;
+  }
+}
