@@ -8,6 +8,8 @@ import { Command } from "commander";
 import { isSerial } from "../protocol/ids.ts";
 import { SimClock } from "../sim/clock.ts";
 import { DEMO_LOCATION } from "../sim/demo-site.ts";
+import { EmulatorAir } from "../sim/emulator/air.ts";
+import { keepBonds } from "../sim/emulator/bonds-file.ts";
 import { type EmulatorServer, serveEmulator } from "../sim/emulator/server.ts";
 import { emulatorSite, truthLine } from "../sim/emulator/site.ts";
 import { DEFAULT_ECU_ID } from "../sim/emulator/stick.ts";
@@ -28,6 +30,7 @@ interface RawOptions {
   powerLog?: string;
   ecuId: string;
   faults?: string;
+  bonds?: string;
 }
 
 export interface EmulateConfig {
@@ -44,6 +47,8 @@ export interface EmulateConfig {
   powerLogFile?: string;
   ecuId: string;
   lineFaults?: LineFaultOptions;
+  /** Where the inverters keep their pairing across restarts of the emulator. */
+  bondsFile?: string;
 }
 
 const FAULT_KEYS: Record<string, keyof LineFaultOptions> = {
@@ -104,6 +109,10 @@ export function emulateCommand(): Command {
       "--faults <list>",
       "line faults per frame, e.g. garbage=0.05,f8=0.1,split=0.3,drop=0.02,disconnect=0.001",
     )
+    .option(
+      "--bonds <file>",
+      "keep the inverters' pairing in this file, as real inverters keep it in flash: a restarted emulator (a stick unplugged and plugged back) still reaches them",
+    )
     .action((raw: RawOptions) => guard(() => run(parseEmulateOptions(raw))));
 }
 
@@ -149,6 +158,7 @@ export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): Emulat
     ...(raw.powerLog === undefined ? {} : { powerLogFile: raw.powerLog }),
     ecuId: raw.ecuId.toUpperCase(),
     lineFaults: raw.faults === undefined ? undefined : parseFaults(raw.faults, seed),
+    ...(raw.bonds === undefined ? {} : { bondsFile: raw.bonds }),
   };
 }
 
@@ -175,6 +185,14 @@ async function run(cfg: EmulateConfig): Promise<void> {
     site = emulatorSite(cfg.serials, cfg.seed);
   } catch (e) {
     throw new CliError(`--inverters: ${(e as Error).message}`);
+  }
+  const air = new EmulatorAir(site.inverters, cfg.seed);
+  if (cfg.bondsFile) {
+    try {
+      keepBonds(cfg.bondsFile, air);
+    } catch (e) {
+      throw new CliError((e as Error).message);
+    }
   }
   // Listen for Ctrl-C / SIGTERM before anything is printed: a script may stop us the moment the URL appears.
   const stopped = untilStopSignal();
@@ -203,7 +221,7 @@ async function run(cfg: EmulateConfig): Promise<void> {
     server = await serveEmulator({
       host: cfg.host,
       port: cfg.port,
-      inverters: site.inverters,
+      air,
       seed: cfg.seed,
       ecuId: cfg.ecuId,
       lineFaults: cfg.lineFaults,

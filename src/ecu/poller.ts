@@ -126,7 +126,8 @@ export class EcuPoller {
         await this.gap();
         // Signal levels are a nicety: a failure here does not make the poll a failure.
         try {
-          this.opts.onSignal?.(await link.readSignal(id), this.opts.clock.now());
+          const signal = await link.readSignal(id);
+          this.opts.onSignal?.(signal, this.opts.clock.now());
         } catch (e) {
           if (this.stopped) return;
           this.opts.onPollError?.(e as Error, polledAtMs);

@@ -12,6 +12,7 @@ export * from "./l2.ts";
 export * from "./limit.ts";
 export * from "./models.ts";
 export * from "./pairing.ts";
+export * from "./protection/index.ts";
 export * from "./replies.ts";
 export * from "./status.ts";
 export * from "./telemetry-ds3.ts";

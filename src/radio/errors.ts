@@ -12,6 +12,8 @@ export type RadioErrorCode =
   | "not-ready" // asked to use the air before the coordinator is up
   | "pairing-timeout" // the inverter did not answer the pairing broadcasts
   | "unknown-inverter" // no short address for this serial
+  | "no-reply" // the inverter did not answer a read (no route, or silent)
+  | "unsupported" // the model has nothing to read for this request
   | "stopped"; // the driver was stopped while the request waited
 
 export class RadioError extends Error {

@@ -2,7 +2,7 @@
  * What the radio tells the rest of localecu. Each `onX` returns its own unsubscribe function; the
  * site-level bus (elsewhere) subscribes here and re-emits.
  */
-import type { ControlStatus, LimitReply, Reply } from "../protocol/index.ts";
+import type { ControlStatus, LimitReply, ProtectionReading, Reply } from "../protocol/index.ts";
 import { TypedEmitter } from "./emitter.ts";
 import type { RadioLogger } from "./log.ts";
 
@@ -116,6 +116,12 @@ export interface PollsDoneEvent {
   at: number;
 }
 
+/** An inverter's grid-protection settings were read (src/radio/protection.ts). */
+export interface ProtectionReadEvent {
+  reading: ProtectionReading;
+  at: number;
+}
+
 export interface RadioEventMap {
   reading: ReadingEvent;
   pollsDone: PollsDoneEvent;
@@ -125,6 +131,7 @@ export interface RadioEventMap {
   pairingProgress: PairingProgress;
   pollMissed: PollMissedEvent;
   stickReset: StickResetEvent;
+  protectionRead: ProtectionReadEvent;
 }
 
 export class RadioEvents {
@@ -154,6 +161,9 @@ export class RadioEvents {
   }
   onPollMissed(fn: (e: PollMissedEvent) => void): () => void {
     return this.emitter.on("pollMissed", fn);
+  }
+  onProtectionRead(fn: (e: ProtectionReadEvent) => void): () => void {
+    return this.emitter.on("protectionRead", fn);
   }
   onStickReset(fn: (e: StickResetEvent) => void): () => void {
     return this.emitter.on("stickReset", fn);

@@ -11,6 +11,7 @@ export * from "./events.ts";
 export * from "./inverters.ts";
 export * from "./log.ts";
 export * from "./pair.ts";
+export * from "./protection.ts";
 export * from "./rate.ts";
 export * from "./scheduler.ts";
 export * from "./stick.ts";

@@ -7,7 +7,7 @@
  * retries carry on in the background until `stop()`: a CLI can fail fast, a service can log and wait
  * for `onLinkState` to say "ready".
  */
-import type { DeviceInfo } from "../protocol/index.ts";
+import type { DeviceInfo, ProtectionReading } from "../protocol/index.ts";
 import { AirQueue, type AirQueueOptions } from "./air.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { CommandQueue, type CommandQueueOptions } from "./commands.ts";
@@ -24,6 +24,7 @@ import {
 import { type InverterEntry, type InverterInput, InverterTable } from "./inverters.ts";
 import { type RadioLogger, silentLogger } from "./log.ts";
 import { type PairOptions, type PairResult, pairInverter } from "./pair.ts";
+import { ProtectionReader, type ProtectionReadOptions } from "./protection.ts";
 import {
   type InverterStatus,
   type PollOutcome,
@@ -49,6 +50,7 @@ export interface StickOptions extends EcuIdSource {
   air?: Omit<AirQueueOptions, "clock" | "logger" | "isReady">;
   poll?: Omit<PollSchedulerOptions, "clock" | "logger">;
   commands?: Omit<CommandQueueOptions, Injected>;
+  protection?: Omit<ProtectionReadOptions, "clock" | "logger">;
   pairing?: Omit<PairOptions, "onProgress">;
   /** Run the poll schedule after start(); default true (probe turns it off). */
   polling?: boolean;
@@ -69,6 +71,7 @@ export class Stick {
   private readonly table = new InverterTable();
   private readonly scheduler: PollScheduler;
   private readonly commands: CommandQueue;
+  private readonly protection: ProtectionReader;
   private readonly subscriptions: (() => void)[] = [];
   private last: LinkStateEvent;
   private started = false;
@@ -98,6 +101,11 @@ export class Stick {
     });
     this.scheduler = new PollScheduler(this.air, this.table, this.events, { ...opts.poll, ...injected });
     this.commands = new CommandQueue(this.air, this.table, this.events, { ...opts.commands, ...injected });
+    this.protection = new ProtectionReader(this.air, this.table, this.events, {
+      ...opts.protection,
+      clock: this.clock,
+      logger: this.logger,
+    });
   }
 
   get linkState(): LinkStateEvent {
@@ -197,6 +205,15 @@ export class Stick {
 
   queryLimit(serial: string): Promise<CommandResult> {
     return this.commands.queryLimit(serial);
+  }
+
+  /**
+   * Reads an inverter's grid-protection settings (pages A/B/C as its model answers them), paced and
+   * retried, one inverter at a time. Read only. Rejects with RadioError "unknown-inverter",
+   * "unsupported" or "no-reply"; see src/radio/protection.ts for what is confirmed on air per model.
+   */
+  readProtection(serial: string): Promise<ProtectionReading> {
+    return this.protection.read(serial);
   }
 
   private onTransport(s: TransportState): void {

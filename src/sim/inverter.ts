@@ -6,6 +6,7 @@
 import type { ModelInfo } from "../protocol/models.ts";
 import { InverterControls } from "./controls.ts";
 import { type FaultName, type FaultOptions, FaultState } from "./faults.ts";
+import { GridSettingsStore, type SimGridSettings } from "./grid-profile.ts";
 import {
   COMMAND_DELAY_MS,
   energyCounter,
@@ -34,6 +35,8 @@ export interface InverterSimOptions {
   seed: number;
   /** Stored limit at start, W per panel (QS1/YC600) or per inverter (DS3); default: top of the range. */
   initialLimitW?: number;
+  /** Grid-protection settings at start; default APsystems' EN50549-1 profile. */
+  gridSettings?: Readonly<SimGridSettings>;
 }
 
 interface Instant {
@@ -61,6 +64,7 @@ export class InverterSim {
   private energy: number[];
   private prevAcW: number[];
   private readonly controls: InverterControls;
+  private readonly grid: GridSettingsStore;
 
   constructor(opts: InverterSimOptions) {
     const model = simModelForSerial(opts.serial);
@@ -83,6 +87,7 @@ export class InverterSim {
     this.energy = new Array<number>(model.channels).fill(0);
     this.prevAcW = new Array<number>(model.channels).fill(0);
     this.controls = new InverterControls(opts.serial, model, this.maxContinuousW, opts.initialLimitW);
+    this.grid = new GridSettingsStore(opts.gridSettings);
   }
 
   get channelCount(): number {
@@ -228,6 +233,19 @@ export class InverterSim {
     if (!this.awake || this.faults.dead) return false;
     this.controls.setOn(on, tMs);
     return true;
+  }
+
+  /** The grid-protection settings it holds, as its protection pages report them. */
+  gridSettings(): Readonly<SimGridSettings> {
+    return this.grid.get();
+  }
+
+  /**
+   * Changes grid-protection settings at runtime, as an installer's tool would (a planted deviation):
+   * single codes on top of what it holds, or a whole profile with `replace`.
+   */
+  setGridSettings(values: Readonly<SimGridSettings>, replace = false): void {
+    this.grid.set(values, replace);
   }
 
   /** Starts or clears a fault from the inverter's present time (its last advance). */

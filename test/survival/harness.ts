@@ -37,6 +37,10 @@ export async function startEmulator(o: {
   serials?: string[];
   faults?: string;
   seed?: number;
+  /** Simulated time at start (default a June noon). */
+  start?: string;
+  /** Where the inverters keep their pairing across emulator restarts (`--bonds`). */
+  bonds?: string;
 }): Promise<Emulator> {
   const proc = spawnCli([
     "emulate",
@@ -45,12 +49,13 @@ export async function startEmulator(o: {
     "--inverters",
     (o.serials ?? [A.serial, B.serial]).join(","),
     "--start",
-    "2026-06-21T12:00:00+02:00",
+    o.start ?? "2026-06-21T12:00:00+02:00",
     "--truth",
     o.truthFile,
     "--seed",
     String(o.seed ?? 3),
     ...(o.faults ? ["--faults", o.faults] : []),
+    ...(o.bonds ? ["--bonds", o.bonds] : []),
   ]);
   const [url, port] = await proc.waitForOutput(/tcp:\/\/127\.0\.0\.1:(\d+)/);
   return { proc, url: url!, port: Number(port) };

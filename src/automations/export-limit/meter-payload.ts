@@ -16,9 +16,16 @@ export type MeterProblemKind =
   | "missing-key"
   | "not-a-number"
   | "unit"
-  | "empty";
+  | "empty"
+  | "implausible";
 
 export type MeterValue = { ok: true; gridW: number } | { ok: false; kind: MeterProblemKind; why: string };
+
+/**
+ * No grid connection this controller serves carries 10 MW (500 inverters are under 1 MW): a value beyond
+ * that is a corrupted reading or a wrong unit, and acting on it would cut or raise every inverter at once.
+ */
+export const MAX_PLAUSIBLE_W = 10_000_000;
 
 export interface MqttMeterFormat {
   topic: string;
@@ -34,7 +41,7 @@ export function parseMqttMeter(payload: string, f: MqttMeterFormat): MeterValue 
   const scale = (f.unit === "kW" ? 1000 : 1) * (f.invert ? -1 : 1);
   if (f.valueKey === undefined) {
     const n = toNumber(text);
-    if (n !== undefined) return { ok: true, gridW: n * scale };
+    if (n !== undefined) return watts(n * scale, f.topic, mqttUnitFix(f));
     if (text.startsWith("{")) {
       return problem(
         "json-without-key",
@@ -62,14 +69,29 @@ export function parseMqttMeter(payload: string, f: MqttMeterFormat): MeterValue 
       `${f.topic}: no "${f.valueKey}" in the payload (${found.where}) — set meter.value_key to one of: ${found.keys.join(", ") || "(no keys)"}; nested keys are written with dots, e.g. ENERGY.Power`,
     );
   }
-  const n = typeof found.value === "number" ? found.value : toNumber(String(found.value));
+  // Only a number or a numeric text is a reading: String([5]) is "5", but a list is not a power.
+  const n =
+    typeof found.value === "number"
+      ? found.value
+      : typeof found.value === "string"
+        ? toNumber(found.value)
+        : undefined;
   if (n === undefined || !Number.isFinite(n)) {
     return problem(
       "not-a-number",
       `${f.topic}: "${f.valueKey}" is ${clip(JSON.stringify(found.value) ?? String(found.value))}, not a number — point value_key at the power in W${f.unit === "kW" ? " (kW with unit: kW)" : ""}`,
     );
   }
-  return { ok: true, gridW: n * scale };
+  return watts(n * scale, f.topic, mqttUnitFix(f));
+}
+
+/** A sample, unless it is beyond any grid connection (see MAX_PLAUSIBLE_W); `fix` says what to check. */
+function watts(gridW: number, source: string, fix: string): MeterValue {
+  if (Math.abs(gridW) <= MAX_PLAUSIBLE_W) return { ok: true, gridW };
+  return problem(
+    "implausible",
+    `${source}: ${gridW.toExponential(3)} W is more than any grid connection carries (over ${MAX_PLAUSIBLE_W / 1e6} MW), ignored — a corrupted reading, or ${fix}`,
+  );
 }
 
 /** Units an HA power entity may carry, as a factor to W. */
@@ -85,7 +107,8 @@ export function parseHaMeter(
 ): MeterValue | undefined {
   if (s.state === "unavailable" || s.state === "unknown" || s.state === "") return undefined;
   const unit = s.attributes.unit_of_measurement;
-  const factor = typeof unit === "string" ? HA_UNITS[unit] : undefined;
+  // Own keys only: HA_UNITS["constructor"] would be a function.
+  const factor = typeof unit === "string" && Object.hasOwn(HA_UNITS, unit) ? HA_UNITS[unit] : undefined;
   if (factor === undefined) {
     return problem(
       "unit",
@@ -99,7 +122,17 @@ export function parseHaMeter(
       `${s.entityId} has state ${clip(JSON.stringify(s.state))}, not a number — set automations.export_limit.meter.entity to a numeric power sensor`,
     );
   }
-  return { ok: true, gridW: n * factor * (invert ? -1 : 1) };
+  return watts(
+    n * factor * (invert ? -1 : 1),
+    s.entityId,
+    `a wrong unit_of_measurement (${unit}) on the entity in Home Assistant`,
+  );
+}
+
+function mqttUnitFix(f: MqttMeterFormat): string {
+  return f.unit === "kW"
+    ? "meter.unit: kW on a meter that sends W — remove unit"
+    : "a value that is not the power in W — point meter.topic (or value_key) at the power";
 }
 
 function problem(kind: MeterProblemKind, why: string): MeterValue {
@@ -117,11 +150,12 @@ type Lookup = { ok: true; value: unknown } | { ok: false; where: string; keys: s
 
 /** `ENERGY.Power` → data.ENERGY.Power; a key holding a dot itself is tried whole first. */
 function lookup(data: unknown, path: string): Lookup {
-  if (isJsonObject(data) && path in data) return { ok: true, value: data[path] };
+  // Own keys only: `in` would find "constructor" or "toString" on every object.
+  if (isJsonObject(data) && Object.hasOwn(data, path)) return { ok: true, value: data[path] };
   let at: unknown = data;
   const seen: string[] = [];
   for (const part of path.split(".")) {
-    if (!isJsonObject(at) || !(part in at)) {
+    if (!isJsonObject(at) || !Object.hasOwn(at, part)) {
       return {
         ok: false,
         where: seen.length ? `under ${seen.join(".")}` : "at the top level",

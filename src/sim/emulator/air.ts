@@ -24,6 +24,8 @@ export class EmulatorAir {
   readonly inverters = new Map<string, EmulatedInverter>();
   private readonly shorts = new Map<string, number>();
   private readonly bonds = new Map<string, Bond>();
+  /** Told every new bond: `localecu emulate --bonds` keeps them the way inverters keep theirs in flash. */
+  onBond?: (serial: string, bond: Bond) => void;
 
   constructor(
     inverters: Iterable<EmulatedInverter>,
@@ -57,7 +59,13 @@ export class EmulatorAir {
     if (shortAddress === undefined) throw new Error(`inverter ${serial} is not in the emulated site`);
     const b = { ...bond, ecuRev: Uint8Array.from(bond.ecuRev), shortAddress };
     this.bonds.set(serial, b);
+    this.onBond?.(serial, b);
     return b;
+  }
+
+  /** Every bond, by serial. */
+  allBonds(): [string, Bond][] {
+    return [...this.bonds];
   }
 
   /** The inverter bonded to this network under `shortAddress`, whether or not its radio is on. */

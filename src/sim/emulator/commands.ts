@@ -2,7 +2,8 @@
  * What an emulated inverter does with an APS request that reached it: `<ECU rev 6> <L2 13 bytes>` on
  * cluster 0x0006. Commands per DESIGN.md §2 / src/protocol/commands.ts:
  *
- *   BB poll → telemetry      DE query → limit reply     DC info → info reply (unverified)
+ *   BB poll → telemetry      DC info → info reply (unverified)
+ *   DD / DE / D9 protection pages A / B / C from the inverter's grid settings (B carries the limit)
  *   1C/2C 8C 02 <v BE16> 00  QS1/YC600 max power, W = v·256/7395 per panel
  *   AA/AB 27 00 00 <v BE16>  DS3 max power, W = v·0.06027
  *   C1/A1, C2/A2             on / off
@@ -11,11 +12,23 @@ import { readUintBE } from "../../protocol/bytes.ts";
 import { L2_CMD } from "../../protocol/commands.ts";
 import { type L2Frame, parseL2 } from "../../protocol/l2.ts";
 import { modelForSerial } from "../../protocol/models.ts";
+import { SIM_EN50549_1 } from "../grid-profile.ts";
 import type { Rng } from "../random.ts";
 import type { TelemetryTruth } from "../truth.ts";
 import { limitWattsOfWord } from "../wire/limit.ts";
-import { aesPayload, controlAckPayload, infoPayload, limitPayload, telemetryPayload } from "./replies.ts";
+import { encodeProtectionPage } from "../wire/protection.ts";
+import {
+  aesPayload,
+  controlAckPayload,
+  infoPayload,
+  modelOf,
+  protectionPayload,
+  telemetryPayload,
+} from "./replies.ts";
 import type { EmulatedInverter } from "./types.ts";
+
+/** Page C query (grid-protection.md §1); A is DD, B is DE. */
+const PAGE_C_QUERY = 0xd9;
 
 export interface Outcome {
   /** The inverter's radio took the frame (MAC ack): AF_DATA_CONFIRM 00; otherwise 0xCD. */
@@ -59,8 +72,12 @@ export function execute(
   switch (l2.cmd) {
     case L2_CMD.POLL:
       return answer(inv, tMs, ctx, (t) => telemetryPayload(t), true);
+    case L2_CMD.PAGE_DD:
+      return page(inv, tMs, ctx, "A");
     case L2_CMD.QUERY_DE:
-      return answer(inv, tMs, ctx, (t) => limitPayload(inv.serial, t.limitW, t.model));
+      return page(inv, tMs, ctx, "B");
+    case PAGE_C_QUERY:
+      return page(inv, tMs, ctx, "C");
     case L2_CMD.INFO:
       return answer(inv, tMs, ctx, (t) => infoPayload(inv.serial, t.model));
     case L2_CMD.SET_POWER_QS1:
@@ -84,6 +101,15 @@ export function execute(
     default:
       return probe();
   }
+}
+
+/** A protection-page query (DD / DE / D9); page B also carries the stored limit. Silent where the model has no such page. */
+function page(inv: EmulatedInverter, tMs: number, ctx: CommandContext, p: "A" | "B" | "C"): Outcome {
+  const family = modelOf(inv.serial).family;
+  const settings = inv.gridSettings?.() ?? SIM_EN50549_1;
+  const probe = encodeProtectionPage(family, p, settings, 0);
+  if (!probe) return { heard: inv.reply(tMs) !== null };
+  return answer(inv, tMs, ctx, (t) => protectionPayload(inv.serial, p, settings, t.limitW, t.model));
 }
 
 function answer(

@@ -6,12 +6,12 @@ import { concat } from "../../protocol/bytes.ts";
 import { L2_CMD } from "../../protocol/commands.ts";
 import { encodeSerial } from "../../protocol/ids.ts";
 import { buildL2 } from "../../protocol/l2.ts";
-import { encodeLimitReplyL2 } from "../../protocol/limit.ts";
 import { type ModelInfo, modelByName, modelForSerial } from "../../protocol/models.ts";
 import { AES_GATE } from "../../protocol/replies.ts";
+import type { SimGridSettings } from "../grid-profile.ts";
 import type { Rng } from "../random.ts";
 import type { TelemetryTruth } from "../truth.ts";
-import { limitWordOfWatts } from "../wire/limit.ts";
+import { encodeProtectionPage } from "../wire/protection.ts";
 import { encodeTelemetry } from "../wire/telemetry.ts";
 
 /** Model of a site inverter; the sim only builds inverters for known prefixes, so a miss is a bug. */
@@ -27,12 +27,21 @@ export function telemetryPayload(truth: TelemetryTruth): Uint8Array {
   return encodeTelemetry(truth, modelOf(truth.serial, truth.model));
 }
 
-/** DE query reply: the captured DE (QS1/YC600) or DD DE (DS3) reply with the stored limit in place. */
-export function limitPayload(serial: string, limitW: number, modelName?: string): Uint8Array {
-  const model = modelOf(serial, modelName);
-  if (model.family === "yc1000") throw new Error(`emulated inverter ${serial}: a YC1000 has no limit reply`);
-  const raw = limitWordOfWatts(model.family, limitW);
-  return concat(encodeSerial(serial), encodeLimitReplyL2(model, raw));
+/**
+ * Protection page reply: the captured page of the family with the inverter's settings in place; page B
+ * (the DE query, also the limit read-back) carries the stored limit. Built by src/sim/wire/protection.ts.
+ */
+export function protectionPayload(
+  serial: string,
+  page: "A" | "B" | "C",
+  settings: Readonly<SimGridSettings>,
+  limitW: number,
+  modelName?: string,
+): Uint8Array {
+  const { family } = modelOf(serial, modelName);
+  const l2 = encodeProtectionPage(family, page, settings, limitW);
+  if (!l2) throw new Error(`emulated inverter ${serial}: a ${family} answers no protection page ${page}`);
+  return concat(encodeSerial(serial), l2);
 }
 
 /**

@@ -3,6 +3,7 @@
  * emulator can be tested with a trivial fake; the real inverter physics (src/sim/inverter.ts) fits as is.
  */
 import type { ZnpFrame } from "../../protocol/znp/frame.ts";
+import type { SimGridSettings } from "../grid-profile.ts";
 import type { TelemetryTruth } from "../truth.ts";
 
 /**
@@ -19,6 +20,11 @@ export interface EmulatedInverter {
   /** W per panel (QS1/YC600) or per inverter (DS3); false when it cannot hear the command. */
   setMaxPower(watts: number, tMs: number): boolean;
   setOn(on: boolean, tMs: number): boolean;
+  /**
+   * The grid-protection settings it holds (V, Hz, s… keyed by vendor code), answered on the protection
+   * pages. Absent: APsystems' EN50549-1 profile (src/sim/grid-profile.ts).
+   */
+  gridSettings?(): Readonly<SimGridSettings>;
 }
 
 /** Injected timers so tests and the CLI control real-time delays; never blocks. */

@@ -91,6 +91,68 @@ describe("MQTT meter payloads → grid W (positive = import)", () => {
   });
 });
 
+describe("meter values that look like numbers but are not readings (found by the meter fuzz)", () => {
+  const topic = "meter/power";
+
+  it('a list holding a number is refused: String([5]) is "5", but a list is not a power', () => {
+    expect(parseMqttMeter('{"power":[5]}', { topic, valueKey: "power" })).toEqual({
+      ok: false,
+      kind: "not-a-number",
+      why: 'meter/power: "power" is [5], not a number — point value_key at the power in W',
+    });
+    expect(parseMqttMeter('{"power":["-7"]}', { topic, valueKey: "power" })).toMatchObject({
+      ok: false,
+      kind: "not-a-number",
+    });
+  });
+
+  it("value_key finds only the payload's own keys, not constructor or toString of every object", () => {
+    expect(parseMqttMeter('{"power":1}', { topic, valueKey: "constructor" })).toEqual({
+      ok: false,
+      kind: "missing-key",
+      why: 'meter/power: no "constructor" in the payload (at the top level) — set meter.value_key to one of: power; nested keys are written with dots, e.g. ENERGY.Power',
+    });
+    expect(parseMqttMeter('{"a":{"b":2}}', { topic, valueKey: "a.toString" })).toMatchObject({
+      ok: false,
+      kind: "missing-key",
+    });
+  });
+
+  it.each([
+    // 1e300 W: a corrupted reading.
+    ["a bare 1e300", "1e300", {}, "1.000e+300 W", "a value that is not the power in W"],
+    // 12 000 kW × 1000 = 12 000 000 W = 12 MW > 10 MW: a meter sending W with unit: kW set.
+    ["12000 with unit kW", "12000", { unit: "kW" as const }, "1.200e+7 W", "meter.unit: kW on a meter"],
+    ["-2e7 in JSON", '{"p":-2e7}', { valueKey: "p" }, "-2.000e+7 W", "a value that is not"],
+  ])(
+    "%s is beyond any grid connection (over 10 MW): refused, naming what to check",
+    (_n, payload, f, shown, fix) => {
+      const v = parseMqttMeter(payload, { topic, ...f });
+      expect(v).toMatchObject({ ok: false, kind: "implausible" });
+      const why = (v as { why: string }).why;
+      expect(why).toContain(
+        `meter/power: ${shown} is more than any grid connection carries (over 10 MW), ignored`,
+      );
+      expect(why).toContain(fix);
+    },
+  );
+
+  it("9 999 kW (just under 10 MW) is still a reading: the bound refuses garbage, not big sites", () => {
+    expect(parseMqttMeter("9999", { topic, unit: "kW" })).toEqual({ ok: true, gridW: 9_999_000 });
+  });
+
+  it("an HA unit named like an Object method is no unit: refused as a unit problem", () => {
+    const s = {
+      entityId: "sensor.grid_power",
+      state: "5",
+      attributes: { unit_of_measurement: "constructor" },
+    };
+    expect(parseHaMeter(s)).toMatchObject({ ok: false, kind: "unit" });
+    const huge = { entityId: "sensor.grid_power", state: "20000", attributes: { unit_of_measurement: "kW" } };
+    expect(parseHaMeter(huge)).toMatchObject({ ok: false, kind: "implausible" });
+  });
+});
+
 describe("Home Assistant meter states", () => {
   const state = (s: string, unit?: string) => ({
     entityId: "sensor.grid_power",

@@ -1,0 +1,126 @@
+/**
+ * The emulated ECU on TCP, speaking port 8899's framing: a request is complete at its (last) `END`,
+ * with or without the LF the integrations add; one request is answered per connection (ECU-R-Pro
+ * units need a new connection per request, ecu_reader ecu_api.py); an idle connection is closed
+ * after ~15 s, as an ECU-R does (npeter README).
+ */
+import { createServer, type Socket } from "node:net";
+import { EcuEmulatorCore, type EcuEmulatorCoreOptions } from "./core.ts";
+import type { EcuEmulatorControls } from "./faults.ts";
+
+export interface EcuEmulatorOptions extends EcuEmulatorCoreOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 picks a free port; default 8899. */
+  port?: number;
+  /** Real ms after which an idle connection is closed (default 15 000). */
+  idleCloseMs?: number;
+  /** Every request and what was done with it (for the CLI's stderr). */
+  log?(line: string): void;
+}
+
+export interface EcuEmulator {
+  readonly host: string;
+  readonly port: number;
+  /** tcp://host:port with the port actually bound. */
+  readonly url: string;
+  readonly core: EcuEmulatorCore;
+  readonly controls: EcuEmulatorControls;
+  close(): Promise<void>;
+}
+
+/** ENDs a complete request needs: 0003 and 0004 carry one argument group after the ECU id. */
+const ENDS: Record<string, number> = { "0003": 2, "0004": 2, "0006": 2, "0032": 2 };
+/** Longest request we wait for; more without a complete request is not a client of ours. */
+const MAX_REQUEST = 512;
+
+function complete(text: string): boolean {
+  if (!/END\n?$/.test(text)) return false;
+  const need = ENDS[text.slice(9, 13)] ?? 1;
+  return text.split("END").length - 1 >= need;
+}
+
+export async function startEcuEmulator(opts: EcuEmulatorOptions): Promise<EcuEmulator> {
+  const host = opts.host ?? "127.0.0.1";
+  const core = new EcuEmulatorCore(opts);
+  const sockets = new Set<Socket>();
+  const idleMs = opts.idleCloseMs ?? 15_000;
+
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    let text = "";
+    let handled = false;
+    const idle = setTimeout(() => socket.destroy(), idleMs);
+    idle.unref();
+    socket.on("close", () => {
+      clearTimeout(idle);
+      sockets.delete(socket);
+    });
+    socket.on("error", () => socket.destroy()); // a reset by the client is an ordinary end here
+    socket.on("data", (chunk: Buffer) => {
+      if (handled) return;
+      text += chunk.toString("latin1");
+      if (text.length > MAX_REQUEST) {
+        socket.destroy();
+        return;
+      }
+      if (!complete(text)) return;
+      handled = true;
+      const action = core.handle(text);
+      opts.log?.(
+        `${text.trim()} → ${action.kind === "answer" ? `${action.bytes.length} bytes${action.cutAt === undefined ? "" : `, cut at ${action.cutAt}`}` : `${action.kind} (${action.why})`}`,
+      );
+      if (action.kind === "close") socket.end();
+      else if (action.kind === "answer") {
+        const bytes = action.cutAt === undefined ? action.bytes : action.bytes.subarray(0, action.cutAt);
+        send(socket, bytes, core.controls.chunkBytes, action.cutAt !== undefined);
+      }
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 8899, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8899);
+  return {
+    host,
+    port,
+    url: `tcp://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    core,
+    controls: core.controls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Writes the answer whole or in pieces (one per event-loop turn, so they leave as separate segments). */
+function send(socket: Socket, bytes: Buffer, chunk: number | undefined, thenClose: boolean): void {
+  const done = () => {
+    if (thenClose) socket.end();
+  };
+  if (!chunk || chunk >= bytes.length) {
+    socket.write(bytes, done);
+    return;
+  }
+  let off = 0;
+  const next = () => {
+    if (socket.destroyed) return;
+    if (off >= bytes.length) {
+      done();
+      return;
+    }
+    socket.write(bytes.subarray(off, off + chunk));
+    off += chunk;
+    setTimeout(next, 1);
+  };
+  next();
+}
