@@ -46,6 +46,11 @@ const COMMANDS: Record<string, { summary: string; load: Loader }> = {
     summary: "pair inverters through the stick and record their short addresses",
     load: async () => (await import("./pair.ts")).pairCommand(),
   },
+  commission: {
+    summary:
+      "check a live site for hand-over (radio, protection settings, first production) and write the report",
+    load: async () => (await import("./commission.ts")).commissionCommand(),
+  },
   start: {
     summary: "run the controller for a site (site.yaml)",
     load: async () => (await import("./start.ts")).startCommand(),

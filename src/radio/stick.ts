@@ -8,6 +8,7 @@
  * for `onLinkState` to say "ready".
  */
 import type { DeviceInfo, ProtectionReading } from "../protocol/index.ts";
+import type { InfoReply } from "../protocol/types.ts";
 import { AirQueue, type AirQueueOptions } from "./air.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import { CommandQueue, type CommandQueueOptions } from "./commands.ts";
@@ -21,6 +22,7 @@ import {
   type RadioCommand,
   RadioEvents,
 } from "./events.ts";
+import { queryInfo } from "./info-query.ts";
 import { type InverterEntry, type InverterInput, InverterTable } from "./inverters.ts";
 import { type RadioLogger, silentLogger } from "./log.ts";
 import { type PairOptions, type PairResult, pairInverter } from "./pair.ts";
@@ -189,6 +191,11 @@ export class Stick {
   /** Polls one inverter now, outside its schedule (the "poll now" button, probe). */
   poll(serial: string): Promise<PollOutcome> {
     return this.scheduler.pollNow(serial);
+  }
+
+  /** The info (DC) query, unverified on air; undefined when the inverter does not answer it. */
+  queryInfo(serial: string): Promise<InfoReply | undefined> {
+    return queryInfo(this.air, this.table.require(serial));
   }
 
   command(c: RadioCommand): Promise<CommandResult> {
