@@ -11,6 +11,7 @@
  * A setting that could not be read is "not-readable", never compared as 0.
  */
 import { modelByName } from "../protocol/models.ts";
+import { CODE_MEANINGS } from "../protocol/protection/meanings.ts";
 import {
   PROTECTION_CODES,
   type ProtectionCode,
@@ -27,7 +28,6 @@ import {
   isConfirmed,
   type Mark,
 } from "./grid-codes.ts";
-import { describeSetting, SETTINGS } from "./settings.ts";
 import { describeTolerance, type Tolerance, toleranceFor, within } from "./tolerance.ts";
 
 export type SettingStatus = "pass" | "deviation" | "not-readable" | "not-in-code";
@@ -96,6 +96,11 @@ export interface CheckInput {
 /** The output limit is a runtime control (the export limiter moves it), not a protection setting. */
 const NOT_SIBLING_COMPARED: ReadonlySet<ProtectionCode> = new Set(["DA"]);
 
+/** "AC (under-voltage stage 1 (U<), trips after BD)": the code the vendor tools show, then what it does. */
+export function describeSetting(code: ProtectionCode): string {
+  return `${code} (${CODE_MEANINGS[code].meaning})`;
+}
+
 export function checkProtection(input: CheckInput): ProtectionCheck {
   const code = GRID_CODES[input.gridCode];
   const overrides = input.overrides ?? {};
@@ -112,10 +117,10 @@ export function checkProtection(input: CheckInput): ProtectionCheck {
     const settings: SettingResult[] = [];
     for (const c of PROTECTION_CODES) {
       if (!wanted.has(c)) continue;
-      const unit = SETTINGS[c].unit;
+      const unit = CODE_MEANINGS[c].unit;
       const base: SettingResult = {
         code: c,
-        meaning: SETTINGS[c].meaning,
+        meaning: CODE_MEANINGS[c].meaning,
         unit,
         status: "pass",
         deviations: [],
@@ -273,8 +278,9 @@ function siblingFindings(
   }
   for (const members of families.values()) {
     for (const code of PROTECTION_CODES) {
-      if (NOT_SIBLING_COMPARED.has(code)) continue;
-      const unit = SETTINGS[code].unit;
+      // Codes nobody knows the meaning of are shown, never judged (reference §7).
+      if (NOT_SIBLING_COMPARED.has(code) || CODE_MEANINGS[code].unknown) continue;
+      const unit = CODE_MEANINGS[code].unit;
       const values: { serial: string; model: string; value: number }[] = [];
       for (const m of members) {
         const v = readings.get(m.serial)?.settings[code];

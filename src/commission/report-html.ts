@@ -27,6 +27,7 @@ dl.head { display: grid; grid-template-columns: max-content 1fr; gap: 1pt 10pt; 
 .cell.fail { border-color: #b71c1c; background: #fdecea; } .cell .serial { font-weight: 700; font-size: 9.5pt; }
 .empty { border: 0.5pt dashed #bbb; }
 .inverter { break-inside: avoid-page; }
+code.raw { font-size: 6.5pt; word-break: break-all; }
 `;
 
 export function renderReportHtml(r: CommissionReport): string {
@@ -138,5 +139,14 @@ function inverterHtml(i: ReportInverter): string {
 <dt>Protection pages</dt><dd>${i.protection.pages.length > 0 ? i.protection.pages.join(", ") : "none read"}</dd></dl>
 <table><tr><th>code</th><th>setting</th><th>read</th><th>expected</th><th>from</th><th>result</th></tr>${i.protection.settings.map(settingRow).join("")}</table>
 <table><tr><th>panel</th><th>input</th><th>first production</th><th>facing</th><th>result</th></tr>${production}</table>
-</div>`;
+${rawPagesHtml(i)}</div>`;
+}
+
+function rawPagesHtml(i: ReportInverter): string {
+  const pages = Object.entries(i.rawPages ?? {});
+  if (pages.length === 0) return "";
+  const rows = pages.map(
+    ([page, hex]) => `<tr><td>${esc(page)}</td><td><code class="raw">${esc(hex ?? "")}</code></td></tr>`,
+  );
+  return `<table class="raw"><tr><th>page</th><th>as read (for support)</th></tr>${rows.join("")}</table>`;
 }

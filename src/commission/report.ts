@@ -53,6 +53,8 @@ export interface ReportInverter {
   protection: InverterProtection;
   production: PanelProduction[];
   findings: CommissionFinding[];
+  /** Each answered protection page as read (L2 hex), for support (reference §7). */
+  rawPages?: Partial<Record<string, string>>;
 }
 
 export interface ReportCell {
@@ -170,6 +172,7 @@ export function buildReport(input: ReportInput): CommissionReport {
         if (o.info.modelName !== undefined) r.info.model = o.info.modelName;
       }
     }
+    if (o?.protection && "settings" in o.protection && o.protection.raw) r.rawPages = { ...o.protection.raw };
     if (o?.protection && "error" in o.protection) {
       add("protection", `${inv.serial}: protection pages not read: ${o.protection.error}`);
     } else if (r.answered && !o?.protection) {

@@ -84,8 +84,8 @@ describe("checkProtection", () => {
     const result = checkProtection({ gridCode: "en50549-1", inverters, readings });
     expect(result.pass).toBe(false);
     expect(result.deviations.map((d) => d.message)).toEqual([
-      "801000000002: AC (under-voltage stage 1 (U<)) reads 183 V, expected 196 V (tolerance ±1 V) — grid code en50549-1: EN50549-1 profile (vendor type 36), openaps gridprofiles-seed/profiles @ 3b01007 (vendor table protection_parameters60_info) [V]",
-      "801000000002: AC (under-voltage stage 1 (U<)) reads 183 V, expected 196 V (tolerance ±1 V) — siblings: 2 of 3 QS1 inverters read 196 V (801000000001, 801000000003)",
+      "801000000002: AC (under-voltage stage 1 (U<), trips after BD) reads 183 V, expected 196 V (tolerance ±1 V) — grid code en50549-1: EN50549-1 profile (vendor type 36), openaps gridprofiles-seed/profiles @ 3b01007 (vendor table protection_parameters60_info) [V]",
+      "801000000002: AC (under-voltage stage 1 (U<), trips after BD) reads 183 V, expected 196 V (tolerance ±1 V) — siblings: 2 of 3 QS1 inverters read 196 V (801000000001, 801000000003)",
     ]);
     const [code, sib] = result.deviations;
     expect(code).toMatchObject({ code: "AC", read: { value: 183, unit: "V" }, confirmed: true });
@@ -136,7 +136,7 @@ describe("checkProtection", () => {
     const result = checkProtection({ gridCode: "en50549-1", overrides: { AC: 184 }, inverters, readings });
     const own = result.deviations.filter((d) => d.source.kind === "override").map((d) => d.message);
     expect(own).toEqual([
-      "801000000003: AC (under-voltage stage 1 (U<)) reads 196 V, expected 184 V (tolerance ±1 V) — operator override in site.yaml (site.grid_overrides.AC)",
+      "801000000003: AC (under-voltage stage 1 (U<), trips after BD) reads 196 V, expected 184 V (tolerance ±1 V) — operator override in site.yaml (site.grid_overrides.AC)",
     ]);
     expect(result.inverters[0]!.settings.find((s) => s.code === "AC")).toMatchObject({
       status: "pass",
@@ -169,7 +169,7 @@ describe("checkProtection", () => {
     });
     expect(result.deviations.map((d) => [d.message, d.confirmed])).toEqual([
       [
-        "704000000001: AC (under-voltage stage 1 (U<)) reads 180 V, expected 184 V (tolerance ±1 V) — grid code g98, standard: G98 Issue 1 Amd 7 U/V [S, unconfirmed]",
+        "704000000001: AC (under-voltage stage 1 (U<), trips after BD) reads 180 V, expected 184 V (tolerance ±1 V) — grid code g98, standard: G98 Issue 1 Amd 7 U/V [S, unconfirmed]",
         false,
       ],
     ]);
@@ -196,7 +196,7 @@ describe("checkProtection", () => {
       readings,
     });
     expect(result.deviations.map((d) => d.message)).toEqual([
-      "704000000001: BI (trip time of the over-frequency stage 2 (AK)) reads 0.15 s, expected at most 0.1 s (tolerance −0.01/+0 s) — grid code cei-0-21, standard: CEI 0-21 81>.S2 time [S, unconfirmed]",
+      "704000000001: BI (trip time of over-frequency stage 2 AK) reads 0.15 s, expected at most 0.1 s (tolerance −0.01/+0 s) — grid code cei-0-21, standard: CEI 0-21 81>.S2 time [S, unconfirmed]",
     ]);
   });
 
@@ -210,7 +210,7 @@ describe("checkProtection", () => {
     });
     expect(result.deviations.map((d) => [d.message, d.confirmed])).toEqual([
       [
-        "801000000001: AD (over-voltage stage 2 (U>>)) reads 280 V, expected within 160–278 V (tolerance ±1 V) — datasheet envelope: QS1 datasheet (EU), adjustable trip limits [S, unconfirmed]",
+        "801000000001: AD (over-voltage stage 2 (U>>), trips after BC) reads 280 V, expected within 160–278 V (tolerance ±1 V) — datasheet envelope: QS1 datasheet (EU), adjustable trip limits [S, unconfirmed]",
         false,
       ],
     ]);

@@ -96,8 +96,8 @@ describe("the commissioning report of the demo site", () => {
     });
     expect(report.pass).toBe(false);
     expect(report.findings.map((f) => f.message)).toEqual([
-      "801000012346: AC (under-voltage stage 1 (U<)) reads 183 V, expected 196 V (tolerance ±1 V) — grid code en50549-1: EN50549-1 profile (vendor type 36), openaps gridprofiles-seed/profiles @ 3b01007 (vendor table protection_parameters60_info) [V]",
-      "801000012346: AC (under-voltage stage 1 (U<)) reads 183 V, expected 196 V (tolerance ±1 V) — siblings: 3 of 4 QS1 inverters read 196 V (801000012345, 801000012347, 801000012348)",
+      "801000012346: AC (under-voltage stage 1 (U<), trips after BD) reads 183 V, expected 196 V (tolerance ±1 V) — grid code en50549-1: EN50549-1 profile (vendor type 36), openaps gridprofiles-seed/profiles @ 3b01007 (vendor table protection_parameters60_info) [V]",
+      "801000012346: AC (under-voltage stage 1 (U<), trips after BD) reads 183 V, expected 196 V (tolerance ±1 V) — siblings: 3 of 4 QS1 inverters read 196 V (801000012345, 801000012347, 801000012348)",
       "801000012348: link quality 12 is below 30 — move the stick closer or add a repeater before handing over",
     ]);
 
@@ -113,7 +113,7 @@ describe("the commissioning report of the demo site", () => {
         "EN 50549-1:2019 (generic, LV) — en50549-1, APsystems profile EN50549-1 (vendor type 36)",
       );
       expect(text).toContain("3 findings");
-      expect(text).toContain("801000012346: AC (under-voltage stage 1 (U<)) reads 183 V, expected 196 V");
+      expect(text).toContain("801000012346: AC (under-voltage stage 1 (U<), trips after BD) reads 183 V, expected 196 V");
       expect(text).toContain("writing them is out of scope");
 
       // The roof map as on the registration card: 12345 top left, 12346 top right, 12347 below 12345.
@@ -142,9 +142,9 @@ describe("the commissioning report of the demo site", () => {
       const inv = page.locator(".inverter", { has: page.locator("h3:has-text('801000012346')") });
       const invText = await rendered(inv);
       expect(invText).toContain("answered from 0x2B3C (paired at 0x2B3C), link quality 88");
-      expect(invText).toMatch(/AC\tunder-voltage stage 1 \(U<\)\t183 V\t196 V\tprofile\tdeviation/);
+      expect(invText).toMatch(/AC\tunder-voltage stage 1 \(U<\), trips after BD\t183 V\t196 V\tprofile\tdeviation/);
       expect(invText).toMatch(
-        /BD\ttrip time of the under-voltage stage 1 \(AC\)\tnot readable\t1\.2 s\tprofile\tnot readable/,
+        /BD\ttrip time of under-voltage stage 1 AC\tnot readable\t1\.2 s\tprofile\tnot readable/,
       );
       expect(invText).toMatch(/S9\tC\t300\.0 W\ttilt 35°, azimuth 180°\tpass/);
     } finally {

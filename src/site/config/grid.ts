@@ -5,7 +5,7 @@
  * a voltage): that is a typo, and a check against it would only report noise.
  */
 import { GRID_CODES, type GridCodeId } from "../../commission/grid-codes.ts";
-import { SETTINGS } from "../../commission/settings.ts";
+import { CODE_MEANINGS } from "../../protocol/protection/meanings.ts";
 import {
   PROTECTION_CODES,
   type ProtectionCode,
@@ -44,7 +44,7 @@ export function resolveGridOverrides(
       continue;
     }
     const code = key as ProtectionCode;
-    const { unit, meaning } = SETTINGS[code];
+    const { unit, meaning } = CODE_MEANINGS[code];
     const profile = gridCode ? GRID_CODES[gridCode].settings[code] : undefined;
     const [lo, hi] = profile?.range ?? UNIT_RANGE[unit];
     if (value < lo || value > hi) {
@@ -55,7 +55,7 @@ export function resolveGridOverrides(
       issues.add(
         at,
         `${value}${unitText} is outside ${lo}–${hi}${unitText}`,
-        `${code} is the ${meaning}, in ${unit}: give a value within ${whose}`,
+        `${code} is in ${unit} (${meaning}): give a value within ${whose}`,
       );
       continue;
     }

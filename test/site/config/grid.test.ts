@@ -49,17 +49,17 @@ describe("site.grid_code and site.grid_overrides", () => {
     [
       "a frequency given for a voltage, outside the profile's range",
       { grid_code: "en50549-1", grid_overrides: { AC: 47.5 } },
-      "site.yaml: site.grid_overrides.AC: 47.5 V is outside 60–229 V — AC is the under-voltage stage 1 (U<), in V: give a value within the range APsystems allows for AC in en50549-1",
+      "site.yaml: site.grid_overrides.AC: 47.5 V is outside 60–229 V — AC is in V (under-voltage stage 1 (U<), trips after BD): give a value within the range APsystems allows for AC in en50549-1",
     ],
     [
       "a trip time in milliseconds",
       { grid_code: "vde-ar-n-4105", grid_overrides: { BD: 3000 } },
-      "site.yaml: site.grid_overrides.BD: 3000 s is outside 0.02–3.1 s — BD is the trip time of the under-voltage stage 1 (AC), in s: give a value within the range APsystems allows for BD in vde-ar-n-4105",
+      "site.yaml: site.grid_overrides.BD: 3000 s is outside 0.02–3.1 s — BD is in s (trip time of under-voltage stage 1 AC): give a value within the range APsystems allows for BD in vde-ar-n-4105",
     ],
     [
       "a code the profile leaves unset, judged by its unit",
       { grid_code: "vde-ar-n-4105", grid_overrides: { AD: 50 } },
-      "site.yaml: site.grid_overrides.AD: 50 V is outside 60–300 V — AD is the over-voltage stage 2 (U>>), in V: give a value within the plausible range of a setting in V",
+      "site.yaml: site.grid_overrides.AD: 50 V is outside 60–300 V — AD is in V (over-voltage stage 2 (U>>), trips after BC): give a value within the plausible range of a setting in V",
     ],
     [
       "overrides without a grid code",
