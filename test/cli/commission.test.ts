@@ -2,47 +2,63 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDemoSite } from "../../src/sim/demo-site.ts";
-import { type EmulatorServer, serveEmulator } from "../../src/sim/emulator/server.ts";
 import { runCli } from "../helpers/cli.ts";
 
-// A June noon under a clear sky: every demo panel produces.
-const NOON = Date.parse("2026-06-21T12:00:00+02:00");
-
-describe("localecu commission against the emulated demo site", () => {
-  let emu: EmulatorServer;
+describe("localecu commission: usage and configuration errors exit 2 before the radio", () => {
   let dir: string;
-  let config: string;
-
-  beforeAll(async () => {
-    const site = createDemoSite({ seed: 5, clearSky: true });
-    emu = await serveEmulator({ port: 0, inverters: site.inverters, seed: 5, now: () => NOON });
-    dir = mkdtempSync(join(tmpdir(), "localecu-commission-"));
-    config = join(dir, "site.yaml");
-    const example = readFileSync(new URL("../../examples/site.yaml", import.meta.url), "utf8");
-    writeFileSync(
-      config,
-      example
-        .replace(/^( {2}port:).*$/m, `$1 ${emu.url}`)
-        .replace(/^( {2}data_dir:).*$/m, `$1 ${join(dir, "data")}\n  grid_code: en50549-1`),
+  let example: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "localecu-commission-usage-"));
+    example = readFileSync(new URL("../../examples/site.yaml", import.meta.url), "utf8").replace(
+      /^( {2}data_dir:).*$/m,
+      `$1 ${join(dir, "data")}`,
     );
-    const paired = await runCli(["pair", "--config", config, "--step-ms", "20"], { timeoutMs: 60_000 });
-    expect(paired.code, paired.stdout + paired.stderr).toBe(0);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const write = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it("asks for site.grid_code and lists the codes", async () => {
+    const file = write("no-code.yaml", example);
+    const r = await runCli(["commission", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `localecu: ${file}: site.grid_code is missing — name the grid code the network operator requires (en50549-1, vde-ar-n-4105, g98, g99, as4777-a, cei-0-21)\n`,
+    );
   });
 
-  afterAll(async () => {
-    await emu.close();
-    rmSync(dir, { recursive: true, force: true });
+  it("refuses a report that is neither .pdf nor .html", async () => {
+    const file = write("ok.yaml", example.replace(/^( {2}history_days:.*)$/m, "$1\n  grid_code: g98"));
+    const r = await runCli(["commission", file, "--report", "report.docx"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("localecu: --report report.docx: name a .pdf or .html file\n");
   });
 
-  it("passes the demo site and writes the PDF report", async () => {
-    const pdf = join(dir, "demo.pdf");
-    const r = await runCli(["commission", config, "--json", "--installer", "Jan Jansen", "--report", pdf], {
-      timeoutMs: 60_000,
-    });
-    const report = JSON.parse(r.stdout);
-    writeFileSync("/tmp/commission-debug.json", r.stdout);
-    expect(report.findings).toEqual([]);
-    expect(r.code).toBe(0);
+  it("prints the configuration's problems with their lines", async () => {
+    const file = write("bad.yaml", example.replace(/^( {2}history_days:.*)$/m, "$1\n  grid_code: en50549"));
+    const r = await runCli(["commission", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      `${file}:40:14: site.grid_code: expected one of en50549-1, vde-ar-n-4105, g98, g99, as4777-a, cei-0-21, got "en50549" — did you mean "en50549-1"?`,
+    );
+    expect(r.stderr).toContain(
+      `localecu: ${file}: fix the configuration (localecu check ${file}) and run commission again`,
+    );
+  });
+
+  it("says clearly when the stick cannot be reached", async () => {
+    const file = write(
+      "nostick.yaml",
+      example
+        .replace(/^( {2}port:).*$/m, "$1 tcp://127.0.0.1:1")
+        .replace(/^( {2}history_days:.*)$/m, "$1\n  grid_code: en50549-1"),
+    );
+    const r = await runCli(["commission", file, "--timeout", "2"], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^localecu: cannot use the stick on tcp:\/\/127\.0\.0\.1:1: /m);
   });
 });
