@@ -11,12 +11,12 @@ import type { PollOutcome } from "../radio/scheduler.ts";
 import type { InverterConfig } from "../site/config/types.ts";
 import type { InverterObservation } from "./report.ts";
 
-/** The part of the stick commission uses; the protection read and info query are optional per build. */
+/** The part of the stick commission uses (src/radio/stick.ts). */
 export interface CommissionRadio {
   addInverter(i: InverterInput): unknown;
   poll(serial: string): Promise<PollOutcome>;
-  queryInfo?(serial: string): Promise<InfoReply | undefined>;
-  readProtection?(serial: string): Promise<ProtectionReading>;
+  queryInfo(serial: string): Promise<InfoReply | undefined>;
+  readProtection(serial: string): Promise<ProtectionReading>;
 }
 
 export async function observeInverter(

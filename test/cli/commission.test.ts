@@ -2,7 +2,111 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDemoSite } from "../../src/sim/demo-site.ts";
+import { type EmulatorServer, serveEmulator } from "../../src/sim/emulator/server.ts";
+import { SIM_VDE_AR_N_4105 } from "../../src/sim/grid-profile.ts";
+import type { SimSite } from "../../src/sim/site.ts";
 import { runCli } from "../helpers/cli.ts";
+
+// A June noon under a clear sky: every demo panel produces.
+const NOON = Date.parse("2026-06-21T12:00:00+02:00");
+const SERIALS = ["801000012345", "801000012346", "801000012347", "801000012348"];
+
+describe("localecu commission against the emulated demo site", () => {
+  let site: SimSite;
+  let emu: EmulatorServer;
+  let dir: string;
+  let config: string;
+
+  beforeAll(async () => {
+    site = createDemoSite({ seed: 5, clearSky: true });
+    emu = await serveEmulator({ port: 0, inverters: site.inverters, seed: 5, now: () => NOON });
+    dir = mkdtempSync(join(tmpdir(), "localecu-commission-"));
+    config = join(dir, "site.yaml");
+    const example = readFileSync(new URL("../../examples/site.yaml", import.meta.url), "utf8");
+    writeFileSync(
+      config,
+      example
+        .replace(/^( {2}port:).*$/m, `$1 ${emu.url}`)
+        .replace(/^( {2}data_dir:).*$/m, `$1 ${join(dir, "data")}\n  grid_code: en50549-1`),
+    );
+    const paired = await runCli(["pair", "--config", config, "--step-ms", "20"], { timeoutMs: 60_000 });
+    expect(paired.code, paired.stdout + paired.stderr).toBe(0);
+  });
+
+  afterAll(async () => {
+    await emu.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("passes the demo site (emulated inverters on APsystems' EN50549-1 profile) and writes the PDF report", async () => {
+    const pdf = join(dir, "demo.pdf");
+    const r = await runCli(["commission", config, "--json", "--installer", "Jan Jansen", "--report", pdf], {
+      timeoutMs: 90_000,
+    });
+    const report = JSON.parse(r.stdout);
+    expect(report.findings).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(report).toMatchObject({
+      exitCode: 0,
+      pass: true,
+      installer: "Jan Jansen",
+      site: { name: "Demo house" },
+    });
+    expect(report.gridCode.id).toBe("en50549-1");
+    for (const [i, inv] of report.inverters.entries()) {
+      expect(inv.serial).toBe(SERIALS[i]);
+      // Answered from the short address the emulator gave it at pairing.
+      const short = emu.core.air.shortFor(SERIALS[i]!)!;
+      expect(inv.shortAddress).toBe(`0x${short.toString(16).toUpperCase().padStart(4, "0")}`);
+      expect(inv.expectedShort).toBe(inv.shortAddress);
+      expect(inv.linkOk).toBe(true);
+      expect(inv.info.model).toBe("QS1");
+      expect(inv.protection.pages).toEqual(["A", "B", "C"]);
+      // The emulator's truth: AC 196 V (APsystems EN50549-1), BD not on a QS1's pages.
+      const ac = inv.protection.settings.find((s: { code: string }) => s.code === "AC");
+      expect(ac).toMatchObject({ status: "pass", read: { kind: "value", value: 196, unit: "V" } });
+      const bd = inv.protection.settings.find((s: { code: string }) => s.code === "BD");
+      expect(bd.status).toBe("not-readable");
+      expect(inv.production.map((p: { status: string }) => p.status)).toEqual([
+        "pass",
+        "pass",
+        "pass",
+        "pass",
+      ]);
+    }
+    const bytes = readFileSync(pdf);
+    expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(
+      Number(/\/Type \/Pages[^>]*?\/Count (\d+)/s.exec(bytes.toString("latin1"))?.[1]),
+    ).toBeGreaterThanOrEqual(2);
+  });
+
+  it("fails with exit 1 naming the settings when one inverter carries the VDE-AR-N 4105 profile", async () => {
+    site.inverter("801000012347")!.setGridSettings(SIM_VDE_AR_N_4105);
+    const html = join(dir, "deviation.html");
+    const r = await runCli(["commission", config, "--report", html], { timeoutMs: 90_000 });
+    expect(r.code).toBe(1);
+    const findings = r.stdout.split("\n").filter((l) => l.startsWith("  protection "));
+    // What differs between APsystems' EN50549-1 and VDE-AR-N-4105 profiles (reference §6.1) among the
+    // settings a QS1's pages carry: AC 196→184 V, AJ 47→47.5 Hz, AF 52→51.5 Hz, AK 52→50.5 Hz,
+    // BK 0.3→0.1 s, BP 49.5→47.5 Hz, AG 60→80 s. Each against the code and against its three siblings.
+    expect(findings).toHaveLength(14);
+    expect(new Set(findings.map((l) => /801000012347: (\w\w) /.exec(l)?.[1]))).toEqual(
+      new Set(["AC", "AJ", "AF", "AK", "BK", "BP", "AG"]),
+    );
+    expect(r.stdout).toContain(
+      "  protection 801000012347: AC (under-voltage stage 1 (U<), trips after BD) reads 184 V, expected 196 V (tolerance ±1 V) — grid code en50549-1: EN50549-1 profile (vendor type 36)",
+    );
+    expect(r.stdout).toContain(
+      "  protection 801000012347: AG (wait before reconnecting (grid recovery time)) reads 80 s, expected 60 s (tolerance ±0.01 s) — siblings: 3 of 4 QS1 inverters read 60 s (801000012345, 801000012346, 801000012348)",
+    );
+    expect(r.stdout).toMatch(/14 findings — not ready to hand over; report written to .*deviation\.html\n$/);
+    expect(readFileSync(html, "utf8")).toContain(
+      "801000012347: AF (over-frequency stage 1, trips after BK) reads 51.5 Hz, expected 52 Hz",
+    );
+  });
+});
 
 describe("localecu commission: usage and configuration errors exit 2 before the radio", () => {
   let dir: string;
