@@ -113,7 +113,9 @@ describe("the commissioning report of the demo site", () => {
         "EN 50549-1:2019 (generic, LV) — en50549-1, APsystems profile EN50549-1 (vendor type 36)",
       );
       expect(text).toContain("3 findings");
-      expect(text).toContain("801000012346: AC (under-voltage stage 1 (U<), trips after BD) reads 183 V, expected 196 V");
+      expect(text).toContain(
+        "801000012346: AC (under-voltage stage 1 (U<), trips after BD) reads 183 V, expected 196 V",
+      );
       expect(text).toContain("writing them is out of scope");
 
       // The roof map as on the registration card: 12345 top left, 12346 top right, 12347 below 12345.
@@ -142,7 +144,9 @@ describe("the commissioning report of the demo site", () => {
       const inv = page.locator(".inverter", { has: page.locator("h3:has-text('801000012346')") });
       const invText = await rendered(inv);
       expect(invText).toContain("answered from 0x2B3C (paired at 0x2B3C), link quality 88");
-      expect(invText).toMatch(/AC\tunder-voltage stage 1 \(U<\), trips after BD\t183 V\t196 V\tprofile\tdeviation/);
+      expect(invText).toMatch(
+        /AC\tunder-voltage stage 1 \(U<\), trips after BD\t183 V\t196 V\tprofile\tdeviation/,
+      );
       expect(invText).toMatch(
         /BD\ttrip time of under-voltage stage 1 AC\tnot readable\t1\.2 s\tprofile\tnot readable/,
       );
