@@ -383,19 +383,34 @@ export class Controller {
     }
   }
 
-  /** Books one reading; a failed write is told on the bus (the fault diagnosis), then thrown on as before. */
+  /**
+   * Books one reading. A store that cannot write (a full disk, a read-only data dir) must not silence the
+   * inverters: the reading is shown unbooked, said once as an error with the fix, and told on the bus (the
+   * fault diagnosis); the inverters' counters carry the energy, so the first booking after it recovers
+   * covers the readings in between, nothing lost or doubled.
+   */
   private record(t: Telemetry, atMs: number): AccountingResult {
+    const { store, logger, config } = this.o;
     try {
-      const r = this.o.store.record(t, atMs);
+      const r = store.record(t, atMs);
       if (this.storeFailing) {
         this.storeFailing = false;
+        logger.info(
+          `the energy store ${store.file} can write again: booking resumed (the inverters' counters carried the energy meanwhile)`,
+        );
         this.bus.emit("storeWrite", { ok: true, atMs });
       }
       return r;
     } catch (e) {
+      const why = (e as Error).message;
+      if (!this.storeFailing) {
+        logger.error(
+          `cannot write the energy store ${store.file} (${why}): readings are still published but not booked until it can — free space on the disk holding ${config.site.dataDir} or make it writable (site.yaml site.data_dir)`,
+        );
+      }
       this.storeFailing = true;
-      this.bus.emit("storeWrite", { ok: false, atMs, detail: (e as Error).message });
-      throw e;
+      this.bus.emit("storeWrite", { ok: false, atMs, detail: why });
+      return store.preview(t, atMs);
     }
   }
 

@@ -144,6 +144,14 @@ export class EnergyStore {
     return result;
   }
 
+  /**
+   * What `record` would book, without writing or adopting it: for a store that cannot write (disk full),
+   * so the reading is still shown. The counters carry the energy, so the next booked poll covers this one.
+   */
+  preview(t: Telemetry, atMs: number): AccountingResult {
+    return this.acc.step(t, atMs).result;
+  }
+
   private saveState(s: InverterState): void {
     this.sql.upsertInverter.run(s.serial, s.atMs, s.uptimeS, s.day, s.retiredBy);
     s.channels.forEach((c, i) => {
