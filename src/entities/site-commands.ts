@@ -194,9 +194,9 @@ function valueProblem(key: string, value: unknown, l: LimiterSnapshot): string {
       return `export_limit_mode: expected one of ${LIMITER_MODES.join(", ")}, got ${show(value)} — ${m ? `did you mean "${m}"?` : 'send e.g. {"export_limit_mode": "zero_export"}'}`;
     }
     case "transaction":
-      return `transaction: expected a string of at most ${MAX_TRANSACTION_CHARS} characters or a number, got ${show(value)}`;
+      return `transaction: expected a string of at most ${MAX_TRANSACTION_CHARS} characters or a number, got ${show(value)} — e.g. "transaction": "abc123"`;
     default:
-      return `${key}: unexpected value ${show(value)}`;
+      return `${key}: unexpected value ${show(value)} — send one of ${ALL_EXAMPLES}`;
   }
 }
 

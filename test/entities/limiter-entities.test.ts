@@ -179,6 +179,14 @@ describe("site commands", () => {
       'localecu/site/set: payload is not JSON: zero please — send one of {"export_limit": "OFF"}, {"export_limit_target": 300}, {"export_limit_mode": "zero_export"}',
     ],
     [
+      // Found by the MQTT command fuzz: the refusal said what was wrong but not how to fix it.
+      "a transaction that is neither a short text nor a number",
+      '{"export_limit": "OFF", "transaction": true}',
+      limiter(),
+      false,
+      'localecu/site/set: transaction: expected a string of at most 64 characters or a number, got true (boolean) — e.g. "transaction": "abc123"',
+    ],
+    [
       "retained",
       '{"export_limit": "OFF"}',
       limiter(),
