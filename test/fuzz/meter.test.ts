@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ExportLimiter } from "../../src/automations/export-limit/core.ts";
 import {
   type MeterValue,
   type MqttMeterFormat,
