@@ -8,6 +8,7 @@ import { Command } from "commander";
 import { isSerial } from "../protocol/ids.ts";
 import { SimClock } from "../sim/clock.ts";
 import { DEMO_LOCATION } from "../sim/demo-site.ts";
+import { DEFAULT_EMULATED_ECU_ID } from "../sim/ecu/core.ts";
 import { EmulatorAir } from "../sim/emulator/air.ts";
 import { keepBonds } from "../sim/emulator/bonds-file.ts";
 import { type EmulatorServer, serveEmulator } from "../sim/emulator/server.ts";
@@ -16,19 +17,26 @@ import { DEFAULT_ECU_ID } from "../sim/emulator/stick.ts";
 import type { LineFaultOptions } from "../sim/line-faults.ts";
 import { PowerSampler, powerLogLine } from "../sim/power-sampler.ts";
 import { daylightTest } from "../site/sun.ts";
+import { type EcuEmulateConfig, ecuConfig, ecuListen, runEcu } from "./emulate-ecu.ts";
 import { CliError, guard } from "./errors.ts";
 import { closeJsonLog, openJsonLog } from "./json-log.ts";
 import { untilStopSignal } from "./signals.ts";
 
-interface RawOptions {
+export interface RawOptions {
   listen?: string;
+  /** Serve a vendor ECU on port 8899 instead of a stick (emulate-ecu.ts). */
+  ecu?: boolean;
+  host?: string;
+  port?: string;
+  cycle?: string;
+  timeZone?: string;
   inverters?: string;
   seed: string;
   speed: string;
   start?: string;
   truth?: string;
   powerLog?: string;
-  ecuId: string;
+  ecuId?: string;
   faults?: string;
   bonds?: string;
 }
@@ -85,7 +93,7 @@ export function parseFaults(text: string, seed: number): LineFaultOptions {
 export function emulateCommand(): Command {
   return new Command("emulate")
     .description(
-      "run an emulated APS ZNP stick with simulated inverters on TCP (like a stick behind ser2net)",
+      "run an emulated APS ZNP stick with simulated inverters on TCP (like a stick behind ser2net); with --ecu, a vendor ECU on port 8899 instead",
     )
     .option("--listen <url>", "where to listen, tcp://HOST:PORT (port 0 picks a free one)")
     .option("--inverters <serials>", "comma-separated inverter serials (default: the demo site's four QS1)")
@@ -101,9 +109,8 @@ export function emulateCommand(): Command {
       "append one JSON line per simulated second: each inverter's true AC output, what it could give unlimited, its limit",
     )
     .option(
-      "--ecu-id <hex>",
-      "ECU id in the stick's factory NV (the host's bring-up overrides it)",
-      DEFAULT_ECU_ID,
+      "--ecu-id <id>",
+      `ECU id: in the stick's factory NV, 12 hex digits (default ${DEFAULT_ECU_ID}; the host's bring-up overrides it); with --ecu, the vendor ECU's 12-digit id, whose prefix picks the model (default ${DEFAULT_EMULATED_ECU_ID}, an ECU-R)`,
     )
     .option(
       "--faults <list>",
@@ -113,11 +120,42 @@ export function emulateCommand(): Command {
       "--bonds <file>",
       "keep the inverters' pairing in this file, as real inverters keep it in flash: a restarted emulator (a stick unplugged and plugged back) still reaches them",
     )
-    .action((raw: RawOptions) => guard(() => run(parseEmulateOptions(raw))));
+    .option(
+      "--ecu",
+      "serve a vendor ECU (ECU-R, ECU-R-Pro, ECU-B or ECU-C) on its LAN port instead of a stick",
+    )
+    .option("--host <host>", "with --ecu: address to listen on (default 127.0.0.1)")
+    .option("--port <n>", "with --ecu: port to listen on (default 8899; 0 picks a free one)")
+    .option("--cycle <s>", "with --ecu: seconds between the ECU's rounds with its inverters (default 300)")
+    .option(
+      "--time-zone <zone>",
+      "with --ecu: the ECU's local zone (default Europe/Amsterdam, the simulated site's)",
+    )
+    .action((raw: RawOptions) =>
+      guard(() => (raw.ecu ? runEcu(parseEmulateEcuOptions(raw)) : run(parseEmulateOptions(raw)))),
+    );
+}
+
+/** `--ecu`: the options shared with the stick checked as for the stick, then the ECU's own. */
+export function parseEmulateEcuOptions(raw: RawOptions, nowMs = Date.now()): EcuEmulateConfig {
+  const { host, port } = ecuListen(raw);
+  const { ecu: _e, host: _h, port: _p, cycle: _c, timeZone: _z, ecuId: _i, ...shared } = raw;
+  const common = parseEmulateOptions(
+    { ...shared, listen: `tcp://${host.includes(":") ? `[${host}]` : host}:${port}` },
+    nowMs,
+  );
+  return ecuConfig(raw, common);
 }
 
 /** Validates the options; every problem is one CliError line (exit 2). */
 export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): EmulateConfig {
+  const ecuOnly = (["host", "port", "cycle", "timeZone"] as const).find((k) => raw[k] !== undefined);
+  if (ecuOnly !== undefined) {
+    throw new CliError(
+      `--${ecuOnly === "timeZone" ? "time-zone" : ecuOnly} is for --ecu; the stick listens at --listen tcp://HOST:PORT`,
+    );
+  }
+  const ecuId = raw.ecuId ?? DEFAULT_ECU_ID;
   if (!raw.listen) throw new CliError("--listen is required, e.g. --listen tcp://127.0.0.1:0");
   const m = /^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[^:/[\]]+):(\d{1,5})$/.exec(raw.listen);
   const port = m ? Number(m[2]) : Number.NaN;
@@ -143,8 +181,8 @@ export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): Emulat
       `--power-log needs a file name (stdout carries the stick's URL), got '${raw.powerLog}' — e.g. --power-log power.jsonl`,
     );
   }
-  if (!/^[0-9a-fA-F]{12}$/.test(raw.ecuId)) {
-    throw new CliError(`--ecu-id must be 12 hex digits (e.g. ${DEFAULT_ECU_ID}), got '${raw.ecuId}'`);
+  if (!/^[0-9a-fA-F]{12}$/.test(ecuId)) {
+    throw new CliError(`--ecu-id must be 12 hex digits (e.g. ${DEFAULT_ECU_ID}), got '${ecuId}'`);
   }
   return {
     host: m[1]!.replace(/^\[|\]$/g, ""),
@@ -156,7 +194,7 @@ export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): Emulat
     ...(start.note ? { startNote: start.note } : {}),
     truthFile: raw.truth,
     ...(raw.powerLog === undefined ? {} : { powerLogFile: raw.powerLog }),
-    ecuId: raw.ecuId.toUpperCase(),
+    ecuId: ecuId.toUpperCase(),
     lineFaults: raw.faults === undefined ? undefined : parseFaults(raw.faults, seed),
     ...(raw.bonds === undefined ? {} : { bondsFile: raw.bonds }),
   };
