@@ -13,10 +13,12 @@ import { createLogger } from "../log.ts";
 import { isLoopback } from "../mqtt/broker.ts";
 import { openStreamTransport } from "../radio/transport/url.ts";
 import { DEMO_SHADING } from "../sim/demo-site.ts";
+import { startEcuEmulator } from "../sim/ecu/server.ts";
 import { StickEmulator } from "../sim/emulator/stick.ts";
 import { simSiteFromConfig } from "../sim/from-config.ts";
 import { loadConfig } from "../site/config/index.ts";
 import { WEB_DEFAULT_PORT } from "../site/config/resolve.ts";
+import { ECU_MIN_POLL_S } from "../site/config/types.ts";
 import { localParts } from "../site/local-time.ts";
 import {
   checkDataDir,
@@ -47,6 +49,7 @@ export interface DemoOptions {
   clouds?: boolean;
   powerLog?: string;
   webPort?: string;
+  source?: string;
 }
 
 /** 10:30 local time today in the demo's time zone: late morning, production from the first poll. */
@@ -104,7 +107,24 @@ export function parseDemoOptions(raw: DemoOptions, env: NodeJS.ProcessEnv = proc
       `--web-port / LOCALECU_WEB_PORT must be a port number (0 = no local page), got '${webText}'`,
     );
   }
-  return { speed, mqttPort, mqttHost, startMs, seed, clouds: raw.clouds === true, data, powerLog, webPort };
+  const source = raw.source ?? env.LOCALECU_SOURCE ?? "stick";
+  if (source !== "stick" && source !== "ecu") {
+    throw new CliError(
+      `--source / LOCALECU_SOURCE must be stick (localecu talks ZigBee to the inverters) or ecu (it reads an emulated vendor ECU on port 8899), got '${source}'`,
+    );
+  }
+  return {
+    speed,
+    mqttPort,
+    mqttHost,
+    startMs,
+    seed,
+    clouds: raw.clouds === true,
+    data,
+    powerLog,
+    webPort,
+    source: source as "stick" | "ecu",
+  };
 }
 
 export async function startDemo(
@@ -120,6 +140,8 @@ export async function startDemo(
     meterTopic: string;
     /** The site device's name in Home Assistant (it holds the export limiter's switch). */
     siteName: string;
+    /** With --source ecu: where the emulated vendor ECU answers. */
+    ecuUrl?: string;
   }
 > {
   const o = parseDemoOptions(raw, env);
@@ -163,16 +185,34 @@ export async function startDemo(
     powerLog,
   });
   const logger = createLogger({ level: env.LOCALECU_LOG_LEVEL, pretty: env.LOCALECU_LOG_FORMAT !== "json" });
-  const transport = openStreamTransport(
-    // Physics on simulated time; the stick's answers in real time, as a real stick's would be.
-    () =>
-      new StickEmulator({
-        inverters: site.inverters,
-        seed: o.seed,
-        now: meter.now,
-      }),
-    { url: "emulator://demo", clock },
-  );
+  // With --source ecu the same roof sits behind an emulated vendor ECU on this machine, read on port 8899
+  // as an owner who keeps their ECU would; without, behind an emulated stick.
+  const ecu =
+    o.source === "ecu"
+      ? await startEcuEmulator({
+          site,
+          now: meter.now,
+          host: "127.0.0.1",
+          port: 0,
+          timeZone: config.site.timezone,
+        })
+      : undefined;
+  if (ecu) {
+    config.stick = undefined;
+    config.ecu = { host: ecu.host, port: ecu.port, pollS: ECU_MIN_POLL_S };
+  }
+  const transport = ecu
+    ? undefined
+    : openStreamTransport(
+        // Physics on simulated time; the stick's answers in real time, as a real stick's would be.
+        () =>
+          new StickEmulator({
+            inverters: site.inverters,
+            seed: o.seed,
+            now: meter.now,
+          }),
+        { url: "emulator://demo", clock },
+      );
   // A failed start removes the folders it made: nothing is left behind.
   const created = firstMissingDir(dataDir);
   let running: RunningController;
@@ -181,7 +221,7 @@ export async function startDemo(
       config,
       logger,
       clock,
-      transport,
+      ...(transport ? { transport } : {}),
       // The emulated inverters need no 1.5 s between pairing broadcasts; the demo shows data sooner.
       stick: { ecuId: config.stick?.ecuId ?? "D8A3011B9780", pairing: { stepMs: 250 } },
       env,
@@ -193,12 +233,14 @@ export async function startDemo(
   } catch (e) {
     if (created) rmSync(created, { recursive: true, force: true });
     if (powerLog) await closeJsonLog(powerLog);
+    await ecu?.close();
     throw e;
   }
   try {
     await meter.start(running.mqttUrl);
   } catch (e) {
     await running.stop();
+    await ecu?.close();
     if (powerLog) await closeJsonLog(powerLog);
     throw new CliError(`the demo's grid meter cannot reach the embedded broker: ${(e as Error).message}`);
   }
@@ -218,11 +260,13 @@ export async function startDemo(
     resumed: saved !== undefined,
     meterTopic,
     siteName: config.site.name,
+    ...(ecu ? { ecuUrl: ecu.url } : {}),
     async stop() {
       clearInterval(saver);
       await meter.stop();
       if (powerLog) await closeJsonLog(powerLog);
       await running.stop();
+      await ecu?.close();
       saveDemoClock(dataDir, clock.now());
     },
   };
@@ -247,6 +291,10 @@ export function demoCommand(): Command {
     )
     .option("--seed <n>", "simulation seed (default 1)")
     .option("--clouds", "seeded passing clouds instead of a clear sky")
+    .option(
+      "--source <stick|ecu>",
+      "what the controller reads: an emulated stick (default) or an emulated vendor ECU on port 8899 (env LOCALECU_SOURCE)",
+    )
     .option(
       "--web-port <port>",
       `the local page's port on 127.0.0.1 (default ${WEB_DEFAULT_PORT}; 0 = off; env LOCALECU_WEB_PORT)`,
@@ -275,6 +323,12 @@ export function demoCommand(): Command {
             `  simulated time: ${new Date(demo.startMs).toISOString()} at ×${demo.speed}` +
               (demo.resumed ? " (resumed where the last run stopped; --start to choose)" : ""),
             `  data:           ${demo.dataDir}   (lifetime energy and simulated clock; --data to change)`,
+            ...(demo.ecuUrl
+              ? [
+                  `  Source:         an emulated vendor ECU at ${demo.ecuUrl}, read every 300 simulated s as a real one;`,
+                  "                  no DC voltage/current, and the limiter cannot act through it (see docs/ecu.md)",
+                ]
+              : []),
             `  MQTT broker:    ${demo.mqttUrl}   ` +
               (local
                 ? "(embedded, listening on this machine only)"
@@ -290,12 +344,18 @@ export function demoCommand(): Command {
               ? `  Local page:     ${demo.webUrl}   (the roof map, inverters, findings and limiter, live)`
               : "  Local page:     off (--web-port; the log says why if its port was taken)",
             "",
-            "  Export limit:   on, 0 W allowed. A simulated house (kettle, oven, washing machine, standby) has a grid",
-            `                  meter on ${demo.meterTopic} ({"power": W}, + = import, every 5 simulated s); the`,
-            "                  limiter lowers the inverters' limits so it shows no export as the sun rises",
-            "                  (state and reason: export_limit_state on localecu/site).",
-            `  Switch it off:  the "Export limiter" switch on the ${demo.siteName} device, or`,
-            `                  mosquitto_pub -p ${url.port} -t localecu/site/set/export_limit -m OFF   (ON: back on)`,
+            ...(demo.ecuUrl
+              ? [
+                  "  Export limit:   not started: the vendor ECU's port 8899 cannot command the inverters (the log says so).",
+                ]
+              : [
+                  "  Export limit:   on, 0 W allowed. A simulated house (kettle, oven, washing machine, standby) has a grid",
+                  `                  meter on ${demo.meterTopic} ({"power": W}, + = import, every 5 simulated s); the`,
+                  "                  limiter lowers the inverters' limits so it shows no export as the sun rises",
+                  "                  (state and reason: export_limit_state on localecu/site).",
+                  `  Switch it off:  the "Export limiter" switch on the ${demo.siteName} device, or`,
+                  `                  mosquitto_pub -p ${url.port} -t localecu/site/set/export_limit -m OFF   (ON: back on)`,
+                ]),
             "  Try a command:  mosquitto_pub -p " +
               `${url.port} -t localecu/<inverter name>/set -m '{"max_power": 250}'`,
             "                  (with the export limiter on, it sees a limit it did not set, raises an alarm and does",

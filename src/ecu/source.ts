@@ -62,6 +62,7 @@ export class EcuSource implements ReadingSource, EcuSink {
   readonly ecuId: Uint8Array;
   private readonly tracked = new Map<string, Tracked>();
   private lastCycle: string | undefined;
+  private lastInfo: string | undefined;
   private running = false;
 
   constructor(private readonly o: EcuSourceOptions) {
@@ -123,9 +124,10 @@ export class EcuSource implements ReadingSource, EcuSink {
   // ---- EcuSink: what the reader delivers ----
 
   info(info: EcuInfo): void {
-    this.o.logger.info(
-      `ECU ${info.ecuId} (${info.ecuModel}, firmware ${info.firmware}): ${info.invertersOnline} of ${info.invertersRegistered} inverters online`,
-    );
+    // Every poll reads it; the log says it when it changes.
+    const line = `ECU ${info.ecuId} (${info.ecuModel}, firmware ${info.firmware}): ${info.invertersOnline} of ${info.invertersRegistered} inverters online`;
+    if (line !== this.lastInfo) this.o.logger.info(line);
+    this.lastInfo = line;
   }
 
   link(up: boolean, detail: string): void {

@@ -41,6 +41,17 @@ describe("demo --power-log", () => {
   });
 });
 
+describe("demo source", () => {
+  it("defaults to the stick; --source beats LOCALECU_SOURCE; anything else names both choices", () => {
+    expect(parseDemoOptions({}, {}).source).toBe("stick");
+    expect(parseDemoOptions({}, { LOCALECU_SOURCE: "ecu" }).source).toBe("ecu");
+    expect(parseDemoOptions({ source: "stick" }, { LOCALECU_SOURCE: "ecu" }).source).toBe("stick");
+    expect(() => parseDemoOptions({ source: "ECU-R" }, {})).toThrow(
+      "--source / LOCALECU_SOURCE must be stick (localecu talks ZigBee to the inverters) or ecu (it reads an emulated vendor ECU on port 8899), got 'ECU-R'",
+    );
+  });
+});
+
 describe("demo broker address", () => {
   it("defaults to 127.0.0.1; --mqtt-host beats LOCALECU_MQTT_HOST; nonsense is refused", () => {
     expect(parseDemoOptions({}, {}).mqttHost).toBe("127.0.0.1");

@@ -142,3 +142,41 @@ describe("the demo (child process), stopped and started again", () => {
     await run.close();
   });
 });
+
+describe("the demo with --source ecu: the same roof behind an emulated vendor ECU on port 8899", () => {
+  it("reads the ECU every 300 simulated s, publishes the inverters as with a stick, and says what it cannot do", async () => {
+    const run = await startDemo([
+      "--source",
+      "ecu",
+      "--data",
+      join(scratch, "ecu-demo"),
+      "--start",
+      "2026-06-21T11:00:00+02:00",
+    ]);
+    try {
+      expect(run.demo.stdout()).toMatch(/Source: +an emulated vendor ECU at tcp:\/\/127\.0\.0\.1:\d+/);
+      await waitFor("two ECU cycles of every inverter", () => producedTwice(run.seen), 40_000);
+      for (const name of NAMES) {
+        const s = lastJson(run.seen, `localecu/${name}`)!;
+        expect(Number(s.power)).toBeGreaterThan(0);
+        expect(Number(s.power)).toBeLessThanOrEqual(QS1_MAX_W);
+        // Port 8899 carries no DC voltage or current: unknown, not 0.
+        expect(s.dc_voltage_ch1).toBeNull();
+        expect(s.dc_current_ch1).toBeNull();
+        expect(Number(s.dc_power_ch1)).toBeGreaterThan(0);
+        const e = energies(run.seen, name).filter((x) => x.polled);
+        const [a, b] = [e.at(-2)!, e.at(-1)!];
+        // Energy grows between cycles, by no more than the QS1 can give in that time.
+        expect(b.kWh).toBeGreaterThan(a.kWh);
+        expect(b.kWh - a.kWh).toBeLessThanOrEqual((QS1_MAX_W * (b.at - a.at)) / 3_600_000 / 1000);
+      }
+      expect(run.demo.stdout() + run.demo.stderr()).toMatch(
+        /export limiting is configured, but the vendor ECU's port 8899 can only read the inverters: it is not started/,
+      );
+      run.demo.child.kill("SIGINT");
+      expect(await run.demo.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await run.close();
+    }
+  });
+});
