@@ -18,6 +18,7 @@ import type { LineFaultOptions } from "../sim/line-faults.ts";
 import { PowerSampler, powerLogLine } from "../sim/power-sampler.ts";
 import { daylightTest } from "../site/sun.ts";
 import { type EcuEmulateConfig, ecuConfig, ecuListen, runEcu } from "./emulate-ecu.ts";
+import { type GridPlant, parseGridOption, plantGrid } from "./emulate-grid.ts";
 import { CliError, guard } from "./errors.ts";
 import { closeJsonLog, openJsonLog } from "./json-log.ts";
 import { untilStopSignal } from "./signals.ts";
@@ -39,6 +40,7 @@ export interface RawOptions {
   ecuId?: string;
   faults?: string;
   bonds?: string;
+  grid?: string[];
 }
 
 export interface EmulateConfig {
@@ -57,6 +59,8 @@ export interface EmulateConfig {
   lineFaults?: LineFaultOptions;
   /** Where the inverters keep their pairing across restarts of the emulator. */
   bondsFile?: string;
+  /** Grid-protection settings planted on single inverters (a deviation to find). */
+  grid?: GridPlant[];
 }
 
 const FAULT_KEYS: Record<string, keyof LineFaultOptions> = {
@@ -119,6 +123,11 @@ export function emulateCommand(): Command {
     .option(
       "--bonds <file>",
       "keep the inverters' pairing in this file, as real inverters keep it in flash: a restarted emulator (a stick unplugged and plugged back) still reaches them",
+    )
+    .option(
+      "--grid <serial:settings>",
+      "grid-protection settings one inverter holds instead of EN50549-1: a profile (serial:vde-ar-n-4105) or codes (serial:AC=183,AE=49.8); repeatable",
+      (v: string, all: string[] = []) => [...all, v],
     )
     .option(
       "--ecu",
@@ -197,6 +206,7 @@ export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): Emulat
     ecuId: ecuId.toUpperCase(),
     lineFaults: raw.faults === undefined ? undefined : parseFaults(raw.faults, seed),
     ...(raw.bonds === undefined ? {} : { bondsFile: raw.bonds }),
+    ...(raw.grid === undefined ? {} : { grid: raw.grid.map(parseGridOption) }),
   };
 }
 
@@ -224,6 +234,7 @@ async function run(cfg: EmulateConfig): Promise<void> {
   } catch (e) {
     throw new CliError(`--inverters: ${(e as Error).message}`);
   }
+  if (cfg.grid) plantGrid(site, cfg.grid);
   const air = new EmulatorAir(site.inverters, cfg.seed);
   if (cfg.bondsFile) {
     try {
@@ -281,6 +292,10 @@ async function run(cfg: EmulateConfig): Promise<void> {
       `simulated time ${new Date(cfg.startMs).toISOString()} ×${cfg.speed}` +
       `${cfg.startNote ? ` (${cfg.startNote})` : ""}; Ctrl-C stops\n`,
   );
+  for (const g of cfg.grid ?? []) {
+    const list = Object.entries(g.settings).map(([c, v]) => `${c}=${v}`);
+    process.stderr.write(`emulate: ${g.serial} holds grid settings ${list.join(",")}\n`);
+  }
   const signal = await stopped;
   process.stderr.write(`emulate: ${signal}, shutting down\n`);
   await server.close();

@@ -181,9 +181,10 @@ describe("the README's decode and encode examples", () => {
   const decodes = readmeCommands("decode");
   const encodes = readmeCommands("encode");
 
-  it("are there: four decodes (a UART dump, a bare L2 with --model, an ECU answer as hex and as text) and two encodes", () => {
+  it("are there: five decodes (a UART dump, a bare L2 and a protection page with --model, an ECU answer as hex and as text) and two encodes", () => {
     expect(decodes.map((a) => (a.includes("--model") ? "model" : a[1]!.slice(0, 6)))).toEqual([
       "FE0164",
+      "model",
       "model",
       "415053",
       "APS110",
@@ -207,6 +208,13 @@ describe("the README's decode and encode examples", () => {
       // ECU-B 216300054149's clock (ksheumaker/homeassistant-apsystems_ecur#199).
       if (args[1]!.startsWith("APS")) {
         expect(j).toMatchObject({ kind: "ecu-clock", time: "2023-08-01T17:30:37" });
+        return;
+      }
+      // openaps' QS1A page-A capture (grid-protection.md §4.2): AC 183 V, trip times not readable.
+      if (args.includes("qs1a")) {
+        expect(j).toMatchObject({ kind: "protection", model: "QS1A", page: "A" });
+        expect(j.settings).toContainEqual(expect.objectContaining({ code: "AC", value: 183, unit: "V" }));
+        expect(j.settings).toContainEqual(expect.objectContaining({ code: "BD", not_readable: true }));
         return;
       }
       expect(j.kind).toBe("telemetry");
