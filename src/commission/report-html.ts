@@ -28,6 +28,7 @@ dl.head { display: grid; grid-template-columns: max-content 1fr; gap: 1pt 10pt; 
 .empty { border: 0.5pt dashed #bbb; }
 .inverter { break-inside: avoid-page; }
 code.raw { font-size: 6.5pt; word-break: break-all; }
+p.reason { font-size: 8pt; margin: 0 0 2pt; }
 `;
 
 export function renderReportHtml(r: CommissionReport): string {
@@ -105,7 +106,7 @@ function arrayHtml(a: ReportArray): string {
   return `${title}<div class="free" style="width: ${w}pt; height: ${h}pt">${cells}</div>`;
 }
 
-function settingRow(s: SettingResult): string {
+function settingRow(s: SettingResult, reasons: string[]): string {
   const read = s.read?.kind === "value" ? formatValue(s.read.value, s.unit) : "not readable";
   const expected = s.expected ? formatValue(s.expected.value, s.unit) : "—";
   const source = s.expected ? (s.expected.source.kind === "override" ? "operator" : "profile") : "";
@@ -113,14 +114,22 @@ function settingRow(s: SettingResult): string {
     s.status === "deviation"
       ? `<span class="fail">deviation</span>: ${s.deviations.map((d) => esc(d.message.split(" — ")[1] ?? "")).join("; ")}`
       : s.status === "not-readable"
-        ? `<span class="muted">not readable${s.why ? ` (${esc(s.why)})` : ""}</span>`
+        ? `<span class="muted">not readable${s.why ? ` (${reasonMark(s.why, reasons)})` : ""}</span>`
         : s.status === "not-in-code"
           ? `<span class="muted">not in the code</span>`
           : `<span class="pass">pass</span>`;
   return `<tr><td>${s.code}</td><td>${esc(s.meaning)}</td><td class="num">${esc(read)}</td><td class="num">${esc(expected)}</td><td>${source}</td><td>${status}</td></tr>`;
 }
 
+/** A long "why not readable" is said once under the table and referred to by number in each row. */
+function reasonMark(why: string, reasons: string[]): string {
+  if (!reasons.includes(why)) reasons.push(why);
+  return `[${reasons.indexOf(why) + 1}]`;
+}
+
 function inverterHtml(i: ReportInverter): string {
+  const reasons: string[] = [];
+  const rows = i.protection.settings.map((s) => settingRow(s, reasons)).join("");
   const radio = i.answered
     ? `answered from ${esc(i.shortAddress ?? "?")} (paired at ${esc(i.expectedShort ?? "?")}), link quality ${i.linkQuality}${i.linkOk ? "" : " — too weak"}`
     : `<span class="fail">did not answer</span>`;
@@ -137,7 +146,8 @@ function inverterHtml(i: ReportInverter): string {
 <h3>${esc(i.serial)} — ${esc(i.label)} <span class="${i.findings.length === 0 ? "pass" : "fail"}">${i.findings.length === 0 ? "pass" : `${i.findings.length} finding(s)`}</span></h3>
 <dl class="head"><dt>Model</dt><dd>${esc(i.model)}</dd><dt>Info / firmware</dt><dd>${info}</dd><dt>Radio</dt><dd>${radio}</dd>
 <dt>Protection pages</dt><dd>${i.protection.pages.length > 0 ? i.protection.pages.join(", ") : "none read"}</dd></dl>
-<table><tr><th>code</th><th>setting</th><th>read</th><th>expected</th><th>from</th><th>result</th></tr>${i.protection.settings.map(settingRow).join("")}</table>
+<table><tr><th>code</th><th>setting</th><th>read</th><th>expected</th><th>from</th><th>result</th></tr>${rows}</table>
+${reasons.map((r, n) => `<p class="muted reason">[${n + 1}] ${esc(r)}</p>`).join("")}
 <table><tr><th>panel</th><th>input</th><th>first production</th><th>facing</th><th>result</th></tr>${production}</table>
 ${rawPagesHtml(i)}</div>`;
 }
