@@ -70,6 +70,8 @@ export class PollScheduler {
   private looping = false;
   /** Inverters polled since the last "pollsDone" event. */
   private readonly polledSinceDone = new Set<string>();
+  /** The latest time the scheduler saw, to notice the wall clock being set back. */
+  private lastNow = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly air: AirQueue,
@@ -146,14 +148,26 @@ export class PollScheduler {
     if (!this.running || this.looping) return;
     const entries = this.table.list();
     if (entries.length === 0) return;
+    const now = this.followClock();
     const next = Math.min(...entries.map((e) => this.track(e).nextPollAt));
-    const now = this.clock.now();
     if (this.polledSinceDone.size > 0 && this.roundDone(entries, next - now)) {
       const inverters = this.polledSinceDone.size;
       this.polledSinceDone.clear();
       this.events.emit("pollsDone", { inverters, at: now });
     }
     this.timer = this.clock.setTimeout(() => this.tick(), Math.max(0, next - now));
+  }
+
+  /**
+   * Now, on the wall clock. Set back (an NTP correction, a wrong RTC fixed), every planned poll moves back
+   * with it: planned at absolute times, they would otherwise wait out the jump — minutes, or years.
+   */
+  private followClock(): number {
+    const now = this.clock.now();
+    const back = this.lastNow - now;
+    if (back > 0) for (const t of this.tracks.values()) t.nextPollAt -= back;
+    this.lastNow = now;
+    return now;
   }
 
   /**
@@ -172,7 +186,7 @@ export class PollScheduler {
   private async tick(): Promise<void> {
     this.timer = undefined;
     if (!this.running) return;
-    const now = this.clock.now();
+    const now = this.followClock();
     const due = this.table
       .list()
       .map((e) => ({ e, t: this.track(e) }))
