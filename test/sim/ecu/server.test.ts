@@ -12,7 +12,7 @@ import {
   ecuExchange,
 } from "../../../src/ecu/client.ts";
 import { EcuPoller, type PollerTimers } from "../../../src/ecu/poller.ts";
-import { infoRequest } from "../../../src/protocol/ecu/requests.ts";
+import { infoRequest, realtimeRequest } from "../../../src/protocol/ecu/requests.ts";
 import type { EcuRealtime } from "../../../src/protocol/ecu/types.ts";
 import { ManualClock } from "../../../src/sim/clock.ts";
 import { createDemoSite, DEMO_SERIALS } from "../../../src/sim/demo-site.ts";
@@ -105,7 +105,102 @@ describe("startEcuEmulator", () => {
   });
 });
 
+describe("asked too often, and the history commands", () => {
+  it("the 4th 0002 within one round gets no answer, nor does anything after it, until the hang is over", async () => {
+    const { target, clock, emu } = await emulator("2024-06-21T10:00:00Z");
+    const rt = Buffer.from(realtimeRequest(ECU));
+    const outcomes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await ecuExchange(target, i === 4 ? Buffer.from(infoRequest()) : rt, {
+        timeoutMs: 300,
+      }).catch((e: unknown) => e as Error);
+      outcomes.push(r instanceof Error ? r.name : "answer");
+      clock.advance(20_000);
+    }
+    expect(outcomes).toEqual(["answer", "answer", "answer", "EcuTimeoutError", "EcuTimeoutError"]);
+    // It hung at 10:01:00 for 1800 s.
+    expect(emu.controls.hungUntilMs).toBe(Date.parse("2024-06-21T10:31:00Z"));
+    clock.set(Date.parse("2024-06-21T10:31:00Z"));
+    expect((await ecuExchange(target, Buffer.from(infoRequest()))).length).toBe(96);
+  });
+
+  it("0003, 0004 and 0012 through EcuLink: the day's points at each round, today's energy, the ECU's local clock", async () => {
+    const { target, clock, emu } = await emulator("2024-06-21T10:00:00Z");
+    const link = new EcuLink(target);
+    for (let i = 0; i < 3; i++) {
+      await link.readInfo();
+      clock.advance(300_000);
+    }
+    // Rounds 09:55:37, 10:00:37, 10:05:37 UTC = 11:55, 12:00, 12:05 in Amsterdam; the request itself, at
+    // 10:15:00, brings the 10:10:37 round (12:10).
+    const day = await link.readPowerOfDay(ECU, "2024-06-21");
+    expect(day.points.map((p) => p.time)).toEqual(["11:55", "12:00", "12:05", "12:10"]);
+    for (const p of day.points) expect(p.acPowerW).toBeGreaterThan(1000);
+    const week = await link.readEnergyHistory(ECU, "week");
+    const truth = emu.core.truth();
+    expect(week.entries).toEqual([{ date: "2024-06-21", energyWh: Math.floor(truth.todayWh / 10) * 10 }]);
+    // 10:15:00Z now (three rounds advanced from 10:00) = 12:15:00 local.
+    expect((await link.readClock(ECU)).time).toBe("2024-06-21T12:15:00");
+  });
+});
+
 describe("the poller reading the emulator", () => {
+  it("raises 'not answering' on a hung emulator after three polls, and clears it when it answers again", async () => {
+    const { emu, target, clock } = await emulator("2024-06-21T10:00:00Z");
+    emu.controls.hang(7200);
+    const pending: { fn: () => void; due: number }[] = [];
+    const timers: PollerTimers = {
+      set: (fn, ms) => {
+        const t = { fn, due: clock.now() + ms };
+        pending.push(t);
+        return t;
+      },
+      clear: (h) => {
+        const i = pending.indexOf(h as (typeof pending)[number]);
+        if (i >= 0) pending.splice(i, 1);
+      },
+    };
+    const conditions: { active: boolean; failures: number }[] = [];
+    const errors: string[] = [];
+    const poller = new EcuPoller({
+      target,
+      pacing: { timeZone: "Europe/Amsterdam" },
+      clock,
+      timers,
+      timeoutMs: 1000,
+      requestGapMs: 0,
+      onCondition: (c) => conditions.push({ active: c.active, failures: c.failures }),
+      onPollError: (e) => errors.push(e.name),
+    });
+    poller.start();
+    const fire = () => {
+      const t = pending.sort((a, b) => a.due - b.due).shift()!;
+      clock.set(Math.max(clock.now(), t.due));
+      t.fn();
+    };
+    const times: string[] = [];
+    for (let i = 1; i <= 4; i++) {
+      fire();
+      await waitFor(
+        `poll ${i}`,
+        () => pending.length === 1 && (errors.length === i || conditions.length === 2),
+      );
+      times.push(new Date(clock.now()).toISOString().slice(11, 19));
+    }
+    // Polls at 10:00, 10:05 (+300 s), 10:15 (+600 s), 10:35 (+1200 s); the hang lasts until 12:00, so all
+    // four fail; the third raises the condition.
+    expect(times).toEqual(["10:00:00", "10:05:00", "10:15:00", "10:35:00"]);
+    expect(errors).toEqual(["EcuTimeoutError", "EcuTimeoutError", "EcuTimeoutError", "EcuTimeoutError"]);
+    expect(conditions).toEqual([{ active: true, failures: 3 }]);
+    // Power-cycled: the next poll (10:35 + 2400 s = 11:15) is answered and the condition clears.
+    emu.controls.powerCycle();
+    fire();
+    await waitFor("the answered poll", () => conditions.length === 2 && pending.length === 1);
+    await poller.stop();
+    expect(new Date(clock.now()).toISOString().slice(11, 19)).toBe("11:15:00");
+    expect(conditions[1]).toEqual({ active: false, failures: 4 });
+  });
+
   it("two polls a round apart see two rounds, and the energy between them is the simulator's", async () => {
     // The emulator's rounds and the poller's schedule run on one manual clock; requests go over TCP.
     const { emu, target, clock } = await emulator("2024-06-21T10:00:00Z", { timeZone: "Europe/Amsterdam" });
