@@ -4,6 +4,7 @@
  * here writes to an inverter.
  */
 
+import { FrameError } from "../protocol/errors.ts";
 import type { ProtectionReading } from "../protocol/protection/types.ts";
 import type { InfoReply } from "../protocol/types.ts";
 import type { InverterInput } from "../radio/inverters.ts";
@@ -43,7 +44,12 @@ export async function observeInverter(
         reply.kind === "telemetry" ? reply.channels.map((c) => ({ input: c.input, powerW: c.powerW })) : [],
     };
   } else if (out.kind === "error") {
-    o.poll = { kind: "silent", reason: out.error.message };
+    // A reply carrying another serial means the stored short address now belongs to another inverter.
+    const stale = out.error instanceof FrameError && out.error.code === "serial";
+    o.poll = {
+      kind: "silent",
+      reason: stale ? out.error.message.replace(/^serial: /, "") : out.error.message,
+    };
   } else if (out.kind === "no-route") {
     o.poll = {
       kind: "silent",

@@ -145,7 +145,7 @@ export function buildReport(input: ReportInput): CommissionReport {
     if (!o || o.expectedShort === undefined) {
       add("radio", `${inv.serial}: not paired to this ECU id — run localecu pair --config ${config.file}`);
     } else if (o.poll.kind === "silent") {
-      add("radio", `${inv.serial}: no answer at ${hex4(o.expectedShort)}: ${o.poll.reason}`);
+      add("radio", `${inv.serial}: no answer of its own at ${hex4(o.expectedShort)}: ${o.poll.reason}`);
     } else {
       r.answered = true;
       r.shortAddress = hex4(o.poll.shortAddress);

@@ -106,6 +106,24 @@ describe("localecu commission against the emulated demo site", () => {
       "801000012347: AF (over-frequency stage 1, trips after BK) reads 51.5 Hz, expected 52 Hz",
     );
   });
+
+  it("names inverters that do not answer from the short address pairing.json holds for them", async () => {
+    const file = join(dir, "data", "pairing.json");
+    const book = JSON.parse(readFileSync(file, "utf8"));
+    const byS = (s: string) => book.inverters.find((i: { serial: string }) => i.serial === s);
+    const [a, b] = [byS("801000012345"), byS("801000012346")];
+    [a.shortAddress, b.shortAddress] = [b.shortAddress, a.shortAddress];
+    writeFileSync(file, JSON.stringify(book));
+    const r = await runCli(["commission", config, "--json"], { timeoutMs: 90_000 });
+    expect(r.code).toBe(1);
+    const radio = JSON.parse(r.stdout).findings.filter((f: { kind: string }) => f.kind === "radio");
+    const hex = (n: number) => `0x${n.toString(16).toUpperCase().padStart(4, "0")}`;
+    // 801000012345's polls now go to 801000012346's address: the answer carries the other serial.
+    expect(radio.map((f: { message: string }) => f.message)).toEqual([
+      `801000012345: no answer of its own at ${hex(a.shortAddress)}: the reply from ${hex(a.shortAddress)} carries serial 801000012346, not 801000012345: the stored short address is stale — pair 801000012345 again`,
+      `801000012346: no answer of its own at ${hex(b.shortAddress)}: the reply from ${hex(b.shortAddress)} carries serial 801000012345, not 801000012346: the stored short address is stale — pair 801000012346 again`,
+    ]);
+  });
 });
 
 describe("localecu commission: usage and configuration errors exit 2 before the radio", () => {
