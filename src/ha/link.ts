@@ -10,6 +10,7 @@
  */
 import { type Connection, callService, createConnection } from "home-assistant-js-websocket";
 import type WebSocket from "ws";
+import { isJsonObject } from "../json.ts";
 import type { Logger } from "../log.ts";
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF } from "./backoff.ts";
 import type { HaCredentials } from "./credentials.ts";
@@ -146,7 +147,16 @@ export class HaLink implements HaLinkApi {
     try {
       conn = await createConnection({
         createSocket: () =>
-          openHaSocket({ wsUrl: creds.wsUrl, token: creds.token, timeoutMs: this.o.connectTimeoutMs }),
+          openHaSocket({
+            wsUrl: creds.wsUrl,
+            token: creds.token,
+            timeoutMs: this.o.connectTimeoutMs,
+            onBadFrame: (why) =>
+              this.o.logger.warn(
+                { detail: why },
+                `Home Assistant sent ${why} — dropped; if this repeats, check that ${creds.wsUrl} is Home Assistant`,
+              ),
+          }),
       });
     } catch (e) {
       if (gen !== this.generation) return;
@@ -289,14 +299,21 @@ export class HaLink implements HaLinkApi {
     }
   }
 
-  private onEntityEvent(sub: EntitySubscription, ev: EntityEvent): void {
+  private onEntityEvent(sub: EntitySubscription, ev: EntityEvent | unknown): void {
     if (sub !== this.sub) return;
     if (!sub.primed) {
       // The first event holds every state of the subscribed ids: one missing from it does not exist.
-      for (const id of sub.ids) if (!ev.a || !(id in ev.a)) this.states.delete(id);
+      const adds = isJsonObject(ev) && isJsonObject(ev.a) ? ev.a : undefined;
+      for (const id of sub.ids) if (!adds || !Object.hasOwn(adds, id)) this.states.delete(id);
       sub.primed = true;
     }
-    applyEntityEvent(this.states, ev);
+    const problems: string[] = [];
+    applyEntityEvent(this.states, ev, problems);
+    for (const p of problems)
+      this.o.logger.warn(
+        { detail: p },
+        `Home Assistant sent an entity state we cannot read: ${p} — ignored, the entity keeps its last state`,
+      );
     for (const id of sub.ids) {
       const cbs = this.watchers.get(id);
       if (!cbs) continue;

@@ -23,6 +23,8 @@ export interface OpenOptions {
   token: string;
   /** Whole handshake: TCP, upgrade and auth (default 10 s). */
   timeoutMs?: number;
+  /** A frame after auth that is no message (not JSON, not objects), or that the library choked on: dropped. */
+  onBadFrame?: (why: string) => void;
 }
 
 export function openHaSocket(o: OpenOptions): Promise<HaWebSocket> {
@@ -65,6 +67,7 @@ export function openHaSocket(o: OpenOptions): Promise<HaWebSocket> {
         socket.removeAllListeners("close");
         socket.removeAllListeners("error");
         socket.on("error", () => {}); // the Connection sees the close that follows
+        guardFrames(socket, o.onBadFrame ?? (() => {}));
         const ha = socket as unknown as HaWebSocket;
         ha.haVersion = msg.ha_version ?? "0.0.0";
         if (atLeast(ha.haVersion, 2022, 9)) {
@@ -77,6 +80,64 @@ export function openHaSocket(o: OpenOptions): Promise<HaWebSocket> {
       }
     });
   });
+}
+
+type Listener = (ev: { data: unknown }) => void;
+
+/**
+ * The library parses each frame in its own message listener, without a try: a frame that is not JSON, or
+ * JSON that is not a list of message objects, throws out of the socket's data handler and ends the
+ * process. Its listener gets only frames of objects, and a throw inside it (an event for an id that is no
+ * subscription) is reported, not raised.
+ */
+function guardFrames(socket: WebSocket, onBad: (why: string) => void): void {
+  const wrapped = new Map<Listener, Listener>();
+  const add = socket.addEventListener.bind(socket) as (type: string, l: Listener, o?: unknown) => void;
+  const remove = socket.removeEventListener.bind(socket) as (type: string, l: Listener) => void;
+  const guarded =
+    (listener: Listener): Listener =>
+    (ev) => {
+      const text = typeof ev.data === "string" ? ev.data : Buffer.from(ev.data as Buffer).toString("utf8");
+      let group: unknown;
+      try {
+        group = JSON.parse(text);
+      } catch {
+        onBad(`a frame that is not JSON (${clip(text)})`);
+        return;
+      }
+      const items = Array.isArray(group) ? group : [group];
+      if (
+        items.length === 0 ||
+        !items.every((m) => typeof m === "object" && m !== null && !Array.isArray(m))
+      ) {
+        onBad(`a frame that is not a message object (${clip(text)})`);
+        return;
+      }
+      try {
+        listener.call(socket, ev);
+      } catch (e) {
+        onBad(
+          `a message the link could not handle (${clip(text)}): ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+    };
+  Object.assign(socket, {
+    addEventListener(type: string, listener: Listener, opts?: unknown) {
+      if (type !== "message") return add(type, listener, opts);
+      const g = guarded(listener);
+      wrapped.set(listener, g);
+      return add(type, g, opts);
+    },
+    removeEventListener(type: string, listener: Listener) {
+      const g = type === "message" ? wrapped.get(listener) : undefined;
+      if (g) wrapped.delete(listener);
+      return remove(type, g ?? listener);
+    },
+  });
+}
+
+function clip(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}…` : s;
 }
 
 function atLeast(version: string, major: number, minor: number): boolean {

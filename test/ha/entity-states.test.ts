@@ -63,4 +63,35 @@ describe("HA compressed entity events", () => {
       "sensor.p",
     ]);
   });
+
+  it("shapes HA never sends are skipped entry by entry and described, never turned into a state", () => {
+    const states = new Map<string, HaEntityState>();
+    applyEntityEvent(states, { a: { "sensor.p": { s: "7", a: { unit_of_measurement: "W" }, lc: 100 } } });
+    const problems: string[] = [];
+    expect(
+      applyEntityEvent(
+        states,
+        {
+          a: { "sensor.q": { s: 5 }, "sensor.r": null },
+          c: { "sensor.p": { "+": { s: [5] } } },
+          r: "sensor.p",
+        },
+        problems,
+      ),
+    ).toEqual([]);
+    expect(states.get("sensor.p")?.state).toBe("7");
+    expect(states.has("sensor.q")).toBe(false);
+    expect(problems).toEqual([
+      "sensor.q: a state value that is not text (5)",
+      "sensor.r: a state that is not an object (null)",
+      "sensor.p: a state value that is not text ([5])",
+      'a removal that is not a list of entity ids ("sensor.p")',
+    ]);
+    expect(applyEntityEvent(states, null, problems)).toEqual([]);
+    expect(applyEntityEvent(states, { c: { "sensor.p": { "-": { a: 5 } } } }, problems)).toEqual([]);
+    expect(problems.slice(4)).toEqual([
+      "an entity event that is not an object (null)",
+      "sensor.p: removed attributes that are not a list of names (5)",
+    ]);
+  });
 });

@@ -290,4 +290,43 @@ describe("HaLink against the HA protocol server", () => {
     s.answerPings = true;
     await waitFor("up again", () => l.linkState.state === "up" && s.openConnections === 1);
   });
+
+  // Found by the HA websocket fuzz: the library parses frames in its socket listener without a try, so a
+  // frame that was not JSON threw out of the socket's data handler (an uncaught SyntaxError ends the
+  // process); and a state of [5] was read as "5".
+  it("a frame that is not JSON, or JSON that is no message, is dropped with a warning; the link stays up", async () => {
+    const s = await server();
+    s.setState("sensor.grid_power", "100", { unit_of_measurement: "W" });
+    const { link: l, log, states } = link({ credentials: credsFor(s) });
+    const grid = watch(l, "sensor.grid_power");
+    l.start();
+    await waitFor("the first state", () => grid.seen.length === 1);
+    s.sendRaw("not json");
+    s.sendRaw("[null]");
+    s.setState("sensor.grid_power", "101", { unit_of_measurement: "W" });
+    await waitFor("the next state", () => grid.seen.length === 2);
+    expect(grid.seen.map((x) => x?.state)).toEqual(["100", "101"]);
+    expect(states.map((x) => x.state)).toEqual(["connecting", "up"]);
+    const warned = log.records.filter((r) => r.level === 40).map((r) => r.msg);
+    expect(warned).toEqual([
+      `Home Assistant sent a frame that is not JSON (not json) — dropped; if this repeats, check that ${s.wsUrl} is Home Assistant`,
+      `Home Assistant sent a frame that is not a message object ([null]) — dropped; if this repeats, check that ${s.wsUrl} is Home Assistant`,
+    ]);
+  });
+
+  it("an entity state that is not text ([5]) is ignored with a warning: the watcher keeps the last state", async () => {
+    const s = await server();
+    s.setState("sensor.grid_power", "100", { unit_of_measurement: "W" });
+    const { link: l, log } = link({ credentials: credsFor(s) });
+    const grid = watch(l, "sensor.grid_power");
+    l.start();
+    await waitFor("the first state", () => grid.seen.length === 1);
+    s.sendEntityEvent({ c: { "sensor.grid_power": { "+": { s: [5] } } } });
+    s.setState("sensor.grid_power", "101", { unit_of_measurement: "W" });
+    await waitFor("the next state", () => grid.seen.length === 2);
+    expect(grid.seen.map((x) => x?.state)).toEqual(["100", "101"]);
+    expect(log.records.filter((r) => r.level === 40).map((r) => r.msg)).toEqual([
+      "Home Assistant sent an entity state we cannot read: sensor.grid_power: a state value that is not text ([5]) — ignored, the entity keeps its last state",
+    ]);
+  });
 });

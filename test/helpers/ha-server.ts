@@ -14,6 +14,9 @@
  *   home_assistant_error), ping → pong.
  * - The test sets and removes states, goes down and comes back on the same port (an HA restart), or drops
  *   every connection while the server stays up.
+ * - For fuzzing only, a broken HA: sendRaw puts any text frame on every authenticated connection, and
+ *   sendEntityEvent any `event` body on their live subscribe_entities subscriptions — what a real HA never
+ *   sends, so everything else stays as HA does it.
  */
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
@@ -136,6 +139,22 @@ export class HaTestServer {
   removeEntity(entityId: string): void {
     if (!this.states.delete(entityId)) return;
     this.fanOut(entityId, { r: [entityId] });
+  }
+
+  /** A text frame as is (not JSON, wrong ids, unknown types…) to every authenticated client. */
+  sendRaw(text: string): void {
+    for (const c of this.clients) if (c.authed && c.socket.readyState === c.socket.OPEN) c.socket.send(text);
+  }
+
+  /** `{id, type: "event", event}` on every live subscribe_entities subscription, with any `event` body. */
+  sendEntityEvent(event: unknown): void {
+    for (const c of this.clients)
+      for (const subId of c.entitySubs.keys()) this.send(c, { id: subId, type: "event", event });
+  }
+
+  /** The ids of the live subscribe_entities subscriptions (to aim frames with right or wrong ids). */
+  get entitySubscriptionIds(): number[] {
+    return [...this.clients].flatMap((c) => [...c.entitySubs.keys()]);
   }
 
   registerService(domain: string, service: string, handler: ServiceHandler = () => undefined): void {
