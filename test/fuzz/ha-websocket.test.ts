@@ -48,13 +48,11 @@ const frameArb: fc.Arbitrary<Frame> = fc.oneof(
       {},
     )
     .map((m) => ({ kind: "raw" as const, text: JSON.stringify(m), family: "wrong id or unknown type" })),
-  fc
-    .integer({ min: 100_000, max: 2_000_000 })
-    .map((n) => ({
-      kind: "raw" as const,
-      text: `{"id":99998,"type":"event","event":"${"x".repeat(n)}"}`,
-      family: "huge",
-    })),
+  fc.integer({ min: 100_000, max: 2_000_000 }).map((n) => ({
+    kind: "raw" as const,
+    text: `{"id":99998,"type":"event","event":"${"x".repeat(n)}"}`,
+    family: "huge",
+  })),
   fc
     .constantFrom<unknown>(
       null,
