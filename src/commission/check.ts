@@ -4,7 +4,8 @@
  *
  * Each setting of each inverter is compared with
  * 1. the expected value: the operator's override, else the grid code's APsystems profile [V];
- * 2. the standard's figure where the reference calls the pairing unambiguous ([S] = unconfirmed);
+ * 2. the standard's figure where the reference calls the pairing unambiguous ([S] = unconfirmed), for a
+ *    value that is not APsystems' own (an override, or a setting moved away from the profile);
  * 3. the datasheet envelope of the model (QS1/QS1A: 160–278 V, 45.1–54.9 Hz);
  * 4. the siblings: inverters of the same family on the site. One inverter left on another profile is
  *    the most common mistake, and it shows even for a setting the code has no value for.
@@ -162,7 +163,11 @@ export function checkProtection(input: CheckInput): ProtectionCheck {
         );
       }
       const std = code.standard[c];
-      if (std && !meets(read.value, std.value, std.compare, tol)) {
+      // A reading that holds APsystems' own value is not judged against the standard again: where the
+      // profile itself departs from the standard (G98 AY 263 V for 262.2 V) that is a vendor choice the
+      // grid code's notes report, not a finding on this inverter.
+      const holdsProfile = profile !== undefined && within(read.value, profile.value, tol);
+      if (std && !holdsProfile && !meets(read.value, std.value, std.compare, tol)) {
         const source: ExpectedSource = {
           kind: "standard",
           gridCode: code.id,
