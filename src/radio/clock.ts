@@ -9,6 +9,11 @@ export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * Milliseconds on a clock nobody sets (monotonic), for budgets over real elapsed time; a wall clock that
+   * NTP moves must not refill or freeze them. Clocks without jumps (simulated, scaled) leave it out: now().
+   */
+  elapsedMs?(): number;
 }
 
 export const systemClock: Clock = {
@@ -20,6 +25,7 @@ export const systemClock: Clock = {
     return t;
   },
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+  elapsedMs: () => performance.now(),
 };
 
 /** Resolves after `ms` on the given clock. */

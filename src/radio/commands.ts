@@ -152,21 +152,23 @@ export class CommandQueue {
     let why = "";
     for (let attempt = 1; attempt <= maxWrites; attempt++) {
       const budget = this.budget(e.serial);
-      const now = this.clock.now();
-      const allowedAt = budget.nextSlotAt(now);
-      if (allowedAt > now) {
+      // The hour is elapsed time: a wall clock set forward must not refill the budget, nor set back freeze it.
+      const t = this.elapsed();
+      const waitMs = budget.nextSlotAt(t) - t;
+      if (waitMs > 0) {
+        const retryAt = this.clock.now() + waitMs;
         return {
           outcome: "refused",
           requestedRaw: raw,
           writes,
-          retryAt: allowedAt,
+          retryAt,
           message:
             `limit write budget for ${e.serial} (${budget.max} per hour) is used up; ` +
-            `next write allowed at ${new Date(allowedAt).toISOString()}`,
+            `next write allowed at ${new Date(retryAt).toISOString()}`,
         };
       }
       if (attempt > 1) await this.backoff(attempt - 1);
-      budget.record(this.clock.now());
+      budget.record(this.elapsed());
       writes++;
       const out = await this.air.exchange(this.control(e, l2), "command");
       if (out.kind === "no-route") {
@@ -259,6 +261,10 @@ export class CommandQueue {
     if (reply.kind !== "limit") return undefined;
     this.verified.set(e.serial, { limit: reply, at: this.clock.now() });
     return reply;
+  }
+
+  private elapsed(): number {
+    return this.clock.elapsedMs?.() ?? this.clock.now();
   }
 
   private budget(serial: string): RateWindow {
