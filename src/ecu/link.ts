@@ -1,7 +1,9 @@
 /**
  * One ECU, one request at a time: every integration serialises its queries (ecu_reader even holds one
  * lock for all ECUs), and ECUs hang when several connections overlap. Requests queue in call order; a
- * failed one does not stop the next. Answers come back decoded by the codec.
+ * failed one does not stop the next. The queue belongs to the ECU's address, not to the link object, so
+ * two links to one ECU (the controller's poller and a CLI read, say) still never overlap in one process.
+ * Answers come back decoded by the codec.
  */
 
 import { decodeEcuAnswer } from "../protocol/ecu/decode.ts";
@@ -27,13 +29,15 @@ import { FrameError } from "../protocol/errors.ts";
 import { EcuBadAnswerError, EcuLinkError, type EcuTarget, targetText } from "./errors.ts";
 import { ecuExchange, requestCommand } from "./exchange.ts";
 
+/** The last request queued per ECU address ("host:port"), shared by every link in this process. */
+const tails = new Map<string, Promise<unknown>>();
+
 export interface EcuLinkOptions {
   /** Per request; default ECU_RESPONSE_TIMEOUT_MS (10 s). */
   timeoutMs?: number;
 }
 
 export class EcuLink {
-  private tail: Promise<unknown> = Promise.resolve();
   private waiting = 0;
   private active = 0;
   private closed = false;
@@ -81,8 +85,13 @@ export class EcuLink {
         this.active--;
       }
     };
-    const p = this.tail.then(run, run);
-    this.tail = p.catch(() => undefined);
+    const key = `${this.target.host}:${this.target.port}`;
+    const p = (tails.get(key) ?? Promise.resolve()).then(run, run);
+    const tail = p.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
     return p;
   }
 

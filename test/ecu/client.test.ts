@@ -236,6 +236,16 @@ describe("EcuLink", () => {
     expect(link.pending).toBe(0);
   });
 
+  it("two links to the same ECU share its one slot", async () => {
+    const p = await peer((s) => {
+      setTimeout(() => s.end(Buffer.from(C.p2Info, "hex")), 5);
+    });
+    const a = new EcuLink(at(p));
+    const b = new EcuLink(at(p));
+    await Promise.all([a.readInfo(), b.readInfo(), a.readInfo(), b.readInfo()]);
+    expect([p.requests.length, p.maxOpen]).toEqual([4, 1]);
+  });
+
   it("goes on with the queue after a failed request", async () => {
     let n = 0;
     const p = await peer((s) => {
