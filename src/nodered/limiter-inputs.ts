@@ -5,6 +5,7 @@
  * whole-inverter watts.
  */
 import { type LimitedInverter, limiterInverters, toWholeW } from "../automations/export-limit/inverters.ts";
+import { MAX_PLAUSIBLE_W } from "../automations/export-limit/meter-payload.ts";
 import type { LimiterInput, LimiterSettings } from "../automations/export-limit/types.ts";
 import { modelByName } from "../protocol/models.ts";
 import type { NodeMessage } from "./red.ts";
@@ -38,10 +39,13 @@ export function limiterEdges(list: readonly LimiterInverterConfig[]): Edge[] | s
   return out;
 }
 
+/** A plain decimal, as a meter writes it: Number() alone would also read "0x10" as 16. */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
 const num = (v: unknown): number | undefined =>
   typeof v === "number" && Number.isFinite(v)
     ? v
-    : typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))
+    : typeof v === "string" && DECIMAL.test(v) && Number.isFinite(Number(v))
       ? Number(v)
       : undefined;
 
@@ -109,5 +113,7 @@ export function limiterInputs(
       : undefined);
   if (grid === undefined)
     return `msg.payload ${JSON.stringify(p)?.slice(0, 40)} is not a grid power — send watts as a number (positive = import)`;
+  if (Math.abs(grid) > MAX_PLAUSIBLE_W)
+    return `msg.payload ${grid} W is more than any grid connection carries (over ${MAX_PLAUSIBLE_W / 1e6} MW), ignored — a corrupted reading or a wrong unit: send watts (positive = import)`;
   return [{ kind: "meter", atMs, gridW: invert ? -grid : grid }];
 }

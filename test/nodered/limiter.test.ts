@@ -214,6 +214,13 @@ describe("localecu limiter", () => {
   it.each([
     ["daylight that is not a boolean", { topic: "daylight", payload: "yes" }, /true \(day\) or false/],
     ["a word", { payload: "lots" }, /not a grid power/],
+    // Found by the meter fuzz: Number("0x10") is 16, and −1e300 W would cut every inverter at once.
+    ["a hex string", { payload: "0x10" }, /not a grid power/],
+    [
+      "a value beyond any grid connection",
+      { payload: -1e300 },
+      /-1e\+300 W is more than any grid connection carries \(over 10 MW\), ignored/,
+    ],
     ["empty settings", { topic: "settings", payload: {} }, /nothing to change/],
   ])("a bad message (%s) gets node.error with the reason", async (_w, msg, why) => {
     await helper.load(
