@@ -64,6 +64,8 @@ export interface SettingResult {
   /** The value the setting is held to (override or profile), when there is one. */
   expected?: { value: number; source: ExpectedSource; confirmed: boolean };
   deviations: Deviation[];
+  /** The standard's own figure for this setting, shown beside the profile's with its mark ([S] unconfirmed). */
+  standard?: { value: number; compare: Compare; mark: Mark; source: string; confirmed: boolean };
   /** Why it was not readable. */
   why?: string;
 }
@@ -140,6 +142,8 @@ export function checkProtection(input: CheckInput): ProtectionCheck {
         const source: ExpectedSource = { kind: "code", gridCode: code.id, detail, mark: "V" };
         base.expected = { value: profile.value, source, confirmed: isConfirmed("V") };
       }
+      const figure = code.standard[c];
+      if (figure) base.standard = { ...figure, confirmed: isConfirmed(figure.mark) };
       const read = reading?.settings[c];
       if (!read || read.kind === "not-readable") {
         base.status = "not-readable";

@@ -29,6 +29,7 @@ dl.head { display: grid; grid-template-columns: max-content 1fr; gap: 1pt 10pt; 
 .inverter { break-inside: avoid-page; }
 code.raw { font-size: 6.5pt; word-break: break-all; }
 p.reason { font-size: 8pt; margin: 0 0 2pt; }
+td.std { font-size: 8pt; color: #555; }
 `;
 
 export function renderReportHtml(r: CommissionReport): string {
@@ -106,6 +107,8 @@ function arrayHtml(a: ReportArray): string {
   return `${title}<div class="free" style="width: ${w}pt; height: ${h}pt">${cells}</div>`;
 }
 
+const STANDARD_WORDS = { equal: "", "at-most": "≤ ", "at-least": "≥ " } as const;
+
 function settingRow(s: SettingResult, reasons: string[]): string {
   const read = s.read?.kind === "value" ? formatValue(s.read.value, s.unit) : "not readable";
   const expected = s.expected ? formatValue(s.expected.value, s.unit) : "—";
@@ -118,7 +121,10 @@ function settingRow(s: SettingResult, reasons: string[]): string {
         : s.status === "not-in-code"
           ? `<span class="muted">not in the code</span>`
           : `<span class="pass">pass</span>`;
-  return `<tr><td>${s.code}</td><td>${esc(s.meaning)}</td><td class="num">${esc(read)}</td><td class="num">${esc(expected)}</td><td>${source}</td><td>${status}</td></tr>`;
+  const std = s.standard
+    ? `${STANDARD_WORDS[s.standard.compare]}${formatValue(s.standard.value, s.unit)} [${s.standard.mark}${s.standard.confirmed ? "" : ", unconfirmed"}]`
+    : "";
+  return `<tr><td>${s.code}</td><td>${esc(s.meaning)}</td><td class="num">${esc(read)}</td><td class="num">${esc(expected)}</td><td>${source}</td><td class="std">${esc(std)}</td><td>${status}</td></tr>`;
 }
 
 /** A long "why not readable" is said once under the table and referred to by number in each row. */
@@ -146,7 +152,7 @@ function inverterHtml(i: ReportInverter): string {
 <h3>${esc(i.serial)} — ${esc(i.label)} <span class="${i.findings.length === 0 ? "pass" : "fail"}">${i.findings.length === 0 ? "pass" : `${i.findings.length} finding(s)`}</span></h3>
 <dl class="head"><dt>Model</dt><dd>${esc(i.model)}</dd><dt>Info / firmware</dt><dd>${info}</dd><dt>Radio</dt><dd>${radio}</dd>
 <dt>Protection pages</dt><dd>${i.protection.pages.length > 0 ? i.protection.pages.join(", ") : "none read"}</dd></dl>
-<table><tr><th>code</th><th>setting</th><th>read</th><th>expected</th><th>from</th><th>result</th></tr>${rows}</table>
+<table><tr><th>code</th><th>setting</th><th>read</th><th>expected</th><th>from</th><th>standard</th><th>result</th></tr>${rows}</table>
 ${reasons.map((r, n) => `<p class="muted reason">[${n + 1}] ${esc(r)}</p>`).join("")}
 <table><tr><th>panel</th><th>input</th><th>first production</th><th>facing</th><th>result</th></tr>${production}</table>
 ${rawPagesHtml(i)}</div>`;

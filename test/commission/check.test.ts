@@ -173,6 +173,14 @@ describe("checkProtection", () => {
         false,
       ],
     ]);
+    // The standard's figure travels with every setting it covers, marked, for the report.
+    expect(result.inverters[0]!.settings.find((s) => s.code === "BD")!.standard).toEqual({
+      value: 2.5,
+      compare: "equal",
+      mark: "S",
+      source: "G98 Issue 1 Amd 7 U/V time",
+      confirmed: false,
+    });
   });
 
   it("checks maximum trip times as maxima: 0.08 s passes CEI’s ≤ 0.1 s, 0.15 s does not", () => {
