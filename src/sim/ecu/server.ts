@@ -34,10 +34,16 @@ const ENDS: Record<string, number> = { "0003": 2, "0004": 2, "0006": 2, "0032": 
 /** Longest request we wait for; more without a complete request is not a client of ours. */
 const MAX_REQUEST = 512;
 
-function complete(text: string): boolean {
-  if (!/END\n?$/.test(text)) return false;
-  const need = ENDS[text.slice(9, 13)] ?? 1;
-  return text.split("END").length - 1 >= need;
+/** The first whole request in what arrived (through its last END and an optional LF), or undefined. */
+function firstRequest(text: string): string | undefined {
+  if (text.length < 13) return undefined;
+  let end = -3;
+  for (let n = ENDS[text.slice(9, 13)] ?? 1; n > 0; n--) {
+    end = text.indexOf("END", end + 3);
+    if (end < 0) return undefined;
+  }
+  // The LF may still be on its way; the ECUs answer without it anyway.
+  return text.slice(0, text[end + 3] === "\n" ? end + 4 : end + 3);
 }
 
 export async function startEcuEmulator(opts: EcuEmulatorOptions): Promise<EcuEmulator> {
@@ -65,11 +71,12 @@ export async function startEcuEmulator(opts: EcuEmulatorOptions): Promise<EcuEmu
         socket.destroy();
         return;
       }
-      if (!complete(text)) return;
+      const request = firstRequest(text);
+      if (request === undefined) return;
       handled = true;
-      const action = core.handle(text);
+      const action = core.handle(request);
       opts.log?.(
-        `${text.trim()} → ${action.kind === "answer" ? `${action.bytes.length} bytes${action.cutAt === undefined ? "" : `, cut at ${action.cutAt}`}` : `${action.kind} (${action.why})`}`,
+        `${request.trim()} → ${action.kind === "answer" ? `${action.bytes.length} bytes${action.cutAt === undefined ? "" : `, cut at ${action.cutAt}`}` : `${action.kind} (${action.why})`}`,
       );
       if (action.kind === "close") socket.end();
       else if (action.kind === "answer") {

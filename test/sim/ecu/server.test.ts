@@ -3,6 +3,7 @@
  * pieces, an answer that contains 0x0A, a cut answer, a hang, a refused connection, the nightly pause,
  * and the poller reading it on its own schedule.
  */
+import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   EcuCutAnswerError,
@@ -102,6 +103,31 @@ describe("startEcuEmulator", () => {
     const { target } = await emulator("2024-06-21T10:00:00Z");
     const bytes = await ecuExchange(target, Buffer.from("APS1100160001END", "latin1"));
     expect(bytes.subarray(0, 13).toString("latin1")).toBe("APS1100950001"); // 96 bytes, the LF not counted
+  });
+});
+
+describe("connections", () => {
+  it("answers only the first request of a connection, and closes one that stays idle", async () => {
+    const { target } = await emulator("2024-06-21T10:00:00Z", { idleCloseMs: 200 });
+    const socket = connect(target.port, target.host);
+    const got: Buffer[] = [];
+    socket.on("data", (c: Buffer) => got.push(c));
+    const closed = new Promise<void>((r) => socket.once("close", () => r()));
+    socket.write(`${infoRequest()}${infoRequest()}`);
+    await closed;
+    const bytes = Buffer.concat(got);
+    // One 0001 answer of 96 bytes, then the ECU closed the idle connection itself.
+    expect([bytes.length, bytes.subarray(0, 13).toString("latin1")]).toEqual([96, "APS1100950001"]);
+  });
+
+  it("closes a connection that sends 512 bytes without a request", async () => {
+    const { target } = await emulator("2024-06-21T10:00:00Z");
+    const socket = connect(target.port, target.host);
+    socket.on("error", () => undefined);
+    const closed = new Promise<void>((r) => socket.once("close", () => r()));
+    socket.write(Buffer.alloc(600, 0x41));
+    await closed;
+    expect(socket.bytesRead).toBe(0);
   });
 });
 
