@@ -14,6 +14,8 @@ export interface EcuPollerReaderOptions {
   logger: RadioLogger;
   /** The ECU's local zone (its cycle times and nightly pause): the site's. */
   timeZone: string;
+  /** Per request, real ms (default the client's 10 s; tests on a fast clock shorten it). */
+  timeoutMs?: number;
 }
 
 export function ecuPoller(ecu: EcuConfig, o: EcuPollerReaderOptions): EcuReader {
@@ -25,6 +27,7 @@ export function ecuPoller(ecu: EcuConfig, o: EcuPollerReaderOptions): EcuReader 
         target: { host: ecu.host, port: ecu.port },
         ...(ecu.ecuId === undefined ? {} : { ecuId: ecu.ecuId }),
         pacing: { timeZone: o.timeZone, pollS: ecu.pollS },
+        ...(o.timeoutMs === undefined ? {} : { timeoutMs: o.timeoutMs }),
         clock: o.clock,
         timers: {
           set: (fn, ms) => o.clock.setTimeout(fn, ms),

@@ -63,6 +63,8 @@ export class EcuSource implements ReadingSource, EcuSink {
   private readonly tracked = new Map<string, Tracked>();
   private lastCycle: string | undefined;
   private lastInfo: string | undefined;
+  private lastWarning = "";
+  private down = false;
   private running = false;
 
   constructor(private readonly o: EcuSourceOptions) {
@@ -131,6 +133,10 @@ export class EcuSource implements ReadingSource, EcuSink {
   }
 
   link(up: boolean, detail: string): void {
+    // The controller traces link phases at debug; losing the ECU, and getting it back, the owner must see.
+    if (!up) this.o.logger.warn(detail);
+    else if (this.down) this.o.logger.info(`the ECU at ${this.o.where} answers again`);
+    this.down = !up;
     this.events.emit("linkState", {
       state: up ? "ready" : "no-answer",
       url: this.url,
@@ -152,9 +158,18 @@ export class EcuSource implements ReadingSource, EcuSink {
     const newCycle = answer.cycleTime !== this.lastCycle;
     this.lastCycle = answer.cycleTime;
     const listed = new Map(answer.inverters.map((r) => [r.uid, r]));
+    // Records after one of an unknown type cannot be read (their length is unknown): those inverters are
+    // not missing from the ECU, this answer just does not say how they are.
+    const cutShort = answer.warnings.filter((w) => w.code === "unknown-type" || w.code === "record-stop");
+    const warning = cutShort.map((w) => w.detail).join("; ");
+    if (warning !== "" && warning !== this.lastWarning) {
+      this.o.logger.warn(`ECU answer read in part: ${warning}`);
+    }
+    this.lastWarning = warning;
     let read = 0;
     for (const t of this.tracked.values()) {
       const rec = listed.get(t.serial);
+      if (!rec && cutShort.length > 0) continue;
       if (!rec) {
         this.setState(
           t,
