@@ -6,6 +6,7 @@
  */
 import type { HaWebSocket } from "home-assistant-js-websocket";
 import WebSocket from "ws";
+import { parseJsonObject } from "../json.ts";
 
 export class HaSocketError extends Error {
   override readonly name = "HaSocketError";
@@ -88,10 +89,15 @@ type Listener = (ev: { data: unknown }) => void;
  * The library parses each frame in its own message listener, without a try: a frame that is not JSON, or
  * JSON that is not a list of message objects, throws out of the socket's data handler and ends the
  * process. Its listener gets only frames of objects, and a throw inside it (an event for an id that is no
- * subscription) is reported, not raised.
+ * subscription) is reported, not raised. HA answers each command once: a second result for a live
+ * subscription would make the library forget it and unsubscribe, leaving the link up but deaf, so it is
+ * dropped too.
  */
 function guardFrames(socket: WebSocket, onBad: (why: string) => void): void {
   const wrapped = new Map<Listener, Listener>();
+  /** Our live subscriptions by command id, and whether HA has answered the subscribe. */
+  const subs = new Map<number, "pending" | "answered">();
+  const send = socket.send.bind(socket) as (data: string, ...rest: unknown[]) => void;
   const add = socket.addEventListener.bind(socket) as (type: string, l: Listener, o?: unknown) => void;
   const remove = socket.removeEventListener.bind(socket) as (type: string, l: Listener) => void;
   const guarded =
@@ -113,8 +119,21 @@ function guardFrames(socket: WebSocket, onBad: (why: string) => void): void {
         onBad(`a frame that is not a message object (${clip(text)})`);
         return;
       }
+      const kept = items.filter((m) => {
+        const id = (m as { id?: unknown }).id;
+        if ((m as { type?: unknown }).type !== "result" || typeof id !== "number" || !subs.has(id))
+          return true;
+        if (subs.get(id) === "pending") {
+          subs.set(id, "answered");
+          return true;
+        }
+        onBad(`a second result for live subscription ${id} (${clip(JSON.stringify(m))})`);
+        return false;
+      });
+      if (kept.length === 0) return;
+      const event = kept.length === items.length ? ev : { data: JSON.stringify(kept) };
       try {
-        listener.call(socket, ev);
+        listener.call(socket, event);
       } catch (e) {
         onBad(
           `a message the link could not handle (${clip(text)}): ${e instanceof Error ? e.message : String(e)}`,
@@ -122,6 +141,13 @@ function guardFrames(socket: WebSocket, onBad: (why: string) => void): void {
       }
     };
   Object.assign(socket, {
+    send(data: string, ...rest: unknown[]) {
+      const m = parseJsonObject(typeof data === "string" ? data : "");
+      if (m && typeof m.id === "number" && typeof m.type === "string" && m.type.startsWith("subscribe_"))
+        subs.set(m.id, "pending");
+      if (m?.type === "unsubscribe_events" && typeof m.subscription === "number") subs.delete(m.subscription);
+      send(data, ...rest);
+    },
     addEventListener(type: string, listener: Listener, opts?: unknown) {
       if (type !== "message") return add(type, listener, opts);
       const g = guarded(listener);

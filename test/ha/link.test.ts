@@ -329,4 +329,24 @@ describe("HaLink against the HA protocol server", () => {
       "Home Assistant sent an entity state we cannot read: sensor.grid_power: a state value that is not text ([5]) — ignored, the entity keeps its last state",
     ]);
   });
+
+  it("a second result for the live subscription is dropped with a warning: the link does not go deaf", async () => {
+    // The library would take it as the subscription failing, forget it and unsubscribe: up, but no updates.
+    const s = await server();
+    s.setState("sensor.grid_power", "100", { unit_of_measurement: "W" });
+    const { link: l, log } = link({ credentials: credsFor(s) });
+    const grid = watch(l, "sensor.grid_power");
+    l.start();
+    await waitFor("the first state", () => grid.seen.length === 1);
+    const id = s.entitySubscriptionIds[0]!;
+    const bogus = { id, type: "result", success: false, error: { code: "x", message: "y" } };
+    s.sendRaw(JSON.stringify(bogus));
+    s.setState("sensor.grid_power", "101", { unit_of_measurement: "W" });
+    await waitFor("the next state", () => grid.seen.length === 2);
+    expect(grid.seen.map((x) => x?.state)).toEqual(["100", "101"]);
+    expect(s.entitySubscriptions).toBe(1);
+    expect(log.records.filter((r) => r.level === 40).map((r) => r.msg)).toEqual([
+      `Home Assistant sent a second result for live subscription ${id} (${JSON.stringify(bogus).slice(0, 57)}…) — dropped; if this repeats, check that ${s.wsUrl} is Home Assistant`,
+    ]);
+  });
 });
