@@ -24,10 +24,13 @@ afterEach(async () => {
 
 type Frame =
   | { kind: "raw"; text: string; family: string }
-  | { kind: "event"; event: unknown; family: string };
+  | { kind: "event"; event: unknown; family: string }
+  /** A result for the live subscription's id, after HA already answered it. */
+  | { kind: "second-result"; success: boolean; family: string };
 
 /** What a broken HA sends: whole frames, and entity events with garbage for the meter. */
 const frameArb: fc.Arbitrary<Frame> = fc.oneof(
+  fc.boolean().map((success) => ({ kind: "second-result" as const, success, family: "second result" })),
   fc
     .oneof(
       fc.constantFrom("not json", "{", "}", "", "null", "[null]", "[1,2]", "42", '"text"', "[[]]", "true"),
@@ -135,7 +138,16 @@ describe("fuzz: Home Assistant websocket frames", () => {
       fc.asyncProperty(fc.array(frameArb, { minLength: 1, maxLength: 4 }), async (frames) => {
         for (const f of frames) {
           if (f.kind === "raw") server.sendRaw(f.text);
-          else server.sendEntityEvent(f.event);
+          else if (f.kind === "event") server.sendEntityEvent(f.event);
+          else
+            for (const id of server.entitySubscriptionIds)
+              server.sendRaw(
+                JSON.stringify(
+                  f.success
+                    ? { id, type: "result", success: true, result: null }
+                    : { id, type: "result", success: false, error: { code: "unknown_error", message: "?" } },
+                ),
+              );
         }
         // Whatever that did (dropped and resynced, or ignored), a real change still arrives.
         await setTruth();
