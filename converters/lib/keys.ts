@@ -21,6 +21,8 @@ const Z2M_OWNED: Readonly<Record<string, string>> = {
 /** Why a catalog entity has no zigbee2mqtt expose, or undefined when it has one. */
 export function notExposedReason<S>(d: EntityDescription<S>): string | undefined {
   if (d.control) return `${d.key} is a control, ${READ_ONLY_REASON}`;
+  if (d.key === "grid_profile")
+    return `grid_profile is read from the protection pages by localecu's own radio; ${READ_ONLY_REASON}`;
   if (d.platform === "event")
     return `${d.key} is an event entity; zigbee2mqtt exposes have no event type (the fault_* binary sensors carry the same facts)`;
   return Z2M_OWNED[d.key];

@@ -1,22 +1,2 @@
-/**
- * Protection settings as `decode` prints them: one object per setting, in page order, with the code, its
- * plain meaning, the value in its unit, or `not_readable` with the reason (never a 0 that looks read).
- */
-import { CODE_MEANINGS } from "../protocol/protection/meanings.ts";
-import type { PageCode, ProtectionUnit, ProtectionValue } from "../protocol/protection/types.ts";
-
-/** Display resolution per unit: whole volts are the wire's, Hz to the 24-bit period's ~0.001. */
-const DIGITS: Readonly<Record<ProtectionUnit, number>> = { V: 1, Hz: 3, s: 2, W: 1, "%/Hz": 2, code: 0 };
-
-export function formatSetting(code: PageCode, v: ProtectionValue): Record<string, unknown> {
-  const m = CODE_MEANINGS[code];
-  const head = { code, meaning: m.meaning, ...(m.unknown ? { unknown_meaning: true } : {}) };
-  if (v.kind === "not-readable") return { ...head, unit: m.unit, not_readable: true, why: v.why };
-  return { ...head, value: Number(v.value.toFixed(DIGITS[v.unit])), unit: v.unit };
-}
-
-export function formatSettings(
-  settings: Partial<Record<PageCode, ProtectionValue>>,
-): Record<string, unknown>[] {
-  return (Object.entries(settings) as [PageCode, ProtectionValue][]).map(([c, v]) => formatSetting(c, v));
-}
+/** Protection settings as `decode` prints them: see src/protocol/protection/describe.ts. */
+export { describeSettings as formatSettings } from "../protocol/protection/describe.ts";

@@ -34,7 +34,10 @@ import type { EnergyStore } from "../site/store/index.ts";
 import { nextLocalMidnight } from "./midnight.ts";
 import { AutoPairer } from "./pairer.ts";
 import type { ReadingSource } from "./source.ts";
-import { InverterTracker } from "./tracker.ts";
+import { InverterTracker, type TrackedInverter } from "./tracker.ts";
+
+/** After a protection read that failed (no reply, night), ask again no sooner than this. */
+const PROTECTION_RETRY_MS = 3_600_000;
 
 export interface ControllerOptions {
   config: SiteConfig;
@@ -225,6 +228,7 @@ export class Controller {
         this.refresh(this.tracker.setRadioState(e.serial, e.state, e.shortAddress)?.serial);
       }),
       ev.onCommandResult((r) => this.onCommandResult(r)),
+      ev.onProtectionRead((p) => this.refresh(this.tracker.setProtection(p.reading, p.at)?.serial)),
       ev.onPollMissed((m) =>
         this.bus.emit("pollMissed", { serial: m.serial, atMs: m.at, outcome: m.outcome }),
       ),
@@ -430,8 +434,30 @@ export class Controller {
       i.limitQueried = true;
       void this.o.source.queryLimit(t.serial);
     }
+    this.readProtectionOnce(i);
     this.bus.emit("inverterReported", { serial: t.serial, telemetry: t, atMs, linkQuality });
     this.refresh(t.serial);
+  }
+
+  /**
+   * The inverter's grid-protection settings (the grid-profile diagnostic entity): read once it answers
+   * after start or pairing, and again an hour after a read that failed. A stick only: the vendor ECU's
+   * LAN port does not pass the pages on. Read only: nothing writes a setting.
+   */
+  private readProtectionOnce(i: TrackedInverter): void {
+    const { source, clock, logger } = this.o;
+    if (!(source instanceof Stick) || i.protection) return;
+    const now = clock.now();
+    if (i.protectionAskedAtMs !== undefined && now - i.protectionAskedAtMs < PROTECTION_RETRY_MS) return;
+    i.protectionAskedAtMs = now;
+    source
+      .readProtection(i.serial)
+      .catch((e: Error) =>
+        logger.info(
+          { serial: i.serial },
+          `grid-protection settings not read: ${e.message}; trying again in an hour`,
+        ),
+      );
   }
 
   private onCommandResult(r: CommandResult): void {

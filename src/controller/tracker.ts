@@ -6,6 +6,7 @@
 import { PRODUCING_MIN_W, readingStatus } from "../../converters/lib/status.ts";
 import type { InverterSnapshot, InverterStatus, SiteSnapshot } from "../entities/snapshot.ts";
 import type { ModelInfo } from "../protocol/models.ts";
+import type { ProtectionReading } from "../protocol/protection/types.ts";
 import type { LimitReply, Telemetry } from "../protocol/types.ts";
 import type { InverterState } from "../radio/events.ts";
 import type { AccountingResult, Totals } from "../site/energy/state.ts";
@@ -37,6 +38,10 @@ export interface TrackedInverter {
   limitQueried?: boolean;
   /** Day (local) the today-values belong to; a new day resets them before publishing. */
   day?: string;
+  protection?: ProtectionReading;
+  protectionAtMs?: number;
+  /** When its grid-protection settings were last asked for (read once after start or pairing). */
+  protectionAskedAtMs?: number;
 }
 
 export class InverterTracker {
@@ -110,6 +115,15 @@ export class InverterTracker {
   applyLimit(r: LimitReply): TrackedInverter | undefined {
     const i = this.inverters.get(r.serial);
     if (i) i.maxPowerW = r.limitW;
+    return i;
+  }
+
+  /** Grid-protection settings read from the inverter. */
+  setProtection(r: ProtectionReading, atMs: number): TrackedInverter | undefined {
+    const i = this.inverters.get(r.serial);
+    if (!i) return undefined;
+    i.protection = r;
+    i.protectionAtMs = atMs;
     return i;
   }
 
@@ -211,5 +225,6 @@ function toSnapshot(i: TrackedInverter): InverterSnapshot {
     on: i.on,
     shortAddress: i.shortAddress,
     panels: i.panels,
+    ...(i.protection ? { protection: i.protection, protectionAtMs: i.protectionAtMs } : {}),
   };
 }

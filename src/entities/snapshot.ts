@@ -3,6 +3,7 @@
  * the link and the controls. Built by the site layer; read by the entity catalog.
  */
 import type { ModelInfo } from "../protocol/models.ts";
+import type { ProtectionReading } from "../protocol/protection/types.ts";
 import type { StatusFlags, Telemetry } from "../protocol/types.ts";
 import type { FaultRecord } from "../site/store/faults.ts";
 
@@ -47,6 +48,9 @@ export interface InverterSnapshot {
   shortAddress?: number;
   /** The panel on each input as site.yaml names it (A first), for entity names. */
   panels?: (string | undefined)[];
+  /** Grid-protection settings read from the inverter, and when (read only; src/radio/protection.ts). */
+  protection?: ProtectionReading;
+  protectionAtMs?: number;
 }
 
 export interface SiteSnapshot {

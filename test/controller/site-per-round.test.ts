@@ -90,11 +90,11 @@ describe.each(brokerKinds())("site topic on $name", (kind) => {
         stick: { ecuId: "D8A3011B9780", air: { budgetPerMinute: 600 } },
       });
 
-      await waitFor("seven site messages", () => log.filter((x) => x === "site").length >= 7, 60_000);
-      // Rounds 1 and 2 also carry each inverter's one-off limit query (a second state message, the last
-      // one after round 1's site message): rounds 3–6.
+      await waitFor("nine site messages", () => log.filter((x) => x === "site").length >= 9, 60_000);
+      // The first rounds also carry each inverter's one-off reads after start (the limit query, and the
+      // grid-protection pages, ~1.5 s per inverter): each a second state message. Rounds 5–8.
       const sites = log.flatMap((x, i) => (x === "site" ? [i] : []));
-      const rounds = [2, 3, 4, 5].map((k) => log.slice(sites[k]! + 1, sites[k + 1]).sort());
+      const rounds = [4, 5, 6, 7].map((k) => log.slice(sites[k]! + 1, sites[k + 1]).sort());
       const oneEach = ["South bottom left", "South top left", "South top right", "West"];
       expect(rounds, log.join(" | ")).toEqual([oneEach, oneEach, oneEach, oneEach]);
     } finally {

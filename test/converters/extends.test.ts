@@ -94,6 +94,7 @@ describe("what zigbee2mqtt gets, and why the rest is left out", () => {
     ["poll", `poll is a control, ${READ_ONLY}`],
     ["linkquality", "zigbee2mqtt publishes linkquality for every device itself"],
     ["last_seen", "zigbee2mqtt publishes last_seen itself (advanced.last_seen)"],
+    ["grid_profile", `grid_profile is read from the protection pages by localecu's own radio; ${READ_ONLY}`],
   ])("%s: %s", (key, reason) => {
     expect(notExposedReason(INVERTER_ENTITIES.find((d) => d.key === key)!)).toBe(reason);
   });
@@ -131,8 +132,9 @@ describe("hostExposes: localecu's bridge/devices, controls included", () => {
     ])
       expect(names, k).toContain(k);
     expect(names).not.toContain("fault");
-    // 12 inverter keys + linkquality, last_seen + 3 controls + 4 × 5 panel keys.
-    expect(qs1).toHaveLength(37);
+    // 12 inverter keys + linkquality, grid_profile, last_seen + 3 controls + 4 × 5 panel keys.
+    expect(names).toContain("grid_profile");
+    expect(qs1).toHaveLength(38);
   });
 
   it("max power: a settable number over the model's limit range, config", () => {

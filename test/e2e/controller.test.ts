@@ -29,6 +29,8 @@ import {
 import { waitFor } from "../helpers/wait.ts";
 
 const START = Date.parse("2026-06-21T11:00:00+02:00");
+/** The inverter the grid-profile test plants a deviating setting on. */
+const GRID_DEVIANT = "801000012347";
 
 /**
  * How far a published QS1 value may sit from the emulator's truth: half a wire step (DESIGN.md §2, the
@@ -100,6 +102,8 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     // Distinct shade on every input of the first inverter, so a swapped channel could not pass.
     const shading = { ...DEMO_SHADING, "801000012345": [0, 0.15, 0.3, 0.45] };
     site = simSiteFromConfig(config, { seed: 7, clearSky: true, shading });
+    // One inverter on another under-voltage trip than its siblings, for the grid-profile entity to show.
+    site.inverter(GRID_DEVIANT)!.setGridSettings({ AC: 183 });
     ha = await connectHa();
     running = await startController(config);
   });
@@ -238,6 +242,25 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     }
     // The site total goes out once the poll round is over, after the inverters' states.
     await waitFor("the site's power", () => Number(json("localecu/site")?.power) > 0);
+  });
+
+  it("reads every inverter's grid-protection settings once and shows them as a diagnostic entity", async () => {
+    for (const [serial, name] of names) {
+      const state = await waitFor(`${name}'s grid profile`, () => {
+        const s = json(`localecu/${name}`);
+        return s && typeof s.grid_profile === "string" ? s : undefined;
+      });
+      // Pages A, B, C of a QS1 on APsystems' EN50549-1 profile (AC 196 V, AD 264 V, AE 47.5 Hz, AF 52 Hz);
+      // 9 page-A slots are not readable on a QS1. The planted inverter holds AC 183 V.
+      const ac = serial === GRID_DEVIANT ? 183 : 196;
+      expect(state.grid_profile).toBe(`U ${ac}–264 V · f 47.5–52 Hz · 26 read, 9 not readable`);
+      expect(state.grid_profile_settings).toContainEqual(
+        expect.objectContaining({ code: "AC", value: ac, unit: "V" }),
+      );
+    }
+    const [, c] = discovery().find(([t]) => t.includes(names.keys().next().value!))!;
+    const gp = expandDeviceDiscovery(JSON.parse(c.payload)).components.grid_profile;
+    expect(gp).toMatchObject({ platform: "sensor", entity_category: "diagnostic" });
   });
 
   it("a max_power command round-trips to the emulated inverter and comes back verified", async () => {

@@ -58,7 +58,10 @@ export function channelName(name: string, index: number, panel?: string): string
 /** The zigbee2mqtt-style state payload of one inverter (one JSON object, retained). */
 export function inverterState(s: InverterSnapshot): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const d of INVERTER_ENTITIES) if (d.value) out[d.key] = d.value(s) ?? null;
+  for (const d of INVERTER_ENTITIES) {
+    if (d.value) out[d.key] = d.value(s) ?? null;
+    if (d.attributes && d.attributesKey) out[d.attributesKey] = d.attributes(s) ?? null;
+  }
   for (let i = 0; i < s.model.channels; i++) {
     for (const d of CHANNEL_ENTITIES)
       if (d.value) out[channelKey(d.key, i)] = d.value({ snapshot: s, index: i }) ?? null;

@@ -4,6 +4,7 @@
  */
 
 import type { FaultKey, InverterSnapshot, InverterStatus } from "../snapshot.ts";
+import { GRID_PROFILE_ENTITY } from "./grid-profile.ts";
 import {
   awake,
   type EntityDescription,
@@ -147,6 +148,7 @@ export const INVERTER_ENTITIES: readonly EntityDescription<InverterSnapshot>[] =
     description: "ZigBee link quality of the last reply (0–255)",
     value: (s) => s.linkQuality,
   },
+  GRID_PROFILE_ENTITY,
   {
     key: "last_seen",
     name: "Last seen",

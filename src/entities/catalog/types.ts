@@ -48,6 +48,8 @@ export interface EntityDescription<S, R = ModelInfo> {
   attributesKey?: string;
   /** The attribute's name in HA for `attributesKey`; default `reason`. */
   attributesName?: string;
+  /** The value under `attributesKey` in the state payload, when the table builds it (undefined = null). */
+  attributes?: (s: S) => unknown;
 }
 
 export interface ChannelContext {

@@ -1,5 +1,6 @@
 /** Grid-protection pages: queries, recognition, per-model decode, merge. Pure: bytes and numbers only. */
 export * from "./decode.ts";
+export * from "./describe.ts";
 export { DS3_PAGE_A, DS3_PAGE_B } from "./ds3.ts";
 export type { PageField, PageLayout } from "./fields.ts";
 export * from "./meanings.ts";
