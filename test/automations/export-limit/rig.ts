@@ -18,7 +18,7 @@ import { type PowerSample, PowerSampler } from "../../../src/sim/power-sampler.t
 import type { SimSite } from "../../../src/sim/site.ts";
 import type { SiteConfig } from "../../../src/site/config/types.ts";
 
-export type FrameKind = "poll" | "query" | "set" | "other";
+export type FrameKind = "poll" | "query" | "page" | "set" | "other";
 
 export interface AirFrame {
   kind: FrameKind;
@@ -27,8 +27,11 @@ export interface AirFrame {
   tMs: number;
 }
 
-/** L2 command bytes (DESIGN.md §2): BB poll, DE limit query, 1C set max power (QS1/YC600). */
-const KINDS: Record<number, FrameKind> = { 187: "poll", 222: "query", 28: "set" };
+/**
+ * L2 command bytes (DESIGN.md §2): BB poll, DE limit query (also protection page B), DD / D9 protection
+ * pages A / C (reads, grid-protection.md §1), 1C set max power (QS1/YC600).
+ */
+const KINDS: Record<number, FrameKind> = { 187: "poll", 222: "query", 221: "page", 217: "page", 28: "set" };
 
 export interface Rig {
   running: RunningController;
