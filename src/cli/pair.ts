@@ -21,6 +21,10 @@ export function pairCommand(): Command {
     .action((serials: string[], o: { config: string; again?: boolean; stepMs?: string }) =>
       guard(async () => {
         const config = await loadConfig(o.config);
+        if (config.ecu)
+          throw new CliError(
+            `${o.config}: this site reads the vendor ECU (ecu: section), which pairs its inverters itself — pairing is for a stick: replace ecu: with stick: first (docs/ecu.md, "Moving to a stick")`,
+          );
         if (!config.stick)
           throw new CliError(
             `${o.config}: stick.port is missing — set the stick's serial port or tcp://host:port`,

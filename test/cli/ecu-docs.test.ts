@@ -5,14 +5,29 @@ import { formatEcuAnswer } from "../../src/cli/format-ecu.ts";
 import { fromHex } from "../../src/protocol/bytes.ts";
 import { decodeEcuAnswer } from "../../src/protocol/ecu/decode.ts";
 import { fromEcuText, isEcuText } from "../../src/protocol/ecu/text.ts";
+import { parseConfig } from "../../src/site/config/index.ts";
 
 const page = () => readFileSync(new URL("../../docs/ecu.md", import.meta.url), "utf8");
 
 describe("docs/ecu.md", () => {
-  it("starts with 'Reading an ECU answer' and says which parts come later", () => {
-    const text = page();
-    expect(text.match(/^## .*/gm)![0]).toBe("## Reading an ECU answer");
-    expect(text).toMatch(/Not yet on this page, coming with the next parts of issue 15/);
+  it("walks an owner from setting it up to moving to a stick", () => {
+    expect(page().match(/^## .*/gm)).toEqual([
+      "## Setting it up",
+      "## What each ECU model gives",
+      "## What you get, and what you do not",
+      "## Moving to a stick later, keeping each panel's history",
+      "## Reading an ECU answer",
+      "## Trying it without an ECU: the emulated ECU",
+    ]);
+  });
+
+  it("its site.yaml section loads as written", () => {
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(page())![1]!;
+    const c = parseConfig(
+      `${yaml}site:\n  timezone: Europe/Amsterdam\ninverters:\n  - serial: "801000012345"\n`,
+      "site.yaml",
+    );
+    expect(c.ecu).toEqual({ host: "192.168.1.40", port: 8899, pollS: 300 });
   });
 
   it("its decode commands decode, and the first one prints the JSON shown", () => {
