@@ -132,7 +132,8 @@ export class AirQueue {
       this.pump();
       return;
     }
-    const now = this.clock.now();
+    // The budget counts elapsed time: a wall clock set back must not hold the air for the jump's length.
+    const now = this.clock.elapsedMs?.() ?? this.clock.now();
     if (slot.budget) {
       const at = this.window.nextSlotAt(now);
       if (at > now) {

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { modelForSerial } from "../../src/protocol/models.ts";
-import type { Clock } from "../../src/radio/clock.ts";
 import { Stick } from "../../src/radio/stick.ts";
 import { killAll } from "../helpers/process.ts";
 import { A, removeDir, startEmulator } from "./harness.ts";
+import { WallClock } from "./wall-clock.ts";
 
 const cleanup: (() => unknown)[] = [];
 afterAll(async () => {
@@ -21,28 +21,6 @@ afterAll(async () => {
 });
 
 const HOUR = 3_600_000;
-
-/** Wall time that NTP may step; timers and elapsed time run on, as the OS keeps them. */
-class WallClock implements Clock {
-  private offset = 0;
-  now(): number {
-    return Date.now() + this.offset;
-  }
-  jump(ms: number): void {
-    this.offset += ms;
-  }
-  elapsedMs(): number {
-    return performance.now();
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  }
-  clearTimeout(h: unknown): void {
-    clearTimeout(h as NodeJS.Timeout);
-  }
-}
 
 describe("the limit-write budget when the clock jumps", () => {
   it("is neither refilled by a step forward nor frozen by a step back", async () => {

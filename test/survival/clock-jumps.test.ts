@@ -18,43 +18,18 @@ import { parse, stringify } from "yaml";
 import type { RunningController } from "../../src/controller/run.ts";
 import { runController } from "../../src/controller/run.ts";
 import { createLogger } from "../../src/log.ts";
-import type { Clock } from "../../src/radio/clock.ts";
 import { loadConfig } from "../../src/site/config/index.ts";
 import { STORE_FILE } from "../../src/site/store/index.ts";
 import { brokerKinds } from "../helpers/brokers.ts";
 import { killAll, waitFor } from "../helpers/process.ts";
 import { A, B, readStore, readTruth, removeDir, siteFile, startEmulator, WH_PER_LSB } from "./harness.ts";
+import { WallClock } from "./wall-clock.ts";
 
 const cleanup: (() => unknown)[] = [];
 afterAll(async () => {
   killAll();
   for (const c of cleanup.reverse()) await c();
 });
-
-/** The wall clock as the OS keeps it: NTP may set it anywhere; timers run on elapsed time regardless. */
-class WallClock implements Clock {
-  private offset: number;
-  constructor(startMs: number) {
-    this.offset = startMs - Date.now();
-  }
-  now(): number {
-    return Date.now() + this.offset;
-  }
-  set(ms: number): void {
-    this.offset = ms - Date.now();
-  }
-  jump(ms: number): void {
-    this.offset += ms;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return t;
-  }
-  clearTimeout(h: unknown): void {
-    clearTimeout(h as NodeJS.Timeout);
-  }
-}
 
 const MIN = 60_000;
 
