@@ -201,6 +201,23 @@ export function checkProtection(input: CheckInput): ProtectionCheck {
   return { gridCode: code.id, inverters, deviations, pass: deviations.length === 0 };
 }
 
+/**
+ * The sibling comparison alone, for a site without a grid code: one inverter left on another profile
+ * shows against the others without knowing which profile is right.
+ */
+export function checkSiblings(
+  inverters: { serial: string; model: string }[],
+  readings: ProtectionReading[],
+): Deviation[] {
+  const found = siblingFindings(inverters, new Map(readings.map((r) => [r.serial, r])));
+  return inverters.flatMap((inv) =>
+    PROTECTION_CODES.flatMap((c) => {
+      const d = found.get(`${inv.serial}/${c}`);
+      return d ? [d] : [];
+    }),
+  );
+}
+
 function meets(read: number, value: number, compare: Compare, tol: Tolerance): boolean {
   if (compare === "equal") return within(read, value, tol);
   if (compare === "at-most") return read <= value + tol.above + 1e-9;

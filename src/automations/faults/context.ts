@@ -1,7 +1,7 @@
 /** What every finding family sees when a round is judged. */
 import type { FindingBook } from "./book.ts";
 import type { InverterMemory } from "./memory.ts";
-import type { DiagnosisSettings } from "./types.ts";
+import type { DiagnosisSettings, FaultLayout } from "./types.ts";
 
 export interface StickState {
   up: boolean;
@@ -26,6 +26,8 @@ export interface RoundContext {
   /** Read-only here: which findings are open (families use it to avoid telling the same story twice). */
   book: FindingBook;
   stick: StickState;
+  /** What the protection settings are held to (site.grid_code); undefined: siblings only. */
+  grid: FaultLayout["grid"];
 }
 
 export function median(values: readonly number[]): number {

@@ -20,6 +20,7 @@ import { groundFault } from "./ground.ts";
 import { InverterMemory } from "./memory.ts";
 import { PanelComparison } from "./panels.ts";
 import { notProducing } from "./production.ts";
+import { gridSettings } from "./protection.ts";
 import { checkSettings, DEFAULT_DIAGNOSIS_SETTINGS } from "./settings.ts";
 import { temperature } from "./temperature.ts";
 import type {
@@ -89,6 +90,13 @@ export class FaultDiagnosis implements FaultDiagnosisCore {
         if (input.limitW !== undefined) m.limitW = input.limitW;
         break;
       }
+      case "protection": {
+        // Judged at the next round, with the siblings' pages (protection.ts).
+        const m = this.memory(input.reading.serial);
+        m.protection = input.reading;
+        m.protectionAtMs = input.atMs;
+        break;
+      }
       case "stick-link":
         if (input.up) Object.assign(this.stick, { up: true, downSinceMs: undefined, detail: undefined });
         else if (this.stick.up)
@@ -135,6 +143,7 @@ export class FaultDiagnosis implements FaultDiagnosisCore {
       inverters,
       book: this.book,
       stick: this.stick,
+      grid: this.layout.grid,
     };
     const families: ((c: RoundContext) => Verdict[])[] = [
       controllerSide,
@@ -144,6 +153,7 @@ export class FaultDiagnosis implements FaultDiagnosisCore {
       dcSide,
       notProducing,
       temperature,
+      gridSettings,
       (c) => this.panels.round(c),
     ];
     for (const family of families) this.book.apply(family(ctx), atMs);

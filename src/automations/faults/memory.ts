@@ -1,4 +1,5 @@
 /** What the diagnosis remembers about one inverter between rounds: its last answers and silences. */
+import type { ProtectionReading } from "../../protocol/protection/types.ts";
 import type { Telemetry } from "../../protocol/types.ts";
 import type { LayoutInverter, LayoutPanel } from "./types.ts";
 
@@ -35,6 +36,9 @@ export class InverterMemory {
   limitW: number | undefined;
   /** Inputs that have shown DC voltage: with no wiring in site.yaml, only those count as connected. */
   readonly seenLive = new Set<number>();
+  /** Its grid-protection settings as last read, and when (read once after start or pairing). */
+  protection: ProtectionReading | undefined;
+  protectionAtMs: number | undefined;
 
   constructor(readonly spec: LayoutInverter) {}
 

@@ -20,6 +20,7 @@ const KINDS: ReadonlySet<string> = new Set<FindingKind>([
   "stick_link",
   "stick_reset",
   "store_error",
+  "grid_settings",
 ]);
 const CAUSES: ReadonlySet<string> = new Set<Cause>([
   "communication",

@@ -3,7 +3,9 @@
  * benchmark (bench/faults) and the tests drive the same core through these types, so nothing here may
  * import MQTT, Home Assistant, the radio, the store or a clock: time is always an input's `atMs`.
  */
+import type { GridCodeId } from "../../commission/grid-codes.ts";
 import type { ModelInfo } from "../../protocol/models.ts";
+import type { ProtectionCode, ProtectionReading } from "../../protocol/protection/types.ts";
 import type { Input, Telemetry } from "../../protocol/types.ts";
 
 /** Where the homeowner should look first: the manual's troubleshooting order as categories. */
@@ -29,7 +31,8 @@ export type FindingKind =
   | "underperforming"
   | "stick_link"
   | "stick_reset"
-  | "store_error";
+  | "store_error"
+  | "grid_settings";
 
 export interface Finding {
   /** `<kind>:<subject>` (subject = serial, panel id or "site"): stable across restarts, one per problem. */
@@ -96,6 +99,11 @@ export interface FaultLayout {
   inverters: LayoutInverter[];
   /** IANA zone for times in advice ("since 10:42"), e.g. Europe/Amsterdam. */
   timezone: string;
+  /**
+   * What the protection settings are held to (site.yaml site.grid_code / site.grid_overrides). Without a
+   * code the inverters are still compared with each other.
+   */
+  grid?: { code?: GridCodeId; overrides?: Partial<Record<ProtectionCode, number>> };
 }
 
 /** The core's settings, resolved (settings.ts fills them from site.yaml automations.faults). */
@@ -132,7 +140,9 @@ export type FaultInput =
   /** The store failed a write (`ok: false`) or works again (`ok: true`). */
   | { kind: "store"; atMs: number; ok: boolean; detail?: string }
   /** A command switched an inverter off or on, or a limit was set (whole-inverter W): not a fault. */
-  | { kind: "control"; atMs: number; serial: string; on?: boolean; limitW?: number };
+  | { kind: "control"; atMs: number; serial: string; on?: boolean; limitW?: number }
+  /** An inverter's grid-protection pages were read (the controller reads them once after start or pairing). */
+  | { kind: "protection"; atMs: number; reading: ProtectionReading };
 
 /** What core.ts exports as `class FaultDiagnosis implements FaultDiagnosisCore`. */
 export interface FaultDiagnosisCore {
