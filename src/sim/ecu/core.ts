@@ -54,7 +54,14 @@ export interface EcuEmulatorCoreOptions {
   hang?: { maxPerCycle: number; hangS: number } | null;
   /** No answers in this local window (the connection is closed); null = none. */
   nightly?: NightlyWindow | null;
+  /** The firmware 0001 reports (default: the model's, profile.ts). */
+  firmware?: string;
 }
+
+/** A command the web pages queued (ecu-lan-protocol.md §3): the ECU passes it on at its next round. */
+export type EcuQueuedCommand =
+  | { kind: "max-power"; uid: string; wattsPerInput: number }
+  | { kind: "on-off"; uid: string; on: boolean };
 
 /** What to do with one request. */
 export type EcuAction =
@@ -115,10 +122,14 @@ export class EcuEmulatorCore {
   private readonly daily = new Map<string, number>();
   private readonly powerOfDay = new Map<string, { hhmm: string; acPowerW: number }[]>();
   private readonly asked = new Map<string, number[]>();
+  private readonly queued: (EcuQueuedCommand & { postedMs: number })[] = [];
+  /** Commands passed on to the inverters, with the round that did it (for tests and the log). */
+  readonly delivered: (EcuQueuedCommand & { postedMs: number; roundMs: number })[] = [];
 
   constructor(private readonly opts: EcuEmulatorCoreOptions) {
     this.ecuId = opts.ecuId ?? DEFAULT_EMULATED_ECU_ID;
-    this.profile = ecuProfile(this.ecuId);
+    const profile = ecuProfile(this.ecuId);
+    this.profile = opts.firmware === undefined ? profile : { ...profile, firmware: opts.firmware };
     this.timeZone = checkTimeZone(opts.timeZone ?? "Europe/Amsterdam");
     const cycleS = opts.cycleS ?? 300;
     if (!(cycleS > 0))
@@ -198,6 +209,23 @@ export class EcuEmulatorCore {
     }
   }
 
+  /** Whether an inverter with this UID is registered (the pages refuse others). */
+  knows(uid: string): boolean {
+    return this.heard.some((h) => h.inv.serial === uid);
+  }
+
+  /**
+   * Queues a command as the web pages do (a table row); the ECU's round after `tMs` sends it, after
+   * reading the inverters, so the readings show it from the round after that. A newer command for the
+   * same inverter and kind replaces a waiting one.
+   */
+  queue(c: EcuQueuedCommand, tMs = this.opts.now()): void {
+    this.catchUp(tMs);
+    const i = this.queued.findIndex((q) => q.uid === c.uid && q.kind === c.kind);
+    if (i >= 0) this.queued.splice(i, 1);
+    this.queued.push({ ...c, postedMs: tMs });
+  }
+
   /** The state at the last round (after bringing the rounds up to `tMs`). */
   truth(tMs = this.opts.now()): EcuTruth {
     this.catchUp(tMs);
@@ -253,6 +281,8 @@ export class EcuEmulatorCore {
     const day = localDigits(round, this.timeZone).slice(0, 8);
     if (this.day !== undefined && day !== this.day) this.todayWh = 0;
     this.day = day;
+    // Rounds nobody asked about still ran: what they sent, they sent at their own time.
+    this.deliver(round, (due) => due < round);
     let added = 0;
     for (const h of this.heard) {
       const t = Math.max(round, h.inv.timeMs ?? round);
@@ -269,6 +299,7 @@ export class EcuEmulatorCore {
     }
     this.lifetimeWh += added;
     this.todayWh += added;
+    this.deliver(round, (due) => due === round);
     this.roundMs = round;
     this.daily.set(day, this.todayWh);
     const points = this.powerOfDay.get(day) ?? [];
@@ -277,6 +308,32 @@ export class EcuEmulatorCore {
       acPowerW: Math.round(this.acPowerW()),
     });
     this.powerOfDay.set(day, points);
+  }
+
+  /**
+   * Sends queued commands to their inverters at the first round after they were posted (`which` picks by
+   * that round, up to `round`); one whose inverter is asleep waits for the next round.
+   */
+  private deliver(round: number, which: (dueMs: number) => boolean): void {
+    for (const q of [...this.queued]) {
+      const due = Math.max(this.roundAt(q.postedMs) + this.cycleMs, this.roundMs ?? Number.NEGATIVE_INFINITY);
+      if (due > round || !which(due)) continue;
+      const h = this.heard.find((x) => x.inv.serial === q.uid);
+      if (!h) continue;
+      const t = Math.max(due, h.inv.timeMs ?? due);
+      let heard: boolean;
+      if (q.kind === "on-off") heard = h.inv.setOn(q.on, t);
+      else {
+        // The page takes W per input; a model limited per inverter (DS3) gets the inputs' sum.
+        const m = h.inv.model;
+        const [lo, hi] = m.limitRangeW;
+        const w = m.limitPer === "panel" ? q.wattsPerInput : q.wattsPerInput * m.channels;
+        heard = h.inv.setMaxPower(Math.min(hi, Math.max(lo, w)), t);
+      }
+      if (!heard) continue;
+      this.queued.splice(this.queued.indexOf(q), 1);
+      this.delivered.push({ ...q, roundMs: due });
+    }
   }
 
   private channelPowers(t: TelemetryTruth): number[] {

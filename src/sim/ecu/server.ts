@@ -5,8 +5,10 @@
  * after ~15 s, as an ECU-R does (npeter README).
  */
 import { createServer, type Socket } from "node:net";
-import { EcuEmulatorCore, type EcuEmulatorCoreOptions } from "./core.ts";
+import { DEFAULT_EMULATED_ECU_ID, EcuEmulatorCore, type EcuEmulatorCoreOptions } from "./core.ts";
 import type { EcuEmulatorControls } from "./faults.ts";
+import { type EcuPagesMode, type EcuPagesServer, startEcuPages } from "./pages.ts";
+import { ecuProfile } from "./profile.ts";
 
 export interface EcuEmulatorOptions extends EcuEmulatorCoreOptions {
   /** Default 127.0.0.1. */
@@ -17,6 +19,11 @@ export interface EcuEmulatorOptions extends EcuEmulatorCoreOptions {
   idleCloseMs?: number;
   /** Every request and what was done with it (for the CLI's stderr). */
   log?(line: string): void;
+  /**
+   * The web pages that queue commands (pages.ts), on a second listener: only ECU-R-Pro and ECU-C have
+   * them. `removed` also makes 0001 report a firmware that removed them, unless `firmware` is given.
+   */
+  http?: { port?: number; pages?: EcuPagesMode };
 }
 
 export interface EcuEmulator {
@@ -26,8 +33,16 @@ export interface EcuEmulator {
   readonly url: string;
   readonly core: EcuEmulatorCore;
   readonly controls: EcuEmulatorControls;
+  /** The web pages' listener; undefined on ECU-R 2160 and ECU-B (no web UI) or without `http`. */
+  readonly http?: EcuPagesServer;
   close(): Promise<void>;
 }
+
+/** Firmwares reported to have dropped the pages (ecu-lan-protocol.md §3.1: ecu_reader#129, #131). */
+const REMOVED_FIRMWARE: Record<string, string> = {
+  "ECU-R-Pro": "ECU_R_PRO_2.1.29A",
+  "ECU-C": "ECU-C-Z_C1.2.24B",
+};
 
 /** ENDs a complete request needs: 0003 and 0004 carry one argument group after the ECU id. */
 const ENDS: Record<string, number> = { "0003": 2, "0004": 2, "0006": 2, "0032": 2 };
@@ -48,7 +63,11 @@ function firstRequest(text: string): string | undefined {
 
 export async function startEcuEmulator(opts: EcuEmulatorOptions): Promise<EcuEmulator> {
   const host = opts.host ?? "127.0.0.1";
-  const core = new EcuEmulatorCore(opts);
+  const model = ecuProfile(opts.ecuId ?? DEFAULT_EMULATED_ECU_ID).model;
+  const removedFw = opts.http?.pages === "removed" ? REMOVED_FIRMWARE[model] : undefined;
+  const core = new EcuEmulatorCore(
+    opts.firmware === undefined && removedFw !== undefined ? { ...opts, firmware: removedFw } : opts,
+  );
   const sockets = new Set<Socket>();
   const idleMs = opts.idleCloseMs ?? 15_000;
 
@@ -95,17 +114,31 @@ export async function startEcuEmulator(opts: EcuEmulatorOptions): Promise<EcuEmu
   });
   const addr = server.address();
   const port = typeof addr === "object" && addr ? addr.port : (opts.port ?? 8899);
+  const closeTcp = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
+  let http: EcuPagesServer | undefined;
+  if (opts.http && (model === "ECU-R-Pro" || model === "ECU-C")) {
+    try {
+      http = await startEcuPages(core, { host, ...opts.http });
+    } catch (e) {
+      await closeTcp();
+      throw e;
+    }
+  }
   return {
     host,
     port,
     url: `tcp://${host.includes(":") ? `[${host}]` : host}:${port}`,
     core,
     controls: core.controls,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    ...(http ? { http } : {}),
+    close: async () => {
+      await http?.close();
+      await closeTcp();
+    },
   };
 }
 
