@@ -501,6 +501,17 @@ export class Controller {
             : "the inverter did not answer (asleep at night, or out of range)",
       };
     }
+    if (c.kind === "read_grid_profile") {
+      if (!(stick instanceof Stick))
+        return { ok: false, error: "the vendor ECU's LAN port does not pass protection pages on" };
+      try {
+        const reading = await stick.readProtection(serial);
+        // The settings themselves arrive on the state topic (grid_profile); the result says what was read.
+        return { ok: true, detail: { outcome: "read", pages: reading.pages } };
+      } catch (e) {
+        return { ok: false, error: `grid profile not read: ${(e as Error).message}` };
+      }
+    }
     if (c.kind === "max_power") r = await stick.setMaxPower(serial, c.watts);
     else r = await stick.setOnOff(serial, c.on);
     const detail = { outcome: r.outcome, control_status: r.control, message: r.message };

@@ -29,7 +29,8 @@ export type Command =
   /** W per panel (QS1/YC600) or per inverter (DS3), as `per` says. */
   | { kind: "max_power"; watts: number; per: "panel" | "inverter" }
   | { kind: "on_off"; on: boolean }
-  | { kind: "poll" };
+  | { kind: "poll" }
+  | { kind: "read_grid_profile" };
 
 export interface CommandRequest {
   /** The topic it arrived on; error messages start with it. */
@@ -68,8 +69,18 @@ export type CommandResult =
   | { ok: true; command: Command; transaction?: Transaction }
   | { ok: false; error: string; transaction?: Transaction };
 
-const EXAMPLES: Record<string, string> = { max_power: "300", state: '"OFF"', poll: "true" };
-const BARE_EXAMPLES: Record<string, string> = { max_power: "300", state: "OFF", poll: "true" };
+const EXAMPLES: Record<string, string> = {
+  max_power: "300",
+  state: '"OFF"',
+  poll: "true",
+  read_grid_profile: "true",
+};
+const BARE_EXAMPLES: Record<string, string> = {
+  max_power: "300",
+  state: "OFF",
+  poll: "true",
+  read_grid_profile: "true",
+};
 const example = (key: string) => `{"${key}": ${EXAMPLES[key] ?? "…"}}`;
 const ALL_EXAMPLES = [...CONTROL_KEYS.keys()].map(example).join(", ");
 
@@ -133,6 +144,7 @@ export function validateCommand(req: CommandRequest): CommandResult {
     }
     return result({ kind: "on_off", on: obj.state === "ON" });
   }
+  if (obj.read_grid_profile !== undefined) return result({ kind: "read_grid_profile" });
   return result({ kind: "poll" });
 }
 

@@ -14,7 +14,6 @@
  */
 import {
   buildProtectionQuery,
-  type ModelName,
   mergeProtectionPages,
   type ProtectionPage,
   type ProtectionPageReading,
@@ -42,33 +41,8 @@ export interface ProtectionReadOptions {
   replyTimeoutMs?: number;
 }
 
-/** Whether reading a page was seen on air for a model, and from whom. */
-export const PROTECTION_READ_EVIDENCE: Readonly<
-  Record<ModelName, Partial<Record<ProtectionPage, { status: "confirmed" | "unverified"; evidence: string }>>>
-> = {
-  DS3: {
-    A: { status: "confirmed", evidence: "openaps live capture of a DS3 page A (2026-05-22)" },
-    B: { status: "confirmed", evidence: "openaps and ESP32-read-APS-inverters captures of DS3 page B" },
-  },
-  QS1A: {
-    A: { status: "confirmed", evidence: "openaps capture of QS1A 806000042582 page A (DB)" },
-    B: { status: "confirmed", evidence: "openaps capture of a QS1A page B (DE)" },
-    C: { status: "confirmed", evidence: "openaps capture of a QS1A page C (D9)" },
-  },
-  QS1: {
-    A: { status: "unverified", evidence: "openaps decodes QS1 like QS1A; no QS1 page captured" },
-    B: { status: "unverified", evidence: "openaps decodes QS1 like QS1A; no QS1 page captured" },
-    C: { status: "unverified", evidence: "openaps decodes QS1 like QS1A; no QS1 page captured" },
-  },
-  YC600: {
-    A: { status: "unverified", evidence: "vendor ECU source (2017) only; no page captured" },
-    B: {
-      status: "confirmed",
-      evidence: "ESP32-read-APS-inverters capture and five ECU-C sniffs of YC600 page B",
-    },
-  },
-  YC1000: {},
-};
+/** Whether reading a page was seen on air per model: the codec's table (src/protocol/protection/evidence.ts). */
+export { PROTECTION_READ_EVIDENCE } from "../protocol/protection/evidence.ts";
 
 export class ProtectionReader {
   private readonly clock: Clock;

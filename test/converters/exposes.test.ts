@@ -35,8 +35,16 @@ describe("exposes from the catalog", () => {
 
   it("leaves out exactly the controls, the event and what zigbee2mqtt adds itself", () => {
     const left = INVERTER_ENTITIES.filter((d) => notExposedReason(d) !== undefined).map((d) => d.key);
-    expect(left.sort()).toEqual(["grid_profile", "last_seen", "linkquality", "max_power", "poll", "state"]);
-    for (const k of ["max_power", "state", "poll"])
+    expect(left.sort()).toEqual([
+      "grid_profile",
+      "last_seen",
+      "linkquality",
+      "max_power",
+      "poll",
+      "read_grid_profile",
+      "state",
+    ]);
+    for (const k of ["max_power", "state", "poll", "read_grid_profile"])
       expect(notExposedReason(INVERTER_ENTITIES.find((d) => d.key === k)!)).toMatch(/raw .*APS frames/);
   });
 

@@ -132,9 +132,10 @@ describe("hostExposes: localecu's bridge/devices, controls included", () => {
     ])
       expect(names, k).toContain(k);
     expect(names).not.toContain("fault");
-    // 12 inverter keys + linkquality, grid_profile, last_seen + 3 controls + 4 × 5 panel keys.
+    // 12 inverter keys + linkquality, grid_profile, last_seen + 4 controls + 4 × 5 panel keys.
     expect(names).toContain("grid_profile");
-    expect(qs1).toHaveLength(38);
+    expect(names).toContain("read_grid_profile");
+    expect(qs1).toHaveLength(39);
   });
 
   it("max power: a settable number over the model's limit range, config", () => {

@@ -263,6 +263,17 @@ describe.each(brokerKinds())("controller end to end on $name", (kind) => {
     expect(gp).toMatchObject({ platform: "sensor", entity_category: "diagnostic" });
   });
 
+  it("the Read grid profile button reads the pages again: a setting changed since shows", async () => {
+    const name = names.get(GRID_DEVIANT)!;
+    site.inverter(GRID_DEVIANT)!.setGridSettings({ AC: 184 });
+    const r = await command(name, '{"read_grid_profile": true}');
+    expect(r).toMatchObject({ ok: true, outcome: "read", pages: ["A", "B", "C"] });
+    await waitFor(`${name}'s grid profile after the button`, () => {
+      const g = json(`localecu/${name}`)?.grid_profile;
+      return typeof g === "string" && g.startsWith("U 184–264 V") ? g : undefined;
+    });
+  });
+
   it("a max_power command round-trips to the emulated inverter and comes back verified", async () => {
     const [serial, name] = [...names.entries()][0]!;
     const r = await command(name, JSON.stringify({ max_power: 250 }));

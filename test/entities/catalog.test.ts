@@ -63,7 +63,7 @@ describe("catalog integrity", () => {
     // biome-ignore format: a word list
     expect(INVERTER_ENTITIES.map((d) => d.key)).toEqual([
       "power", "energy", "energy_today", "ac_voltage", "ac_frequency", "temperature", "status",
-      ...FAULTS.map((f) => f.key), "linkquality", "grid_profile", "last_seen", "max_power", "state", "poll",
+      ...FAULTS.map((f) => f.key), "linkquality", "grid_profile", "last_seen", "max_power", "state", "poll", "read_grid_profile",
     ]);
     // biome-ignore format: a word list
     expect(FAULTS.map((f) => f.key)).toEqual([

@@ -5,8 +5,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { inverterState } from "../../src/entities/catalog/index.ts";
+import { validateCommand } from "../../src/entities/commands.ts";
 import { discoveryMessage, inverterDiscovery } from "../../src/entities/discovery.ts";
 import type { InverterSnapshot } from "../../src/entities/snapshot.ts";
+import { controlsPayload } from "../../src/entities/state.ts";
 import { fromHex } from "../../src/protocol/bytes.ts";
 import { decodeProtectionPage, mergeProtectionPages } from "../../src/protocol/protection/index.ts";
 import { protectionPages } from "../fixtures/protection-pages.ts";
@@ -75,5 +77,37 @@ describe("grid profile entity", () => {
     const state = inverterState(s);
     expect(state.grid_profile).toBeNull();
     expect(state.grid_profile_settings).toBeNull();
+  });
+});
+
+describe("read grid profile button", () => {
+  it('takes {"read_grid_profile": true} on set and a bare true on set/read_grid_profile', () => {
+    const model = producing("qs1", "Roof east 1").model;
+    const base = { topic: "localecu/Roof east 1/set", retained: false, model };
+    expect(validateCommand({ ...base, payload: '{"read_grid_profile": true}' })).toEqual({
+      ok: true,
+      command: { kind: "read_grid_profile" },
+    });
+    expect(
+      validateCommand({
+        ...base,
+        topic: `${base.topic}/read_grid_profile`,
+        key: "read_grid_profile",
+        payload: "true",
+      }),
+    ).toEqual({ ok: true, command: { kind: "read_grid_profile" } });
+    expect(validateCommand({ ...base, payload: '{"read_grid_profile": 5}' })).toMatchObject({ ok: false });
+  });
+
+  it("states per model whether reading the pages is confirmed on air", () => {
+    // QS1A pages A/B/C and DS3 pages A/B were captured (openaps); no page of a plain QS1 was.
+    expect(controlsPayload(producing("qs1", "x")).read_grid_profile).toMatchObject({
+      control_status: "unverified",
+      evidence: expect.stringMatching(/no QS1 page captured/),
+    });
+    expect(controlsPayload(producing("ds3", "x")).read_grid_profile).toMatchObject({
+      control_status: "confirmed",
+      note: "confirmed on air for DS3",
+    });
   });
 });

@@ -175,7 +175,15 @@ describe("exposes", () => {
       const z2m = byProperty(JSON.parse(JSON.stringify(def.exposes)) as ExposeJson[]);
       const ours = byProperty(exposesJson(modelByName(model as "QS1")!));
       // zigbee2mqtt adds linkquality itself; the controls and the grid profile need raw APS frames it cannot send.
-      const extra = ["grid_profile", "last_seen", "linkquality", "max_power", "poll", "state"];
+      const extra = [
+        "grid_profile",
+        "last_seen",
+        "linkquality",
+        "max_power",
+        "poll",
+        "read_grid_profile",
+        "state",
+      ];
       expect(Object.keys(ours).sort()).toEqual([...Object.keys(z2m), ...extra].sort());
       for (const [property, e] of Object.entries(z2m)) expect(ours[property], property).toEqual(e);
     },

@@ -4,6 +4,7 @@
  * readable) as the `settings` attribute. Read once after start or pairing (src/controller), read only.
  */
 import { describeSettings } from "../../protocol/protection/describe.ts";
+import { protectionReadInfo } from "../../protocol/protection/evidence.ts";
 import type { ProtectionReading } from "../../protocol/protection/types.ts";
 import type { InverterSnapshot } from "../snapshot.ts";
 import type { EntityDescription } from "./types.ts";
@@ -36,4 +37,14 @@ export const GRID_PROFILE_ENTITY: EntityDescription<InverterSnapshot> = {
   attributesName: "settings",
   value: (s) => (s.protection ? gridProfileSummary(s.protection) : undefined),
   attributes: (s) => (s.protection ? describeSettings(s.protection.settings) : undefined),
+};
+
+export const READ_GRID_PROFILE_ENTITY: EntityDescription<InverterSnapshot> = {
+  key: "read_grid_profile",
+  name: "Read grid profile",
+  platform: "button",
+  icon: "mdi:transmission-tower-import",
+  entityCategory: "diagnostic",
+  description: "Read the inverter's grid-protection settings again now (read only: nothing is written)",
+  control: { command: "read_grid_profile", status: (s) => protectionReadInfo(s.model.model).status },
 };

@@ -4,7 +4,7 @@
  */
 
 import type { FaultKey, InverterSnapshot, InverterStatus } from "../snapshot.ts";
-import { GRID_PROFILE_ENTITY } from "./grid-profile.ts";
+import { GRID_PROFILE_ENTITY, READ_GRID_PROFILE_ENTITY } from "./grid-profile.ts";
 import {
   awake,
   type EntityDescription,
@@ -191,4 +191,5 @@ export const INVERTER_ENTITIES: readonly EntityDescription<InverterSnapshot>[] =
     description: "Ask the inverter for a reading now",
     control: { command: "poll", status: (s) => s.model.controls.poll.status },
   },
+  READ_GRID_PROFILE_ENTITY,
 ];

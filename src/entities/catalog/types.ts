@@ -3,12 +3,13 @@
  * Import the tables through catalog.ts.
  */
 import type { ControlInfo, ControlStatus, ModelInfo } from "../../protocol/models.ts";
+import { protectionReadInfo } from "../../protocol/protection/evidence.ts";
 import type { FaultKey, InverterSnapshot } from "../snapshot.ts";
 
 export type Platform = "sensor" | "binary_sensor" | "number" | "switch" | "button" | "event" | "select";
 export type StateClass = "measurement" | "total" | "total_increasing";
 /** The radio command a control entity sends. */
-export type ControlCommand = "max_power" | "on_off" | "poll";
+export type ControlCommand = "max_power" | "on_off" | "poll" | "read_grid_profile";
 
 /** `R` is what a number's range depends on: the model for inverter controls, the site's limiter for its own. */
 export interface EntityDescription<S, R = ModelInfo> {
@@ -67,6 +68,8 @@ export function controlInfo(model: ModelInfo, command: ControlCommand): ControlI
       return model.controls.onOff;
     case "poll":
       return model.controls.poll;
+    case "read_grid_profile":
+      return protectionReadInfo(model.model);
   }
 }
 

@@ -2,6 +2,7 @@
 export * from "./decode.ts";
 export * from "./describe.ts";
 export { DS3_PAGE_A, DS3_PAGE_B } from "./ds3.ts";
+export * from "./evidence.ts";
 export type { PageField, PageLayout } from "./fields.ts";
 export * from "./meanings.ts";
 export * from "./merge.ts";
