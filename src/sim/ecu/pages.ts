@@ -86,24 +86,31 @@ function answer(
     res.writeHead(200, { "Content-Type": "text/html; charset=UTF-8" }).end(NOT_SUPPORTED);
     return;
   }
-  const json = (value: number, message: string): void => {
-    res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ value, message }));
-  };
+  const { value, message } = command(core, page, form);
+  res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ value, message }));
+}
+
+/** What the page answers, after queueing the command when it is accepted. */
+function command(
+  core: EcuEmulatorCore,
+  page: string,
+  form: URLSearchParams,
+): { value: number; message: string } {
   if (page === "configuration/set_switch_state") {
     const ids = form.getAll("ids[]");
-    if (ids.length === 0) return json(1, "Please select at least one inverter !");
+    if (ids.length === 0) return { value: 1, message: "Please select at least one inverter !" };
     const parsed = ids.map((x) => ({ uid: x.slice(0, 12), flag: x.slice(12) }));
     if (parsed.some((p) => !core.knows(p.uid) || (p.flag !== "1" && p.flag !== "2"))) {
-      return json(2, "Saving failed !");
+      return { value: 2, message: "Saving failed !" };
     }
     for (const p of parsed) core.queue({ kind: "on-off", uid: p.uid, on: p.flag === "1" });
-    return json(0, QUEUED_MESSAGE);
+    return { value: 0, message: QUEUED_MESSAGE };
   }
   const uid = form.get("id") ?? "";
   const text = form.get("maxpower") ?? "";
   const w = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(w >= 20 && w <= 500)) return json(1, "Please enter an integer between 20-500 !");
-  if (!core.knows(uid)) return json(2, "Saving failed !");
+  if (!(w >= 20 && w <= 500)) return { value: 1, message: "Please enter an integer between 20-500 !" };
+  if (!core.knows(uid)) return { value: 2, message: "Saving failed !" };
   core.queue({ kind: "max-power", uid, wattsPerInput: w });
-  return json(0, QUEUED_MESSAGE);
+  return { value: 0, message: QUEUED_MESSAGE };
 }
