@@ -74,12 +74,7 @@ interface Polled {
   key: string;
 }
 
-/** A wall clock set back by at most this much is held (see now()). */
-const HOLD_STEP_BACK_MS = 3_600_000;
-
 export class ScheduleModule {
-  /** The latest wall time seen (now()). */
-  private latestMs: number | undefined;
   private core?: Schedule;
   private readonly specs = new Map<string, InverterSpec>();
   private readonly polled = new Map<string, Polled>();
@@ -289,18 +284,8 @@ export class ScheduleModule {
     );
   }
 
-  /**
-   * The wall clock, except that a step back of up to an hour (an NTP correction) is held until the clock
-   * catches up: the rules are recomputed from the time, so following it would undo a rule that already
-   * fired and fire it again minutes later — two writes each way for one window. A larger step back is a
-   * real correction (a wrong RTC fixed) and is followed.
-   */
   private now(): number {
-    const t = this.o.clock.now();
-    const latest = this.latestMs;
-    if (latest !== undefined && t < latest && latest - t <= HOLD_STEP_BACK_MS) return latest;
-    this.latestMs = t;
-    return t;
+    return this.o.clock.now();
   }
 
   private feedOverride(o: OverrideRequest): void {
