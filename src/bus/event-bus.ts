@@ -12,12 +12,15 @@ import type {
   SiteSnapshot,
 } from "../entities/snapshot.ts";
 import type { HaLinkState } from "../ha/types.ts";
+import type { ProtectionReading } from "../protocol/protection/types.ts";
 import type { Telemetry } from "../protocol/types.ts";
 import type { RadioCommand } from "../radio/events.ts";
 
 export interface BusEvents {
   /** A decoded telemetry reply, before accounting. */
   inverterReported: { serial: string; telemetry: Telemetry; atMs: number; linkQuality?: number };
+  /** An inverter's grid-protection pages were read (once after start or pairing; read only). */
+  protectionRead: { reading: ProtectionReading; atMs: number };
   /** The accounted state of one inverter changed (reading, status, control). */
   inverterSnapshot: { snapshot: InverterSnapshot };
   siteSnapshot: { snapshot: SiteSnapshot };

@@ -228,7 +228,10 @@ export class Controller {
         this.refresh(this.tracker.setRadioState(e.serial, e.state, e.shortAddress)?.serial);
       }),
       ev.onCommandResult((r) => this.onCommandResult(r)),
-      ev.onProtectionRead((p) => this.refresh(this.tracker.setProtection(p.reading, p.at)?.serial)),
+      ev.onProtectionRead((p) => {
+        this.refresh(this.tracker.setProtection(p.reading, p.at)?.serial);
+        this.bus.emit("protectionRead", { reading: p.reading, atMs: p.at });
+      }),
       ev.onPollMissed((m) =>
         this.bus.emit("pollMissed", { serial: m.serial, atMs: m.at, outcome: m.outcome }),
       ),

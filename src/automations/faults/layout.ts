@@ -12,7 +12,9 @@ export function layoutFromConfig(config: SiteConfig): FaultLayout {
     if (where.length > 0) out.position = [...new Set(where)].join("; ");
     return out;
   });
-  return { inverters, timezone: config.site.timezone };
+  const { gridCode, gridOverrides } = config.site;
+  const grid = gridCode ? { code: gridCode, overrides: gridOverrides } : undefined;
+  return { inverters, timezone: config.site.timezone, ...(grid ? { grid } : {}) };
 }
 
 function panelsOf(inv: InverterConfig, panels: Map<string, SiteConfig["panels"][number]>): LayoutPanel[] {

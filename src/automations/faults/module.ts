@@ -1,7 +1,8 @@
 /**
  * The fault diagnosis' start/stop module on the controller's bus. It feeds the pure core (core.ts) with
  * what the controller sees — readings, polls without an answer, the end of each poll round with the sun's
- * elevation at the site, the stick's link and restarts, store failures, and on/off and limit commands (a
+ * elevation at the site, the stick's link and restarts, store failures, the grid-protection pages read
+ * after start (checked against site.grid_code), and on/off and limit commands (a
  * commanded-off inverter is not a fault) — and hands what the core finds to everyone at once as one bus
  * event, `faultFindings`: the entities, the MQTT event topic and the notifications follow it. It keeps the
  * findings in the store (open and cleared, with times) and logs one line per change.
@@ -123,6 +124,7 @@ export class FaultModule {
       this.linkUp = up;
       this.feed({ kind: "stick-link", atMs: this.now(), up, ...(detail ? { detail } : {}) });
     });
+    bus.on("protectionRead", this, ({ reading, atMs }) => this.feed({ kind: "protection", atMs, reading }));
     bus.on("stickReset", this, ({ atMs, detail }) => this.feed({ kind: "stick-reset", atMs, detail }));
     bus.on("storeWrite", this, ({ ok, atMs, detail }) =>
       this.feed({ kind: "store", atMs, ok, ...(detail ? { detail } : {}) }),

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { FaultDiagnosis } from "../../../src/automations/faults/core.ts";
+import { openNotice } from "../../../src/automations/faults/notice.ts";
 import type { FaultLayout } from "../../../src/automations/faults/types.ts";
 import type { ProtectionReading, ProtectionValue } from "../../../src/protocol/protection/types.ts";
 import { at, BL, BR, southRoof, TL, TR } from "./helpers.ts";
@@ -63,6 +64,11 @@ describe("grid_settings finding", () => {
         "3 of 4 QS1 inverters read 196 V (801000000001, 801000000003, 801000000004). " +
         TAIL,
     );
+    // The push message: the severity word, the title, the advice as it is (no status-bit caveat).
+    expect(openNotice(f)).toEqual({
+      title: "Solar warning — Grid settings differ: South top right",
+      message: f.advice,
+    });
     // One inverter, one finding: a second round with nothing new opens nothing more.
     expect(d.update({ kind: "round", atMs: at("07:05"), sunElevationDeg: NIGHT }).opened).toEqual([]);
   });
