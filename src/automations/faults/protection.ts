@@ -6,7 +6,8 @@
  * reads once after start or pairing (again an hour after a failed read), so it is judged when those
  * reads are in, not per poll.
  */
-import { checkProtection, checkSiblings, type Deviation } from "../../commission/check.ts";
+import { checkProtection, checkSiblings, type Deviation, formatValue } from "../../commission/check.ts";
+import { GRID_CODES } from "../../commission/grid-codes.ts";
 import { protectionPagesOf } from "../../protocol/protection/requests.ts";
 import type { Verdict } from "./book.ts";
 import type { RoundContext } from "./context.ts";
@@ -69,27 +70,66 @@ function codeDeviations(
 }
 
 function draft(key: string, m: InverterMemory, devs: Deviation[], code: string | undefined) {
-  const serial = m.spec.serial;
-  // The check's line starts with the serial; the finding already says which inverter.
-  const lines = devs.map((d) =>
-    d.message.startsWith(`${serial}: `) ? d.message.slice(serial.length + 2) : d.message,
-  );
+  // One clause per setting (the code's profile and the siblings usually expect the same value): a phone
+  // notification, not the commissioning report, which keeps every comparison with its tolerance.
+  const bySetting = new Map<string, Deviation[]>();
+  for (const d of devs) bySetting.set(d.code, [...(bySetting.get(d.code) ?? []), d]);
+  const clauses = [...bySetting.values()].map(settingClause);
   const against = code ? `the site's grid code ${code}` : "the other inverters of the site";
-  const n = devs.length === 1 ? "1 setting" : `${devs.length} settings`;
+  const n = clauses.length === 1 ? "1 setting" : `${clauses.length} settings`;
   return {
     key,
     kind: "grid_settings" as const,
-    serial,
+    serial: m.spec.serial,
     cause: "installation" as const,
     severity: "warning" as const,
     title: `Grid settings differ: ${shortName(m.spec)}`,
     advice:
-      `${place(m.spec)}: its grid-protection settings differ from ${against} in ${n}: ${lines.join("; ")}. ` +
+      `${place(m.spec)}: its grid-protection settings differ from ${against} in ${n}: ${clauses.join("; ")}. ` +
       "The inverter was set to another grid profile; have the installer set the site's profile (EMA " +
       "installer app) — localecu only reads these settings. They are read once after start (re-read an " +
       "hour after a failed read): restart localecu after a change to check again.",
     // It rests on values read from the inverter, not on a status bit; an expected value nobody confirmed
-    // against the standard says "unconfirmed" in its own line instead.
+    // against the standard says "unconfirmed" beside it instead.
     verified: true,
   };
+}
+
+const COMPARE: Record<Deviation["expected"]["compare"], string> = {
+  equal: "",
+  "at-most": "at most ",
+  "at-least": "at least ",
+  within: "within ",
+};
+
+/** "AC (under-voltage …) reads 184 V, expected 196 V (EN50549-1 profile; 3 of 4 QS1 inverters)". */
+function settingClause(devs: Deviation[]): string {
+  const first = devs[0]!;
+  const expected = new Map<string, string[]>();
+  for (const d of devs) {
+    const value = `${COMPARE[d.expected.compare]}${formatValue(d.expected.value, d.expected.unit)}`;
+    expected.set(value, [...(expected.get(value) ?? []), sourceWords(d)]);
+  }
+  const wanted = [...expected].map(([value, by]) => `${value} (${by.join("; ")})`).join(", ");
+  return `${first.setting} reads ${formatValue(first.read.value, first.read.unit)}, expected ${wanted}`;
+}
+
+function sourceWords(d: Deviation): string {
+  const unconfirmed = d.confirmed ? "" : ", unconfirmed";
+  const s = d.source;
+  switch (s.kind) {
+    case "code":
+      return `APsystems' ${GRID_CODES[s.gridCode].profile.name} profile${unconfirmed}`;
+    case "override":
+      return `network operator, site.grid_overrides.${d.code}`;
+    case "standard":
+      return `standard ${s.detail}${unconfirmed}`;
+    case "envelope":
+      return `${s.detail}${unconfirmed}`;
+    case "siblings": {
+      // "siblings: 3 of 4 QS1 inverters read 196 V (serials…)": the count says enough in a message.
+      const words = s.detail.replace(/^siblings: /, "");
+      return /^\d+ of \d+ \S+ inverters/.exec(words)?.[0] ?? words;
+    }
+  }
 }
