@@ -5,7 +5,7 @@
  */
 import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { brokerKinds, type TestBroker } from "../helpers/brokers.ts";
 import { killAll, lastJson, spawnCli, waitFor, watch } from "../helpers/process.ts";
 import { writeSiteFile } from "../helpers/site-file.ts";
@@ -25,6 +25,8 @@ describe("one controller per base topic (child processes)", () => {
   beforeAll(async () => {
     broker = await kind.start();
   });
+  // A test that failed or timed out must not leave its controller running into the next one.
+  afterEach(() => killAll());
   afterAll(async () => {
     killAll();
     await broker?.stop();
@@ -63,7 +65,7 @@ describe("one controller per base topic (child processes)", () => {
     first.child.kill("SIGKILL"); // a crash: no clean "offline"
     await first.exited;
     await w.client.endAsync(true);
-  });
+  }, 120_000);
 
   it("starts although a crashed controller left a retained 'online' behind", async () => {
     const w = await watch(broker.url, ["localecu/bridge/state"]);
@@ -90,7 +92,7 @@ describe("one controller per base topic (child processes)", () => {
     await waitFor("bridge offline", () => lastJson(w.seen, "localecu/bridge/state")?.state === "offline");
     await asked.client.endAsync(true);
     await w.client.endAsync(true);
-  });
+  }, 120_000);
 
   it("refuses a second controller on the same data directory (other base topic), naming the first; a kill -9 leaves no stale lock", async () => {
     const firstFile = site("house");
@@ -115,5 +117,5 @@ describe("one controller per base topic (child processes)", () => {
     await third.waitForOutput(/localecu is running/);
     third.child.kill("SIGINT");
     expect((await third.exited).code).toBe(0);
-  });
+  }, 120_000);
 });
