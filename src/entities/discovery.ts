@@ -188,6 +188,16 @@ function bridgeAvailability(ctx: DiscoveryContext) {
   return { t: bridgeTopics(ctx.baseTopic).state, val_tpl: "{{ value_json.state }}" };
 }
 
+/**
+ * Everything of a snapshot that inverterDiscovery reads (the context and the faults flag are fixed per
+ * publisher): equal keys give equal discovery, so a reading that changes none of it skips building and
+ * stringifying the whole payload (~60 components). Keep it in step with inverterDiscovery below.
+ */
+export function inverterDiscoveryKey(s: InverterSnapshot): string {
+  const m = s.model;
+  return JSON.stringify([s.serial, s.name, m.model, m.channels, m.limitRangeW, s.firmware, s.panels]);
+}
+
 /** `opts.faults`: the fault module runs, so its problem sensor and fault event join the device. */
 export function inverterDiscovery(
   ctx: DiscoveryContext,

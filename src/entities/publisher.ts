@@ -17,6 +17,7 @@ import {
   defaultOrigin,
   discoveryMessage,
   inverterDiscovery,
+  inverterDiscoveryKey,
   type Origin,
   retireInverterMessages,
   siteDiscovery,
@@ -97,8 +98,10 @@ interface InverterEntry {
   snapshot: InverterSnapshot;
   /** Discovery as last sent (to detect changes and removed components). */
   sent?: DeviceConfig;
-  /** `sent` as JSON, kept so each reading compares one string, not two fresh ones. */
+  /** `sent` as JSON, to tell whether a rebuilt discovery changed. */
   sentJson?: string;
+  /** inverterDiscoveryKey of the snapshot `sent` was built from: a reading that keeps it skips the rebuild. */
+  sentKey?: string;
   /** What bridge/devices showed of it when last published (bridgeDeviceKey). */
   bridgeKey?: string;
 }
@@ -339,12 +342,19 @@ export class EntityPublisher {
 
   private publishInverter(entry: InverterEntry, force: boolean): void {
     const s = entry.snapshot;
-    const discovery = inverterDiscovery(this.ctx, s, { faults: this.opts.faults === true });
-    const json = JSON.stringify(discovery.config);
-    if (force || json !== entry.sentJson) {
-      this.sendDiscovery(discovery, entry.sent);
-      entry.sent = discovery.config;
-      entry.sentJson = json;
+    // Per reading this is O(1): discovery is rebuilt only when what it is built from changed (a name,
+    // firmware, panel labels), not for every telemetry reply (that cost 500 inverters ~25 KB of garbage
+    // per reading, which grew the heap between full collections).
+    const key = inverterDiscoveryKey(s);
+    if (force || key !== entry.sentKey) {
+      const discovery = inverterDiscovery(this.ctx, s, { faults: this.opts.faults === true });
+      const json = JSON.stringify(discovery.config);
+      if (force || json !== entry.sentJson) {
+        this.sendDiscovery(discovery, entry.sent);
+        entry.sent = discovery.config;
+        entry.sentJson = json;
+      }
+      entry.sentKey = key;
     }
     // Pairing, firmware or name may have changed what bridge/devices says (interview_state…). The list
     // is ~10 KB per inverter: rebuilt only when this inverter's part of it changed, not on every reading.

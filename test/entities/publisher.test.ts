@@ -135,6 +135,19 @@ describe("updates", () => {
     expect(JSON.parse(client.retained.get(QS1_CONFIG)!).dev.sw).toBe("2.0");
   });
 
+  it("renames the panel entities when site.yaml's panel labels change, and not before", () => {
+    const { client, publisher } = started();
+    client.clearLog();
+    publisher.updateInverter({ ...QS1, status: "unreachable" });
+    expect(client.publishedTo(QS1_CONFIG)).toEqual([]);
+    publisher.updateInverter({ ...QS1, panels: ["E7", "E8"] });
+    expect(client.publishedTo(QS1_CONFIG)).toHaveLength(1);
+    const cmps = JSON.parse(client.retained.get(QS1_CONFIG)!).cmps as Record<string, Record<string, unknown>>;
+    expect(cmps.dc_voltage_ch1?.name).toBe("Panel E7 (A) DC voltage");
+    expect(cmps.dc_voltage_ch2?.name).toBe("Panel E8 (B) DC voltage");
+    expect(cmps.dc_voltage_ch3?.name).toBe("Input C DC voltage");
+  });
+
   it("removes the components a model change leaves behind", () => {
     const { client, publisher } = started();
     publisher.updateInverter({ ...QS1, model: modelByName("YC600")! });
