@@ -23,6 +23,7 @@ import {
   siteDiscovery,
   withRemovedComponents,
 } from "./discovery.ts";
+import { payloadDigest, RetainedMemo } from "./retained-memo.ts";
 import { RetainedProbe } from "./retained-probe.ts";
 import {
   type CommandHandler,
@@ -98,8 +99,8 @@ interface InverterEntry {
   snapshot: InverterSnapshot;
   /** Discovery as last sent (to detect changes and removed components). */
   sent?: DeviceConfig;
-  /** `sent` as JSON, to tell whether a rebuilt discovery changed. */
-  sentJson?: string;
+  /** Digest of `sent` as JSON, to tell whether a rebuilt discovery changed. */
+  sentDigest?: string;
   /** inverterDiscoveryKey of the snapshot `sent` was built from: a reading that keeps it skips the rebuild. */
   sentKey?: string;
   /** What bridge/devices showed of it when last published (bridgeDeviceKey). */
@@ -125,7 +126,7 @@ export class EntityPublisher {
   private haLink?: HaLinkState;
   private started = false;
   /** Payload last sent on each retained topic: an identical one is not sent again unless re-publishing. */
-  private readonly lastRetained = new Map<string, string>();
+  private readonly lastRetained = new RetainedMemo();
   private republishing = false;
   private readonly probe: RetainedProbe;
   private readonly listener: MessageListener = (topic, payload, packet) => {
@@ -348,11 +349,11 @@ export class EntityPublisher {
     const key = inverterDiscoveryKey(s);
     if (force || key !== entry.sentKey) {
       const discovery = inverterDiscovery(this.ctx, s, { faults: this.opts.faults === true });
-      const json = JSON.stringify(discovery.config);
-      if (force || json !== entry.sentJson) {
+      const digest = payloadDigest(JSON.stringify(discovery.config));
+      if (force || digest !== entry.sentDigest) {
         this.sendDiscovery(discovery, entry.sent);
         entry.sent = discovery.config;
-        entry.sentJson = json;
+        entry.sentDigest = digest;
       }
       entry.sentKey = key;
     }
@@ -403,8 +404,8 @@ export class EntityPublisher {
 
   private send(m: OutMessage): void {
     if (m.retain) {
-      if (!this.republishing && this.lastRetained.get(m.topic) === m.payload) return;
-      this.lastRetained.set(m.topic, m.payload);
+      if (!this.republishing && this.lastRetained.same(m.topic, m.payload)) return;
+      this.lastRetained.remember(m.topic, m.payload);
     }
     const r = this.opts.client.publish(m.topic, m.payload, { retain: m.retain, qos: m.qos });
     if (r instanceof Promise) {
