@@ -89,4 +89,48 @@ describe("HassMirror", () => {
       "switch.home_export_limit": { state: "off" },
     });
   });
+  it("follows a device whose discovery moves its state topic, and forgets a removed device", () => {
+    const m = new HassMirror("homeassistant");
+    const changes: string[][] = [];
+    m.onChange((ids) => changes.push(ids));
+    const inverter = (stateTopic: string) =>
+      JSON.stringify({
+        dev: { ids: ["localecu_801000085070"], name: "Roof east 1" },
+        cmps: {
+          power: {
+            p: "sensor",
+            def_ent_id: "sensor.roof_east_1_power",
+            name: "Power",
+            stat_t: stateTopic,
+            val_tpl: "{{ value_json.power }}",
+          },
+        },
+      });
+    const other = JSON.stringify({
+      dev: { ids: ["localecu_801000085071"], name: "Roof east 2" },
+      cmps: {
+        power: {
+          p: "sensor",
+          def_ent_id: "sensor.roof_east_2_power",
+          name: "Power",
+          stat_t: "b/Roof east 2",
+          val_tpl: "{{ value_json.power }}",
+        },
+      },
+    });
+    m.take("homeassistant/device/localecu_801000085070/config", inverter("b/Roof east 1"), true);
+    m.take("homeassistant/device/localecu_801000085071/config", other, true);
+    m.take("homeassistant/device/localecu_801000085070/config", inverter("b/Roof west 1"), true);
+    changes.length = 0;
+    m.take("b/Roof east 1", '{"power":100}', true);
+    m.take("b/Roof west 1", '{"power":212}', true);
+    m.take("b/Roof east 2", '{"power":198}', true);
+    expect(changes).toEqual([["sensor.roof_east_1_power"], ["sensor.roof_east_2_power"]]);
+    expect(m.hass().states["sensor.roof_east_1_power"]!.state).toBe("212");
+    m.take("homeassistant/device/localecu_801000085071/config", "", true);
+    changes.length = 0;
+    m.take("b/Roof east 2", '{"power":199}', true);
+    expect(changes).toEqual([]);
+    expect(Object.keys(m.hass().states)).toEqual(["sensor.roof_east_1_power"]);
+  });
 });
