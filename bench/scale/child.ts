@@ -22,6 +22,7 @@ import { StickEmulator } from "../../src/sim/emulator/stick.ts";
 import type { EmulatorDelays } from "../../src/sim/emulator/types.ts";
 import { simSiteFromConfig } from "../../src/sim/from-config.ts";
 import { PairingBook } from "../../src/site/pairing.ts";
+import { startHeapProf } from "./heap-prof.ts";
 import { siteConfig } from "./site.ts";
 import type { ChildResult, RunSpec, WindowMark } from "./types.ts";
 
@@ -63,6 +64,7 @@ function waitForParent(kind: string): Promise<void> {
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? "") as RunSpec;
   const n = spec.inverters;
+  const heapProf = await startHeapProf();
   const dataDir = mkdtempSync(join(tmpdir(), "localecu-scale-"));
   // Ctrl-C or a timeout reaches this process too: the folder goes with it.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -182,10 +184,12 @@ async function main(): Promise<void> {
         replies: emitted.length,
       };
     };
+    await heapProf?.windowStart(`scale-${n}`);
     const a = mark();
     send({ kind: "window", phase: "start", atMs: a.atMs });
     await sleep(rounds * spec.pollMs);
     const b = mark();
+    await heapProf?.windowEnd(`scale-${n}`);
     send({ kind: "window", phase: "end", atMs: b.atMs });
     await sleep(300); // the last state messages reach the observer
 
