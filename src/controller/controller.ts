@@ -155,6 +155,7 @@ export class Controller {
       discoveryPrefix: config.mqtt.discoveryPrefix,
       bridgeId: this.ecuId,
       siteName: config.site.name,
+      ...(source.sourceControl ? { sourceControl: source.sourceControl } : {}),
       coordinatorIeee: coordinatorIeee(source.ecuId),
       onCommand: (serial, command) => this.runCommand(serial, command),
       ...(config.automations.exportLimit
@@ -283,7 +284,15 @@ export class Controller {
   /** The export limiter, when site.yaml asks for it: its state goes to the site device. */
   private startExportLimit(): void {
     const settings = this.o.config.automations.exportLimit;
-    if (!settings?.meter || !this.canAct("export limiting")) return;
+    if (!settings?.meter) return;
+    if (this.o.source.kind === "ecu") {
+      // Even where the ECU's pages take commands, the ECU passes them on only at its next round.
+      this.o.logger.warn(
+        `export limiting is configured, but the vendor ECU applies a command only at its next round (about 5 minutes): far too slow to follow the grid meter, so the limiter is not started (a stick commands within seconds)${this.o.source.canCommand ? "" : "; this ECU's command pages are not available either"}`,
+      );
+      return;
+    }
+    if (!this.canAct("export limiting")) return;
     const { config, clock, logger } = this.o;
     this.bus.on("limiterState", this, ({ snapshot }) => this.publisher?.updateLimiter(snapshot));
     // With a schedule, the limiter's writes and read-backs pass through it (limiter-link.ts): the lower cap wins.
@@ -347,6 +356,8 @@ export class Controller {
       logger: logger.child({ module: "schedule" }),
       saved: new OverrideFile(config.site.dataDir),
       ...(this.o.ha ? { ha: this.o.ha } : {}),
+      // The vendor ECU's pages only write: nothing reads a limit back to compare with.
+      ...(this.o.source.kind === "ecu" ? { openLoop: true } : {}),
     });
     this.scheduler.start();
   }
@@ -355,7 +366,9 @@ export class Controller {
   private canAct(what: string): boolean {
     if (this.o.source.canCommand) return true;
     this.o.logger.warn(
-      `${what} is configured, but the ${this.o.source.kind === "ecu" ? "vendor ECU's port 8899" : "source"} can only read the inverters: it is not started (a stick can command them)`,
+      this.o.source.kind === "ecu"
+        ? `${what} is configured, but the vendor ECU's command pages were not found at start (${this.o.source.sourceControl?.summary ?? "not probed"}): its port 8899 only reads the inverters, so it is not started (a stick can command them)`
+        : `${what} is configured, but the source can only read the inverters: it is not started (a stick can command them)`,
     );
     return false;
   }
@@ -432,7 +445,12 @@ export class Controller {
         `${i.name}: still producing after OFF was delivered — the OFF command did not take effect (on/off is ${i.model.controls.onOff.status} on the ${i.model.model}); showing ON`,
       );
     }
-    if (i.maxPowerW === undefined && !i.limitQueried && this.o.source.canCommand) {
+    if (
+      i.maxPowerW === undefined &&
+      !i.limitQueried &&
+      this.o.source.canCommand &&
+      this.o.source.kind === "stick"
+    ) {
       // Read the stored limit once (a DE query, no write), so max_power is known before anyone sets it.
       i.limitQueried = true;
       void this.o.source.queryLimit(t.serial);

@@ -7,6 +7,8 @@ import type { MqttClient } from "mqtt";
 import type { ExportLimitTuning } from "../automations/export-limit/module.ts";
 import { writesPerHour } from "../automations/export-limit/settings.ts";
 import type { FaultModuleTuning } from "../automations/faults/module.ts";
+import { probeEcuAtStart } from "../ecu/control-probe.ts";
+import { EcuHttpControl } from "../ecu/http-control.ts";
 import { ecuPoller } from "../ecu/reader.ts";
 import { type EcuReader, EcuSource } from "../ecu/source.ts";
 import { resolveHaCredentials } from "../ha/credentials.ts";
@@ -55,6 +57,11 @@ export interface RunOptions {
   stick?: Partial<Omit<StickOptions, "port">>;
   /** Feeds the ECU source instead of polling site.yaml's ECU (tests, the demo's emulated ECU). */
   ecuReader?: EcuReader;
+  /**
+   * The ECU's command pages are probed at start (ecu.http_port); false skips it (a fed reader with no
+   * ECU behind it). timeoutMs: per request, real ms (default 10 s).
+   */
+  ecuProbe?: false | { timeoutMs?: number };
   env?: NodeJS.ProcessEnv;
   /** Who this is when another controller asks (health check): "demo" or the site file. */
   instance?: string;
@@ -198,9 +205,33 @@ export async function runController(o: RunOptions): Promise<RunningController> {
     }
     logger.info({ url: safeUrl(mqttUrl) }, "connected to MQTT");
 
+    const ecuLog = logger.child({ module: "ecu" });
+    let control: ConstructorParameters<typeof EcuSource>[0]["control"];
+    if (ecu && o.ecuProbe !== false) {
+      // Before the controller: whether the schedule may start depends on what the probe finds.
+      const timeoutMs = o.ecuProbe?.timeoutMs;
+      const http = new EcuHttpControl(
+        { host: ecu.host, ...(ecu.httpPort === undefined ? {} : { port: ecu.httpPort }) },
+        timeoutMs === undefined ? {} : { timeoutMs },
+      );
+      const probe = await probeEcuAtStart({
+        ecu: { host: ecu.host, port: ecu.port },
+        http,
+        ...(ecu.ecuId === undefined ? {} : { ecuId: ecu.ecuId }),
+        now: () => clock.now(),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      });
+      if (probe.infoError)
+        ecuLog.warn(
+          `the ECU did not answer 0001 at start (${probe.infoError}): its model and firmware are not known yet`,
+        );
+      ecuLog.info(probe.summary);
+      control = { http, probe };
+    }
     const stick: ReadingSource = ecu
       ? new EcuSource({
           where: `${ecu.host}:${ecu.port}`,
+          ...(control ? { control } : {}),
           stableId: o.stick?.stableId ?? config.site.name,
           clock,
           logger: logger.child({ module: "ecu" }),

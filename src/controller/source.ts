@@ -12,8 +12,13 @@ export interface ReadingSource {
   readonly events: RadioEvents;
   /** The bridge's identity (6 bytes; for a stick, the ECU id its inverters are paired to). */
   readonly ecuId: Uint8Array;
-  /** False when the source cannot command the inverters: the vendor ECU's port 8899 only reads. */
+  /**
+   * False when the source cannot command the inverters: the vendor ECU whose command pages were not found
+   * at start (its port 8899 only reads). The ECU's commands take effect only at its next round.
+   */
   readonly canCommand: boolean;
+  /** What the source found it can command (the vendor ECU's start-up probe), for the log and bridge/info. */
+  readonly sourceControl?: Readonly<Record<string, unknown>> & { summary: string };
   start(): Promise<unknown>;
   stop(): Promise<void>;
   addInverter(i: InverterInput): unknown;

@@ -4,7 +4,9 @@
  * inverters itself (about every 300 s); this side only reads port 8899, paced by the poller.
  *
  * What it cannot do is said, never faked: no poll on demand (the ECU has nothing newer than its last
- * cycle), no commands (port 8899 only reads; HTTP control is not used), no DC values per panel.
+ * cycle), no DC values per panel. Commands go through the ECU's web pages only when the start-up probe
+ * found them (control-probe.ts); they are queued by the ECU and reach the inverter at its next round, and
+ * stay unverified (no capture of them acting on 2026 firmware, no read-back).
  */
 
 import type { ReadingSource } from "../controller/source.ts";
@@ -16,11 +18,22 @@ import { type CommandResult, type InverterState, type RadioCommand, RadioEvents 
 import type { InverterInput } from "../radio/inverters.ts";
 import type { RadioLogger } from "../radio/log.ts";
 import type { PollOutcome } from "../radio/scheduler.ts";
+import type { EcuControlProbe } from "./control-probe.ts";
+import { type EcuHttpControl, type EcuPageResult, pageResultText } from "./http-control.ts";
 import { cycleTimeMs, type EcuInverterMemory, ecuTelemetry } from "./telemetry.ts";
 
 /** Why a command cannot go through this source; shown as the command's result and in the log. */
 export const ECU_CANNOT_COMMAND =
   "the vendor ECU's port 8899 only reads: localecu cannot command inverters through it (use the EMA app, or a stick)";
+
+/** How long the ECU takes to pass a queued command on (ecu-lan-protocol.md §3: "See the results 5 minutes later"). */
+export const ECU_COMMAND_LATENCY = "the ECU applies it at its next round (about 5 minutes)";
+
+/** The ECU's command pages, as found at start. */
+export interface EcuControl {
+  http: EcuHttpControl;
+  probe: EcuControlProbe;
+}
 
 export interface EcuSourceOptions {
   /** host:port, for messages. */
@@ -31,6 +44,8 @@ export interface EcuSourceOptions {
   logger: RadioLogger;
   /** Starts and stops reading the ECU; calls back into the source with what it read. */
   reader: EcuReader;
+  /** The command pages and what the start-up probe found; without it, nothing is commanded. */
+  control?: EcuControl;
 }
 
 /** What drives the source: the poller reading port 8899 (poller.ts), or a test feeding answers. */
@@ -57,7 +72,6 @@ interface Tracked {
 
 export class EcuSource implements ReadingSource, EcuSink {
   readonly kind = "ecu";
-  readonly canCommand = false;
   readonly events: RadioEvents;
   readonly ecuId: Uint8Array;
   private readonly tracked = new Map<string, Tracked>();
@@ -70,6 +84,30 @@ export class EcuSource implements ReadingSource, EcuSink {
   constructor(private readonly o: EcuSourceOptions) {
     this.events = new RadioEvents(o.logger);
     this.ecuId = deriveEcuId(o.stableId);
+  }
+
+  /** True when the probe found at least one command page (each command still checks its own page). */
+  get canCommand(): boolean {
+    const p = this.o.control?.probe;
+    return p !== undefined && (p.onOff.available || p.maxPower.available);
+  }
+
+  /** What the start-up probe found, when there was one (the bridge shows it), small and flat. */
+  get sourceControl(): (Record<string, unknown> & { summary: string }) | undefined {
+    const p = this.o.control?.probe;
+    if (!p) return undefined;
+    const word = (f: { available: boolean; finding: string }) =>
+      f.available ? "available, unverified" : `not available: ${f.finding}`;
+    return {
+      summary: p.summary,
+      ecu_model: p.ecuModel,
+      firmware: p.firmware ?? null,
+      on_off: word(p.onOff),
+      max_power: word(p.maxPower),
+      zero_export: `not available: ${p.zeroExport.finding}`,
+      latency: ECU_COMMAND_LATENCY,
+      probed_at: new Date(p.at).toISOString(),
+    };
   }
 
   async start(): Promise<void> {
@@ -112,15 +150,39 @@ export class EcuSource implements ReadingSource, EcuSink {
   }
 
   setMaxPower(serial: string, watts: number): Promise<CommandResult> {
-    return this.refuse({ kind: "set-max-power", serial, watts });
+    const command: RadioCommand = { kind: "set-max-power", serial, watts };
+    const c = this.o.control;
+    if (!c?.probe.maxPower.available) return this.refuse(command, c?.probe.maxPower.finding);
+    const model = this.tracked.get(serial)?.model;
+    // The page takes W per DC input; a model limited per inverter (DS3) shares the watts over its inputs.
+    const perInput = Math.round(model?.limitPer === "inverter" ? watts / model.channels : watts);
+    const [lo, hi] = c.probe.maxPowerRangeW;
+    if (perInput < lo || perInput > hi) {
+      return this.finish(
+        command,
+        "invalid",
+        0,
+        `the ECU takes ${lo}–${hi} W per input, ${perInput} W asked: send a value in that range`,
+      );
+    }
+    return this.send(command, `max power ${perInput} W per input`, () =>
+      c.http.setMaxPower(serial, perInput, [lo, hi]),
+    );
   }
 
   setOnOff(serial: string, on: boolean): Promise<CommandResult> {
-    return this.refuse({ kind: "on-off", serial, on });
+    const command: RadioCommand = { kind: "on-off", serial, on };
+    const c = this.o.control;
+    if (!c?.probe.onOff.available) return this.refuse(command, c?.probe.onOff.finding);
+    return this.send(command, `turn ${on ? "on" : "off"}`, () => c.http.setSwitchState(serial, on));
   }
 
+  /** The pages write only: the ECU gives no read of an inverter's limit. */
   queryLimit(serial: string): Promise<CommandResult> {
-    return this.refuse({ kind: "query-limit", serial });
+    return this.refuse(
+      { kind: "query-limit", serial },
+      "the ECU's pages only write; none reads an inverter's limit back",
+    );
   }
 
   // ---- EcuSink: what the reader delivers ----
@@ -218,15 +280,59 @@ export class EcuSource implements ReadingSource, EcuSink {
     });
   }
 
-  private async refuse(command: RadioCommand): Promise<CommandResult> {
+  /** One page POST; its answer becomes the command's result. */
+  private async send(
+    command: RadioCommand,
+    what: string,
+    post: () => Promise<EcuPageResult>,
+  ): Promise<CommandResult> {
+    let r: EcuPageResult;
+    try {
+      r = await post();
+    } catch (e) {
+      return this.finish(command, "invalid", 0, (e as Error).message);
+    }
+    if (r.kind === "answer" && r.value === 0) {
+      return this.finish(
+        command,
+        "sent",
+        1,
+        `${what}: sent, unverified; ${ECU_COMMAND_LATENCY} (the ECU said "${r.message}")`,
+      );
+    }
+    const why =
+      r.kind === "answer"
+        ? `the ECU declined it (${pageResultText(r)})`
+        : `the ECU's page did not take it: ${pageResultText(r)}`;
+    return this.finish(command, "failed", r.kind === "answer" ? 1 : 0, `${what}: ${why}`);
+  }
+
+  private refuse(command: RadioCommand, finding?: string): Promise<CommandResult> {
+    const message =
+      finding === undefined
+        ? ECU_CANNOT_COMMAND
+        : `the vendor ECU cannot take this command: ${finding} (probed at start; use the EMA app, or a stick)`;
+    return this.finish(command, "invalid", 0, message);
+  }
+
+  private async finish(
+    command: RadioCommand,
+    outcome: CommandResult["outcome"],
+    writes: number,
+    message: string,
+  ): Promise<CommandResult> {
+    const p = this.o.control?.probe;
     const result: CommandResult = {
       command,
       serial: command.serial,
-      outcome: "invalid",
+      outcome,
+      // No capture shows the pages acting on an inverter with 2026 firmware.
       control: "unverified",
-      evidence: "ecu-lan-protocol.md §2: port 8899 has no command that writes to an inverter",
-      writes: 0,
-      message: ECU_CANNOT_COMMAND,
+      evidence: p
+        ? `ecu-lan-protocol.md §3: the ECU's web page, probed at start (${p.ecuModel}${p.firmware ? `, firmware ${p.firmware}` : ""}); unverified, no read-back`
+        : "ecu-lan-protocol.md §2: port 8899 has no command that writes to an inverter",
+      writes,
+      message,
       at: this.o.clock.now(),
     };
     this.events.emit("commandResult", result);

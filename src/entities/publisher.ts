@@ -93,6 +93,8 @@ export interface EntityPublisherOptions {
   log?: EntityLog;
   /** The site's name from site.yaml: `<base>/bridge/info` carries it, so a fleet view can label the site. */
   siteName?: string;
+  /** What the source can command (the vendor ECU's probe at start): `<base>/bridge/info` carries it. */
+  sourceControl?: Readonly<Record<string, unknown>>;
 }
 
 interface InverterEntry {
@@ -288,7 +290,14 @@ export class EntityPublisher {
     this.republishing = true;
     try {
       this.send({ topic: bridgeTopics(this.ctx.baseTopic).state, payload: ONLINE, retain: true, qos: 1 });
-      this.send(bridgeInfoMessage(this.ctx.baseTopic, this.opts.siteName, this.ctx.origin.sw));
+      this.send(
+        bridgeInfoMessage(
+          this.ctx.baseTopic,
+          this.opts.siteName,
+          this.ctx.origin.sw,
+          this.opts.sourceControl,
+        ),
+      );
       this.sendDiscovery(this.bridgeDiscovery(), undefined);
       if (this.haLink) this.send(haLinkMessage(this.ctx.baseTopic, this.haLink));
       this.publishSite(true);

@@ -114,8 +114,15 @@ export function bridgeInfoMessage(
   base: string,
   site: string | undefined,
   version: string | undefined,
+  /** What the source can command (the vendor ECU's start-up probe), when it says. */
+  sourceControl?: Readonly<Record<string, unknown>>,
 ): OutMessage {
-  const payload = JSON.stringify({ site: site ?? base, base_topic: base, version: version ?? null });
+  const payload = JSON.stringify({
+    site: site ?? base,
+    base_topic: base,
+    version: version ?? null,
+    ...(sourceControl ? { source_control: sourceControl } : {}),
+  });
   return { topic: bridgeTopics(base).info, payload, retain: true, qos: 1 };
 }
 

@@ -171,7 +171,7 @@ describe("the demo with --source ecu: the same roof behind an emulated vendor EC
         expect(b.kWh - a.kWh).toBeLessThanOrEqual((QS1_MAX_W * (b.at - a.at)) / 3_600_000 / 1000);
       }
       expect(run.demo.stdout() + run.demo.stderr()).toMatch(
-        /export limiting is configured, but the vendor ECU's port 8899 can only read the inverters: it is not started/,
+        /export limiting is configured, but the vendor ECU applies a command only at its next round \(about 5 minutes\): far too slow to follow the grid meter, so the limiter is not started/,
       );
       run.demo.child.kill("SIGINT");
       expect(await run.demo.exited).toEqual({ code: 0, signal: null });

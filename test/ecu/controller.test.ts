@@ -87,6 +87,8 @@ describe.each(brokerKinds())("controller with the vendor ECU as the source, on $
         clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
       },
       ecuReader: reader,
+      // A fed reader with no ECU behind it: nothing to probe, so no command page either.
+      ecuProbe: false,
     });
     const client = await mqtt.connectAsync(broker.url);
     cleanup.push(() => client.endAsync());

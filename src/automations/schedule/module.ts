@@ -53,6 +53,12 @@ export interface ScheduleOptions {
   tickMs?: number;
   /** How long after a write that did not take the same write is tried again, ms. Default 120 s. */
   retryMs?: number;
+  /**
+   * The source gives no read-back of a limit (the vendor ECU's pages only write): each change of target is
+   * written once, unverified, instead of compared with a read limit; an inverter the schedule never
+   * touched is left as it is while the target is "on at full power".
+   */
+  openLoop?: boolean;
 }
 
 /** An override as validated from HA or MQTT; limitW in the model's unit, like the rules. */
@@ -374,9 +380,12 @@ export class ScheduleModule {
       }
       // Only what a poll showed is compared: an unknown limit is read first (the controller asks at
       // the first reading), never assumed, so a restart writes nothing that is already set.
-      if (ok || !p?.awake || p.limitW === undefined || this.busy.has(i.serial)) continue;
+      const open = this.o.openLoop === true;
+      if (ok || !p?.awake || (p.limitW === undefined && !open) || this.busy.has(i.serial)) continue;
       const key = `${c.target.on}|${c.target.limitW}`;
       const t = this.tried.get(i.serial);
+      if (open && (t?.key === key || (t === undefined && isFree(this.specs.get(i.serial)!, c.target))))
+        continue;
       if (t?.key === key && this.now() - t.atMs < (this.o.retryMs ?? 120_000)) continue;
       this.tried.set(i.serial, { key, atMs: this.now() });
       void this.carryOut(i.serial, c, p);
@@ -436,4 +445,9 @@ export class ScheduleModule {
     this.snapshotSent = text;
     this.o.bus.emit("scheduleState", { snapshot: s });
   }
+}
+
+/** On at the model's full power: what an inverter does when nobody limits it. */
+function isFree(spec: InverterSpec, target: { on: boolean; limitW: number }): boolean {
+  return target.on && target.limitW >= spec.maxW;
 }

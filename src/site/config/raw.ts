@@ -79,7 +79,7 @@ export interface RawMqtt {
 
 export interface RawConfig {
   stick?: { port: string; ecu_id?: string; baud_rate?: number };
-  ecu?: { host: string; port?: number; poll_s?: number; ecu_id?: string };
+  ecu?: { host: string; port?: number; poll_s?: number; ecu_id?: string; http_port?: number };
   mqtt?: RawMqtt | null;
   homeassistant?: { url?: string; token?: string; token_file?: string; token_env?: string };
   site: {

@@ -102,6 +102,7 @@ function resolveEcu(raw: RawConfig, issues: IssueList): EcuConfig {
     );
   }
   if (r.ecu_id !== undefined) ecu.ecuId = r.ecu_id;
+  if (r.http_port !== undefined) ecu.httpPort = r.http_port;
   return ecu;
 }
 

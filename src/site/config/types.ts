@@ -37,6 +37,8 @@ export interface EcuConfig {
   pollS: number;
   /** The 12-digit id on the ECU's label, when configured; otherwise read from the ECU (0001). */
   ecuId?: string;
+  /** Port of the ECU's web pages that queue commands (ECU-R-Pro, ECU-C); default 80. */
+  httpPort?: number;
 }
 
 /** The ECU asks its inverters about every 300 s and has nothing newer between; faster reads make ECUs hang. */
