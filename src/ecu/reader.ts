@@ -5,7 +5,6 @@
  */
 import type { Clock } from "../radio/clock.ts";
 import type { RadioLogger } from "../radio/log.ts";
-import type { EcuConfig } from "../site/config/types.ts";
 import { EcuPoller } from "./poller.ts";
 import type { EcuReader, EcuSink } from "./source.ts";
 
@@ -18,7 +17,15 @@ export interface EcuPollerReaderOptions {
   timeoutMs?: number;
 }
 
-export function ecuPoller(ecu: EcuConfig, o: EcuPollerReaderOptions): EcuReader {
+/** Where and how often to read (site.yaml's `ecu:` section, resolved). */
+export interface EcuTargetSettings {
+  host: string;
+  port: number;
+  pollS: number;
+  ecuId?: string;
+}
+
+export function ecuPoller(ecu: EcuTargetSettings, o: EcuPollerReaderOptions): EcuReader {
   let poller: EcuPoller | undefined;
   return {
     start(sink: EcuSink) {

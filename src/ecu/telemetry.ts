@@ -15,11 +15,11 @@
  *   seconds since, so the accounting's wall time and "uptime" agree to the second.
  */
 
+import { counterSpec, UPTIME_MODULUS } from "../protocol/counters.ts";
 import type { EcuInverterRecord } from "../protocol/ecu/types.ts";
 import { type ModelInfo, modelForSerial } from "../protocol/models.ts";
 import { emptyStatus } from "../protocol/status.ts";
 import type { ChannelReading, Input, Telemetry } from "../protocol/types.ts";
-import { counterSpec, UPTIME_MODULUS } from "../site/energy/units.ts";
 
 /** Longer than this between two cycles, the power in between is unknown and no energy is added. */
 export const MAX_GAP_S = 900;
