@@ -14,6 +14,7 @@ describe("docs/ecu.md", () => {
     expect(page().match(/^## .*/gm)).toEqual([
       "## Setting it up",
       "## What each ECU model gives",
+      "## Commands through the ECU",
       "## What you get, and what you do not",
       "## Moving to a stick later, keeping each panel's history",
       "## Reading an ECU answer",
