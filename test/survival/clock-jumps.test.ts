@@ -11,16 +11,15 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import type { RunningController } from "../../src/controller/run.ts";
 import { runController } from "../../src/controller/run.ts";
-import { createLogger } from "../../src/log.ts";
 import { loadConfig } from "../../src/site/config/index.ts";
 import { STORE_FILE } from "../../src/site/store/index.ts";
 import { brokerKinds } from "../helpers/brokers.ts";
+import { captureLogger } from "../helpers/log-capture.ts";
 import { killAll, waitFor } from "../helpers/process.ts";
 import { A, B, readStore, readTruth, removeDir, siteFile, startEmulator, WH_PER_LSB } from "./harness.ts";
 import { WallClock } from "./wall-clock.ts";
@@ -50,16 +49,8 @@ describe("the clock jumps under a running controller", () => {
 
     // 28 March 2026, 23:58 in Berlin (CET, UTC+1). DST begins at 01:00 UTC on the 29th: 02:00 CET → 03:00 CEST.
     const clock = new WallClock(Date.parse("2026-03-28T22:58:00Z"));
-    let log = "";
-    const logger = createLogger({
-      pretty: true,
-      destination: new Writable({
-        write(chunk, _e, cb) {
-          log += chunk.toString();
-          cb();
-        },
-      }),
-    });
+    const captured = captureLogger("info");
+    const logger = captured.logger;
     const running: RunningController = await runController({
       config,
       logger,
@@ -94,7 +85,7 @@ describe("the clock jumps under a running controller", () => {
         },
         90_000,
       ).catch((e: Error) => {
-        throw new Error(`${e.message}\n${log}`);
+        throw new Error(`${e.message}\n${captured.text()}`);
       });
     };
 

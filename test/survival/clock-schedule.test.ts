@@ -8,14 +8,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { type RunningController, runController } from "../../src/controller/run.ts";
 import type { ScheduleSnapshot } from "../../src/entities/snapshot.ts";
-import { createLogger } from "../../src/log.ts";
 import { loadConfig } from "../../src/site/config/index.ts";
 import { brokerKinds } from "../helpers/brokers.ts";
+import { captureLogger } from "../helpers/log-capture.ts";
 import { killAll, waitFor } from "../helpers/process.ts";
 import { A, B, readTruth, removeDir, siteFile, startEmulator } from "./harness.ts";
 import { WallClock } from "./wall-clock.ts";
@@ -49,16 +48,8 @@ describe("the schedule when the clock jumps", () => {
 
     // Wed 2 Dec 2026, 22:57 in Berlin (CET = UTC+1).
     const clock = new WallClock(Date.parse("2026-12-02T21:57:00Z"));
-    let log = "";
-    const logger = createLogger({
-      pretty: true,
-      destination: new Writable({
-        write(chunk, _e, cb) {
-          log += chunk.toString();
-          cb();
-        },
-      }),
-    });
+    const captured = captureLogger("info");
+    const logger = captured.logger;
     const running: RunningController = await runController({
       config,
       logger,
@@ -80,7 +71,7 @@ describe("the schedule when the clock jumps", () => {
         sets.push({ serial, watts: request.watts });
     });
     const fail = (e: Error) => {
-      throw new Error(`${e.message}\n${log}`);
+      throw new Error(`${e.message}\n${captured.text()}`);
     };
     const limitOf = (serial: string) =>
       readTruth(truthFile)

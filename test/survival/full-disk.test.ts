@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { brokerKinds } from "../helpers/brokers.ts";
-import { killAll, lastJson, type Message, waitFor, watch } from "../helpers/process.ts";
+import { killAll, lastJson, waitFor, watch } from "../helpers/process.ts";
 import {
   A,
   B,
@@ -22,6 +22,7 @@ import {
   siteFile,
   startController,
   startEmulator,
+  statesAfter,
   WH_PER_LSB,
 } from "./harness.ts";
 
@@ -30,13 +31,6 @@ afterAll(async () => {
   killAll();
   for (const c of cleanup.reverse()) await c();
 });
-
-function states(seen: Message[], name: string, from: number): Record<string, unknown>[] {
-  return seen
-    .slice(from)
-    .filter((m) => m.topic === `localecu/${name}` && m.payload)
-    .map((m) => JSON.parse(m.payload) as Record<string, unknown>);
-}
 
 /** Writes zeros to `file` until the filesystem refuses (ENOSPC); returns the bytes written. */
 function fill(file: string): number {
@@ -92,7 +86,7 @@ describe("a full disk under the data directory", () => {
     for (const inv of [A, B])
       await waitFor(
         `${inv.name} producing`,
-        () => states(w.seen, inv.name, 0).some((s) => s.status === "producing"),
+        () => statesAfter(w.seen, inv.name, 0).some((s) => s.status === "producing"),
         60_000,
       );
     await waitFor("both inverters booked", () => new Set(readStore(dataDir).map((c) => c.serial)).size === 2);
@@ -122,7 +116,7 @@ describe("a full disk under the data directory", () => {
     for (const inv of [A, B])
       await waitFor(
         `${inv.name} still published`,
-        () => states(w.seen, inv.name, fullFrom).some((s) => s.status === "producing"),
+        () => statesAfter(w.seen, inv.name, fullFrom).some((s) => s.status === "producing"),
         60_000,
       );
     expect(controller.child.exitCode).toBeNull();
@@ -151,7 +145,7 @@ describe("a full disk under the data directory", () => {
       expect(c.lifetimeWh).toBeCloseTo(c.counter * WH_PER_LSB, 6);
     }
     for (const inv of [A, B]) {
-      const e = states(w.seen, inv.name, 0)
+      const e = statesAfter(w.seen, inv.name, 0)
         .map((s) => s.energy)
         .filter((x): x is number => typeof x === "number");
       for (let i = 1; i < e.length; i++) expect(e[i]!).toBeGreaterThanOrEqual(e[i - 1]!);

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { brokerKinds } from "../helpers/brokers.ts";
-import { killAll, lastJson, type Message, waitFor, watch } from "../helpers/process.ts";
+import { killAll, lastJson, waitFor, watch } from "../helpers/process.ts";
 import { babblingStick } from "./babbling-stick.ts";
 import {
   A,
@@ -20,6 +20,7 @@ import {
   siteFile,
   startController,
   startEmulator,
+  statesAfter,
   WH_PER_LSB,
 } from "./harness.ts";
 
@@ -28,13 +29,6 @@ afterAll(async () => {
   killAll();
   for (const c of cleanup.reverse()) await c();
 });
-
-function states(seen: Message[], name: string, from: number): Record<string, unknown>[] {
-  return seen
-    .slice(from)
-    .filter((m) => m.topic === `localecu/${name}` && m.payload)
-    .map((m) => JSON.parse(m.payload) as Record<string, unknown>);
-}
 
 describe("a stick answering garbage", () => {
   it("keeps running, reports the link problem, and recovers when the stick talks sense again", async () => {
@@ -54,7 +48,7 @@ describe("a stick answering garbage", () => {
     for (const inv of [A, B])
       await waitFor(
         `${inv.name} producing`,
-        () => states(w.seen, inv.name, 0).some((s) => s.status === "producing"),
+        () => statesAfter(w.seen, inv.name, 0).some((s) => s.status === "producing"),
         60_000,
       );
 
@@ -83,7 +77,7 @@ describe("a stick answering garbage", () => {
           readTruth(truthFile)
             .slice(truthBefore)
             .some((t) => t.serial === inv.serial) &&
-          states(w.seen, inv.name, from).some((s) => s.status === "producing"),
+          statesAfter(w.seen, inv.name, from).some((s) => s.status === "producing"),
         90_000,
       );
     // Nothing read from the garbage was booked: the store holds exactly counters the inverters sent, in Wh.

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { parse, stringify } from "yaml";
 import { STORE_FILE } from "../../src/site/store/index.ts";
-import { type CliProcess, spawnCli } from "../helpers/process.ts";
+import { type CliProcess, type Message, spawnCli } from "../helpers/process.ts";
 import { type SiteFileOptions, writeSiteFile } from "../helpers/site-file.ts";
 
 /** Two QS1 of examples/site.yaml (DESIGN §5: 4 panels each). */
@@ -138,4 +138,12 @@ export function readDaily(dataDir: string): { serial: string; day: string; wh: n
 
 export function removeDir(dir: string | undefined): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Every state an inverter published after message `from`, parsed. */
+export function statesAfter(seen: Message[], name: string, from: number): Record<string, unknown>[] {
+  return seen
+    .slice(from)
+    .filter((m) => m.topic === `localecu/${name}` && m.payload)
+    .map((m) => JSON.parse(m.payload) as Record<string, unknown>);
 }

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { brokerKinds, freePort, type TestBroker } from "../helpers/brokers.ts";
-import { killAll, lastJson, type Message, waitFor, watch } from "../helpers/process.ts";
+import { killAll, lastJson, waitFor, watch } from "../helpers/process.ts";
 import {
   A,
   B,
@@ -24,6 +24,7 @@ import {
   siteFile,
   startController,
   startEmulator,
+  statesAfter,
 } from "./harness.ts";
 
 const START = "2026-06-21T12:00:00+02:00";
@@ -60,14 +61,6 @@ afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
 });
 
-/** Every state an inverter published after message `from`. */
-function states(seen: Message[], name: string, from: number): Record<string, unknown>[] {
-  return seen
-    .slice(from)
-    .filter((m) => m.topic === `localecu/${name}` && m.payload)
-    .map((m) => JSON.parse(m.payload) as Record<string, unknown>);
-}
-
 describe("the stick disconnects and reconnects", () => {
   it("TCP stick killed and restarted: the loss is logged, polling resumes, a command during the outage is refused once and never replayed", async () => {
     const scratch = mkdtempSync(join(tmpdir(), "localecu-stick-link-"));
@@ -88,7 +81,7 @@ describe("the stick disconnects and reconnects", () => {
     for (const inv of [A, B])
       await waitFor(
         `${inv.name} producing`,
-        () => states(w.seen, inv.name, 0).some((s) => s.status === "producing"),
+        () => statesAfter(w.seen, inv.name, 0).some((s) => s.status === "producing"),
         60_000,
       );
 
@@ -119,7 +112,7 @@ describe("the stick disconnects and reconnects", () => {
           readTruth(truthFile)
             .slice(truthBefore)
             .some((t) => t.serial === inv.serial) &&
-          states(w.seen, inv.name, from).some((s) => s.status === "producing"),
+          statesAfter(w.seen, inv.name, from).some((s) => s.status === "producing"),
         60_000,
       );
       expect(lastJson(w.seen, `localecu/${inv.name}/availability`)).toEqual({ state: "online" });
@@ -163,7 +156,7 @@ describe("the stick disconnects and reconnects", () => {
     for (const inv of [A, B])
       await waitFor(
         `${inv.name} producing over the serial device`,
-        () => states(w.seen, inv.name, 0).some((s) => s.status === "producing"),
+        () => statesAfter(w.seen, inv.name, 0).some((s) => s.status === "producing"),
         60_000,
       );
 
@@ -186,7 +179,7 @@ describe("the stick disconnects and reconnects", () => {
           readTruth(truthFile)
             .slice(truthBefore)
             .some((t) => t.serial === inv.serial) &&
-          states(w.seen, inv.name, from).some((s) => s.status === "producing"),
+          statesAfter(w.seen, inv.name, from).some((s) => s.status === "producing"),
         60_000,
       );
       expect(lastJson(w.seen, `localecu/${inv.name}/availability`)).toEqual({ state: "online" });
