@@ -15,6 +15,7 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
+import type { InverterSimState } from "../sim/inverter.ts";
 import { CliError } from "./errors.ts";
 
 export const CLOCK_FILE = "demo-clock.json";
@@ -51,8 +52,14 @@ export function checkDataDir(dir: string): void {
   }
 }
 
-/** The simulated time the last run reached, or undefined on a first run. */
-export function readDemoClock(dataDir: string): number | undefined {
+/** Where the last run left the simulated world: its time and each inverter's counters and limit. */
+export interface DemoClock {
+  ms: number;
+  inverters: Record<string, InverterSimState>;
+}
+
+/** The simulated time the last run reached and its inverters' states, or undefined on a first run. */
+export function readDemoClock(dataDir: string): DemoClock | undefined {
   const file = join(dataDir, CLOCK_FILE);
   let text: string;
   try {
@@ -61,25 +68,64 @@ export function readDemoClock(dataDir: string): number | undefined {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CliError(`cannot read ${file}: ${(e as Error).message} — fix its permissions or pass --start`);
   }
-  let ms = Number.NaN;
+  let body: { simulated_time?: unknown; inverters?: unknown } = {};
   try {
-    ms = Date.parse(String((JSON.parse(text) as { simulated_time?: unknown }).simulated_time));
+    body = JSON.parse(text) ?? {};
   } catch {
     // reported below
   }
+  const ms = Date.parse(String(body.simulated_time));
   if (!Number.isFinite(ms)) {
     throw new CliError(
       `${file} does not hold a simulated_time — delete it (the demo then starts at 10:30 today) or pass --start`,
     );
   }
-  return ms;
+  // Files from before the inverters were saved hold none: those inverters warm-start, as on a first run.
+  const inverters = body.inverters ?? {};
+  if (typeof inverters !== "object" || Array.isArray(inverters)) {
+    throw new CliError(`${file}: 'inverters' is not an object — delete the file or pass --start`);
+  }
+  for (const [serial, st] of Object.entries(inverters)) {
+    if (!isSimState(st)) {
+      throw new CliError(
+        `${file}: the saved state of inverter ${serial} is not readable — delete the file (the demo then starts at 10:30 today) or pass --start`,
+      );
+    }
+  }
+  return { ms, inverters: inverters as Record<string, InverterSimState> };
 }
 
-/** Replaces the clock file in one rename, so a kill at any moment leaves the old or the new one whole. */
-export function saveDemoClock(dataDir: string, simulatedMs: number): void {
+function isSimState(v: unknown): v is InverterSimState {
+  const s = v as Partial<InverterSimState> | null;
+  const num = (x: unknown) => typeof x === "number" && Number.isFinite(x);
+  return (
+    typeof s === "object" &&
+    s !== null &&
+    num(s.atMs) &&
+    (s.poweredUpAtMs === undefined || num(s.poweredUpAtMs)) &&
+    Array.isArray(s.energyWh) &&
+    s.energyWh.every((e) => num(e) && e >= 0) &&
+    num(s.limitW) &&
+    typeof s.on === "boolean"
+  );
+}
+
+/**
+ * Replaces the clock file in one rename, so a kill at any moment leaves the old or the new one whole.
+ * The inverters' states go with the time they belong to.
+ */
+export function saveDemoClock(
+  dataDir: string,
+  simulatedMs: number,
+  inverters: Record<string, InverterSimState> = {},
+): void {
   const file = join(dataDir, CLOCK_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
-  const body = { simulated_time: new Date(simulatedMs).toISOString(), saved_at: new Date().toISOString() };
+  const body = {
+    simulated_time: new Date(simulatedMs).toISOString(),
+    saved_at: new Date().toISOString(),
+    inverters,
+  };
   try {
     writeFileSync(tmp, `${JSON.stringify(body)}\n`);
     renameSync(tmp, file);

@@ -21,6 +21,7 @@ import { WEB_DEFAULT_PORT } from "../site/config/resolve.ts";
 import { ECU_MIN_POLL_S } from "../site/config/types.ts";
 import { localParts } from "../site/local-time.ts";
 import {
+  CLOCK_FILE,
   checkDataDir,
   defaultDemoDataDir,
   firstMissingDir,
@@ -150,7 +151,9 @@ export async function startDemo(
   checkDataDir(dataDir);
   // An explicit --start wins; otherwise the simulated day goes on where the last run left it.
   const saved = o.startMs === undefined ? readDemoClock(dataDir) : undefined;
-  const startMs = o.startMs ?? saved ?? defaultDemoStart(Date.now(), config.site.timezone);
+  // Never before an inverter's saved state: the simulation only moves forward.
+  const resumeMs = saved && Math.max(saved.ms, ...Object.values(saved.inverters).map((s) => s.atMs));
+  const startMs = o.startMs ?? resumeMs ?? defaultDemoStart(Date.now(), config.site.timezone);
   const clock = scaledClock(startMs, o.speed);
   // The emulated inverters start unpaired on every run; short addresses kept from a previous run would
   // point at nothing. (Real inverters keep their pairing, and so does a real site's pairing.json.)
@@ -172,6 +175,16 @@ export async function startDemo(
   };
   // The roof the controller is told about (examples/site.yaml) is the roof that is simulated.
   const site = simSiteFromConfig(config, { seed: o.seed, clearSky: !o.clouds, shading: DEMO_SHADING });
+  // The roof goes on with the counters and limits it had: a warm start would re-live the morning unlimited.
+  if (saved) {
+    try {
+      site.resume(saved.inverters);
+    } catch (e) {
+      throw new CliError(
+        `${join(dataDir, CLOCK_FILE)}: ${(e as Error).message} — delete the file (the demo then starts at 10:30 today) or pass --start`,
+      );
+    }
+  }
   const powerLog = o.powerLog
     ? await openJsonLog("--power-log", o.powerLog, (m) => process.stderr.write(`demo: ${m}\n`))
     : undefined;
@@ -229,7 +242,7 @@ export async function startDemo(
       web: o.webPort === 0 ? null : { port: o.webPort, bind: "127.0.0.1" },
       instance: "demo",
     });
-    saveDemoClock(dataDir, clock.now());
+    saveDemoClock(dataDir, clock.now(), site.states());
   } catch (e) {
     if (created) rmSync(created, { recursive: true, force: true });
     if (powerLog) await closeJsonLog(powerLog);
@@ -246,7 +259,7 @@ export async function startDemo(
   }
   const saver = setInterval(() => {
     try {
-      saveDemoClock(dataDir, clock.now());
+      saveDemoClock(dataDir, clock.now(), site.states());
     } catch (e) {
       logger.warn(`cannot save the simulated clock in ${dataDir}: ${(e as Error).message}`);
     }
@@ -267,7 +280,7 @@ export async function startDemo(
       if (powerLog) await closeJsonLog(powerLog);
       await running.stop();
       await ecu?.close();
-      saveDemoClock(dataDir, clock.now());
+      saveDemoClock(dataDir, clock.now(), site.states());
     },
   };
 }

@@ -58,6 +58,17 @@ export class InverterControls {
     this.pending = { w: this.check(w), applyAtMs };
   }
 
+  /**
+   * A saved state carried into a new run: the stored limit (kept in flash) and on/off, with no ramp and no
+   * start delay — the inverter never stopped, only the simulation did.
+   */
+  restore(limitW: number, on: boolean): void {
+    this.stored = this.check(limitW);
+    this.pending = undefined;
+    this.ramp.moveTo(this.stored, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, this.stored);
+    this.switchedOn = on;
+  }
+
   /** Lost on power-down: the command never reached flash. */
   dropPending(): void {
     this.pending = undefined;

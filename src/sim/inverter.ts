@@ -39,6 +39,21 @@ export interface InverterSimOptions {
   gridSettings?: Readonly<SimGridSettings>;
 }
 
+/**
+ * What a new run of the simulation needs to continue an inverter rather than re-live its morning: a
+ * warm start integrates from sunrise with no limit, which would hand the controller a counter that never
+ * was (a curtailed morning counted again as full output).
+ */
+export interface InverterSimState {
+  atMs: number;
+  /** When its present power-up began; absent while asleep. */
+  poweredUpAtMs?: number;
+  /** Per input, Wh since that power-up. */
+  energyWh: number[];
+  limitW: number;
+  on: boolean;
+}
+
 interface Instant {
   vocMaxV: number;
   channels: ChannelOutput[];
@@ -246,6 +261,41 @@ export class InverterSim {
    */
   setGridSettings(values: Readonly<SimGridSettings>, replace = false): void {
     this.grid.set(values, replace);
+  }
+
+  /** Its state as of the last advance, or undefined before the first. */
+  state(): InverterSimState | undefined {
+    if (this.lastT === undefined) return undefined;
+    return {
+      atMs: this.lastT,
+      ...(this.awake && this.powerUpMs !== undefined ? { poweredUpAtMs: this.powerUpMs } : {}),
+      energyWh: [...this.energy],
+      limitW: this.controls.limitW,
+      on: this.controls.on,
+    };
+  }
+
+  /**
+   * Continues from a saved state instead of a warm start; only before the first advance. A state from
+   * another model (a different number of inputs) is refused.
+   */
+  resume(s: InverterSimState): void {
+    if (this.lastT !== undefined) {
+      throw new Error(`InverterSim ${this.serial}: resume only before the first advance`);
+    }
+    if (s.energyWh.length !== this.energy.length || !Number.isFinite(s.atMs)) {
+      throw new RangeError(
+        `InverterSim ${this.serial}: a saved state with ${s.energyWh.length} inputs does not fit a ${this.model.model} (${this.energy.length})`,
+      );
+    }
+    this.controls.restore(s.limitW, s.on);
+    this.lastT = s.atMs;
+    this.awake = s.poweredUpAtMs !== undefined;
+    this.powerUpMs = s.poweredUpAtMs;
+    this.energy = [...s.energyWh];
+    this.prevAcW = this.awake
+      ? this.evaluate(s.atMs).channels.map((ch) => ch.acPowerW)
+      : this.energy.map(() => 0);
   }
 
   /** Starts or clears a fault from the inverter's present time (its last advance). */

@@ -1,5 +1,5 @@
 /** A simulated installation: one environment (sun, clouds, grid) shared by its inverters. */
-import { InverterSim } from "./inverter.ts";
+import { InverterSim, type InverterSimState } from "./inverter.ts";
 import type { PanelSpec } from "./panel.ts";
 import { SimEnvironment } from "./weather.ts";
 
@@ -43,6 +43,21 @@ export class SimSite {
 
   serials(): string[] {
     return [...this.bySerial.keys()];
+  }
+
+  /** Each inverter's state as of its last advance (those never advanced are left out). */
+  states(): Record<string, InverterSimState> {
+    const out: Record<string, InverterSimState> = {};
+    for (const inv of this.inverters) {
+      const s = inv.state();
+      if (s) out[inv.serial] = s;
+    }
+    return out;
+  }
+
+  /** Continues the inverters a saved run left; serials it does not hold are ignored, the rest warm-start. */
+  resume(states: Readonly<Record<string, InverterSimState>>): void {
+    for (const [serial, s] of Object.entries(states)) this.bySerial.get(serial)?.resume(s);
   }
 
   /** Brings every inverter to `tMs` (each also advances itself when polled or commanded). */

@@ -2,7 +2,7 @@
  * What the accountant needs to know about each family's counters: the Wh per raw LSB, where the
  * raw counter wraps, and how much a channel can physically produce (to reject garbage).
  */
-import type { Family, ModelName } from "../../protocol/models.ts";
+import type { ModelName } from "../../protocol/models.ts";
 import { modelByName } from "../../protocol/models.ts";
 
 // The counters' wire facts live with the codec (the ECU source needs them too); re-exported here.
