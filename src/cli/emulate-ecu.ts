@@ -4,12 +4,13 @@
  * for the demo and tests. As with the stick, the first stdout line is the URL actually bound;
  * everything else goes to stderr; Ctrl-C stops it.
  */
-import { checkTimeZone } from "../ecu/local-time.ts";
+
 import { SimClock } from "../sim/clock.ts";
 import { DEFAULT_EMULATED_ECU_ID } from "../sim/ecu/core.ts";
 import { ecuProfile } from "../sim/ecu/profile.ts";
 import { type EcuEmulator, startEcuEmulator } from "../sim/ecu/server.ts";
 import { emulatorSite } from "../sim/emulator/site.ts";
+import { checkTimeZone } from "../zone.ts";
 import type { EmulateConfig, RawOptions } from "./emulate.ts";
 import { CliError } from "./errors.ts";
 import { untilStopSignal } from "./signals.ts";

@@ -8,6 +8,7 @@ import { Command } from "commander";
 import { loadConfig } from "../site/config/index.ts";
 import { type FaultRecord, FaultRecords } from "../site/store/faults.ts";
 import { storeFile } from "../site/store/index.ts";
+import { wallTime } from "../zone.ts";
 import { CliError, guard } from "./errors.ts";
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
@@ -72,20 +73,9 @@ export function formatFinding(r: FaultRecord, timezone: string, nowMs: number): 
 
 /** "2026-11-28 10:42" in the site's zone. */
 function stamp(ms: number, timeZone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hour12: false,
-    })
-      .formatToParts(new Date(ms))
-      .map((x) => [x.type, x.value]),
-  );
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  const w = wallTime(ms, timeZone);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}`;
 }
 
 /** "48 min", "2 h 15 min", "3 d 4 h". */

@@ -14,7 +14,8 @@
  *   ECU is not kept busy, and after `notAnsweringAfter` failures in a row a condition is raised;
  *   one answer resets both.
  */
-import { checkTimeZone, isoLocalToEpochMs, localParts, localToEpochMs } from "./local-time.ts";
+import { checkTimeZone, wallTime } from "../zone.ts";
+import { isoLocalToEpochMs, localToEpochMs } from "./local-time.ts";
 
 /** The ECU's own inverter cycle, s: every integration's default and the floor for polls. */
 export const ECU_CYCLE_S = 300;
@@ -252,7 +253,7 @@ function minuteOf(hhmm: string): number {
 
 function inNight(cfg: PacingConfig, ms: number): boolean {
   if (!cfg.nightly) return false;
-  const l = localParts(ms, cfg.timeZone);
+  const l = wallTime(ms, cfg.timeZone);
   const now = l.hour * 60 + l.minute;
   const start = minuteOf(cfg.nightly.start);
   const end = minuteOf(cfg.nightly.end);
@@ -262,7 +263,7 @@ function inNight(cfg: PacingConfig, ms: number): boolean {
 /** `ms`, or the end of the nightly window when `ms` falls inside it. */
 function avoidNight(cfg: PacingConfig, ms: number): { ms: number; night: boolean } {
   if (!cfg.nightly || !inNight(cfg, ms)) return { ms, night: false };
-  const l = localParts(ms, cfg.timeZone);
+  const l = wallTime(ms, cfg.timeZone);
   const end = minuteOf(cfg.nightly.end);
   const wrapsToday = l.hour * 60 + l.minute >= end; // a window past midnight, seen before midnight
   const endMs = localToEpochMs(

@@ -3,45 +3,25 @@
  * time in the site's IANA time zone; Intl does the DST arithmetic, so a 23 h or 25 h day is just
  * a day. Days are `YYYY-MM-DD` strings: they sort and compare as text.
  */
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    try {
-      f = new Intl.DateTimeFormat("en-US", {
-        timeZone,
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-      });
-    } catch {
-      throw new RangeError(
-        `time zone "${timeZone}" is not an IANA zone name this Node knows; use one like "Europe/Amsterdam" (site.yaml: timezone)`,
-      );
-    }
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+import { checkTimeZone, wallTime } from "../zone.ts";
 
 /** Throws a RangeError naming the setting when the zone is unknown; call it when loading config. */
 export function assertTimeZone(timeZone: string): void {
-  formatterFor(timeZone);
+  try {
+    checkTimeZone(timeZone);
+  } catch {
+    throw new RangeError(
+      `time zone "${timeZone}" is not an IANA zone name this Node knows; use one like "Europe/Amsterdam" (site.yaml: timezone)`,
+    );
+  }
 }
 
 /** The local date (`YYYY-MM-DD`) of the instant `atMs` in `timeZone`. */
 export function localDay(atMs: number, timeZone: string): string {
-  let y = "";
-  let m = "";
-  let d = "";
-  for (const p of formatterFor(timeZone).formatToParts(atMs)) {
-    if (p.type === "year") y = p.value;
-    else if (p.type === "month") m = p.value;
-    else if (p.type === "day") d = p.value;
-  }
-  return `${y.padStart(4, "0")}-${m}-${d}`;
+  assertTimeZone(timeZone);
+  const w = wallTime(atMs, timeZone);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${String(w.year).padStart(4, "0")}-${two(w.month)}-${two(w.day)}`;
 }
 
 /** The calendar day after `day` (`YYYY-MM-DD`), independent of any time zone. */

@@ -3,6 +3,8 @@
  * 22:00 on the kitchen clock, winter and summer. A local date is { y, m (1–12), d }.
  */
 
+import { wallTime, zoneOffsetMs } from "../zone.ts";
+
 export interface LocalDate {
   y: number;
   m: number;
@@ -17,44 +19,14 @@ export interface LocalParts extends LocalDate {
 }
 
 const DAY_MS = 86_400_000;
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function format(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
-
 export function localParts(atMs: number, timeZone: string): LocalParts {
-  const p: Record<string, number> = {};
-  for (const part of format(timeZone).formatToParts(atMs)) {
-    if (part.type !== "literal" && part.type !== "era") p[part.type] = Number(part.value);
-  }
-  const date = { y: p.year!, m: p.month!, d: p.day! };
-  return { ...date, hour: p.hour!, minute: p.minute!, weekday: weekdayOf(date) };
+  const w = wallTime(atMs, timeZone);
+  const date = { y: w.year, m: w.month, d: w.day };
+  return { ...date, hour: w.hour, minute: w.minute, weekday: weekdayOf(date) };
 }
 
 /** Local time minus UTC at that instant, ms (Amsterdam: +1 h in winter, +2 h in summer). */
-export function offsetMs(atMs: number, timeZone: string): number {
-  const p: Record<string, number> = {};
-  for (const part of format(timeZone).formatToParts(atMs)) {
-    if (part.type !== "literal" && part.type !== "era") p[part.type] = Number(part.value);
-  }
-  const asUtc = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return asUtc - Math.floor(atMs / 1000) * 1000;
-}
+export const offsetMs = zoneOffsetMs;
 
 /**
  * The instant a local wall-clock time happens. On the autumn night that repeats an hour, the first of the

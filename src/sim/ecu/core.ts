@@ -9,10 +9,11 @@
  * Time is simulated epoch ms from `now()`; rounds are computed when a request needs them.
  */
 
-import { checkTimeZone, localDigits, localParts } from "../../ecu/local-time.ts";
+import { localDigits } from "../../ecu/local-time.ts";
 import { ECU_NIGHTLY_WINDOW, type NightlyWindow } from "../../ecu/pacing.ts";
 import { parseEcuRequest } from "../../protocol/ecu/requests.ts";
 import { FrameError } from "../../protocol/errors.ts";
+import { checkTimeZone, wallTime } from "../../zone.ts";
 import type { InverterSim } from "../inverter.ts";
 import type { SimSite } from "../site.ts";
 import type { TelemetryTruth } from "../truth.ts";
@@ -261,7 +262,7 @@ export class EcuEmulatorCore {
 
   private inNight(tMs: number): boolean {
     if (!this.nightly) return false;
-    const l = localParts(tMs, this.timeZone);
+    const l = wallTime(tMs, this.timeZone);
     const m = l.hour * 60 + l.minute;
     const [s, e] = [this.nightly.start, this.nightly.end].map(
       (t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3)),
