@@ -2,7 +2,8 @@
  * Communication (manual 6.2: no data or erratic data = a communication problem; 6.1: fast green flashing
  * = running without ECU contact for over 60 min). Silence is only suspicious in daylight while the
  * neighbours answer: at dawn, dusk and night inverters sleep. Every inverter silent at once is the
- * controller's side: one site finding, not one per inverter.
+ * controller's side: one site finding, not one per inverter. With the vendor ECU as the source, its round
+ * listing an inverter offline is the silence, and the advice points at the ECU's radio instead of a stick.
  */
 import type { Verdict } from "./book.ts";
 import type { RoundContext } from "./context.ts";
@@ -80,6 +81,20 @@ function since(ctx: RoundContext, inv: InverterMemory): string {
   return clockTime(at, ctx.timezone);
 }
 
+const NO_DATA_STICK =
+  "Look at its LED: flashing fast green means it runs but cannot hear the controller, so bring the stick " +
+  "closer or higher (a USB extension helps; metal roofs, rails and walls block the 2.4 GHz radio) and keep " +
+  "it away from Wi-Fi routers and USB 3 ports.";
+
+/** The ECU polls it over its own ZigBee radio: the ECU's reach and what the ECU reports are what to check. */
+const NO_DATA_ECU =
+  "The vendor ECU answers, but its rounds list this inverter offline. Look at its LED: flashing fast green " +
+  "means it runs but has not heard the ECU for over an hour, so the ECU's ZigBee radio does not reach it: " +
+  "see the signal level the ECU reports for it (its Link quality sensor, the ECU's 0–255 level; 0 = not " +
+  "heard) against its neighbours', and move the ECU nearer the roof or higher (metal roofs, rails and walls " +
+  "block the 2.4 GHz radio) while keeping it within reach of your network. Check in the EMA app that the ECU " +
+  "still lists this inverter.";
+
 function noDataVerdict(
   ctx: RoundContext,
   inv: InverterMemory,
@@ -99,10 +114,9 @@ function noDataVerdict(
       title: `No data: ${shortName(inv.spec)}`,
       advice:
         `${place(inv.spec)}: no data since ${since(ctx, inv)}${alone ? ", in daylight" : " while its neighbours report"}. ` +
-        "Look at its LED: flashing fast green means it runs but cannot hear the controller, so bring the stick " +
-        "closer or higher (a USB extension helps; metal roofs, rails and walls block the 2.4 GHz radio) and keep " +
-        "it away from Wi-Fi routers and USB 3 ports. Flashing red or no light at all means it is not running: " +
-        "check its AC connector, the branch breaker and the DC connectors of its panels.",
+        (ctx.source === "ecu" ? NO_DATA_ECU : NO_DATA_STICK) +
+        " Flashing red or no light at all means it is not running: check its AC connector, the branch breaker " +
+        "and the DC connectors of its panels.",
       verified: true,
     },
   };
@@ -155,8 +169,13 @@ function erraticVerdict(ctx: RoundContext, inv: InverterMemory, silentNeeded: nu
         advice:
           `${place(inv.spec)}: answered only ${answered} of its last ${inv.history.length} daylight polls ` +
           `(until ${clockTime(ctx.atMs, ctx.timezone)}) while its neighbours answer nearly all. Its radio link is weak: ` +
-          "ZigBee at 2.4 GHz is blocked by metal and damped by tiles, glass and walls. Move the stick nearer or " +
-          "higher (a USB extension lets it sit by a window or in the attic), away from Wi-Fi routers and USB 3 ports.",
+          "ZigBee at 2.4 GHz is blocked by metal and damped by tiles, glass and walls. " +
+          (ctx.source === "ecu"
+            ? "It is the vendor ECU's radio that reaches it, not localecu's: compare the signal level the ECU " +
+              "reports for it (its Link quality sensor, the ECU's 0–255 level) with its neighbours', and move the " +
+              "ECU nearer the roof or higher (by a window, in the attic) while keeping it within reach of your network."
+            : "Move the stick nearer or higher (a USB extension lets it sit by a window or in the attic), away " +
+              "from Wi-Fi routers and USB 3 ports."),
         verified: true,
       },
     },
@@ -195,6 +214,7 @@ function siteSilent(ctx: RoundContext, key: string, silentNeeded: number): Verdi
   const sinceWords = Number.isFinite(last)
     ? `since ${clockTime(last, ctx.timezone)}`
     : "since localecu started";
+  const n = ctx.inverters.length;
   return {
     key,
     openAfter: silentNeeded,
@@ -204,14 +224,31 @@ function siteSilent(ctx: RoundContext, key: string, silentNeeded: number): Verdi
       kind: "site_silent",
       cause: "controller",
       severity: "fault",
-      title: "No inverter answers",
-      advice:
-        `No inverter has answered ${sinceWords}, in daylight, while the stick's link is up. All ` +
-        `${ctx.inverters.length} silent at once points at the controller's side, not at ${ctx.inverters.length} broken ` +
-        "inverters: unplug the ZigBee stick for ten seconds and plug it in again; check it has not been moved " +
-        "away from the roof; check no vendor ECU has been switched on and taken the inverters over. If the " +
-        "whole installation lost AC (a tripped main PV breaker), the inverters are off too: check the breaker.",
+      ...(ctx.source === "ecu"
+        ? {
+            title: "The ECU hears no inverter",
+            advice:
+              `No inverter has reported through the vendor ECU ${sinceWords}, in daylight, while the ECU itself ` +
+              `answers: its rounds list all ${n} offline. All ${n} silent at once points at the ECU's side, not at ` +
+              `${n} broken inverters: the ECU has lost its inverters. Check in the EMA app that the ECU still lists ` +
+              "them; check the ECU has not been moved away from the roof (it reaches them over ZigBee at 2.4 GHz, " +
+              "which metal blocks); power-cycle the ECU (unplug it for 10 s). If the whole installation lost AC " +
+              "(a tripped main PV breaker), the inverters are off too: check the breaker.",
+          }
+        : stickSiteSilent(n, sinceWords)),
       verified: true,
     },
+  };
+}
+
+function stickSiteSilent(n: number, sinceWords: string): { title: string; advice: string } {
+  return {
+    title: "No inverter answers",
+    advice:
+      `No inverter has answered ${sinceWords}, in daylight, while the stick's link is up. All ` +
+      `${n} silent at once points at the controller's side, not at ${n} broken ` +
+      "inverters: unplug the ZigBee stick for ten seconds and plug it in again; check it has not been moved " +
+      "away from the roof; check no vendor ECU has been switched on and taken the inverters over. If the " +
+      "whole installation lost AC (a tripped main PV breaker), the inverters are off too: check the breaker.",
   };
 }

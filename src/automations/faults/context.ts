@@ -1,8 +1,9 @@
 /** What every finding family sees when a round is judged. */
 import type { FindingBook } from "./book.ts";
 import type { InverterMemory } from "./memory.ts";
-import type { DiagnosisSettings, FaultLayout } from "./types.ts";
+import type { DiagnosisSettings, FaultLayout, FaultSource } from "./types.ts";
 
+/** The source's link (the stick, or the vendor ECU answering), restarts and the store. */
 export interface StickState {
   up: boolean;
   /** When it went down (undefined while up, or never seen down). */
@@ -26,6 +27,8 @@ export interface RoundContext {
   /** Read-only here: which findings are open (families use it to avoid telling the same story twice). */
   book: FindingBook;
   stick: StickState;
+  /** Which source reads the inverters: the advice names what the owner has (a stick, or the ECU). */
+  source: FaultSource;
   /** What the protection settings are held to (site.grid_code); undefined: siblings only. */
   grid: FaultLayout["grid"];
 }

@@ -29,6 +29,7 @@ import type {
   FaultDiagnosisCore,
   FaultInput,
   FaultLayout,
+  FaultSource,
   Finding,
 } from "./types.ts";
 
@@ -47,12 +48,18 @@ export class FaultDiagnosis implements FaultDiagnosisCore {
     storeDetail: undefined,
   };
   private nowMs = Number.NEGATIVE_INFINITY;
+  private readonly source: FaultSource;
 
   constructor(
     private readonly layout: FaultLayout,
     settings: Partial<DiagnosisSettings> = {},
   ) {
     this.settings = checkSettings({ ...DEFAULT_DIAGNOSIS_SETTINGS, ...settings });
+    this.source = layout.source ?? "stick";
+    if (this.source !== "stick" && this.source !== "ecu")
+      throw new RangeError(
+        `fault diagnosis: source '${String(this.source)}' is not one localecu reads from; use "stick" or "ecu"`,
+      );
     layout.inverters.forEach((inv, i) => {
       if (this.memories.has(inv.serial))
         throw new RangeError(
@@ -82,7 +89,9 @@ export class FaultDiagnosis implements FaultDiagnosisCore {
         this.memory(input.telemetry.serial).reading(input.telemetry, input.atMs);
         break;
       case "no-reply":
-        this.memory(input.serial).noReply(input.atMs, input.encrypted === true);
+        // The vendor ECU reads its own inverters in whatever mode it paired them: an AES pairing is its
+        // business, never a reason to re-pair. From it, every no-reply is plain silence.
+        this.memory(input.serial).noReply(input.atMs, input.encrypted === true && this.source === "stick");
         break;
       case "control": {
         const m = this.memory(input.serial);
@@ -143,6 +152,7 @@ export class FaultDiagnosis implements FaultDiagnosisCore {
       inverters,
       book: this.book,
       stick: this.stick,
+      source: this.source,
       grid: this.layout.grid,
     };
     const families: ((c: RoundContext) => Verdict[])[] = [

@@ -95,8 +95,17 @@ export interface LayoutInverter {
   panels: LayoutPanel[];
 }
 
+/**
+ * Where the readings come from (src/controller/source.ts `ReadingSource.kind`): the stick localecu drives,
+ * or the vendor ECU on the LAN, which polls its inverters itself. The findings are the same; what to check
+ * is not (an ECU owner has no stick to unplug), so the words follow the source.
+ */
+export type FaultSource = "stick" | "ecu";
+
 export interface FaultLayout {
   inverters: LayoutInverter[];
+  /** Default "stick". */
+  source?: FaultSource;
   /** IANA zone for times in advice ("since 10:42"), e.g. Europe/Amsterdam. */
   timezone: string;
   /**
@@ -126,14 +135,20 @@ export interface DiagnosisSettings {
 export type FaultInput =
   /** An inverter answered a poll; the decoded telemetry. */
   | { kind: "reading"; atMs: number; telemetry: Telemetry }
-  /** An inverter was polled and did not answer (or answered AES-scrambled: `encrypted`). */
+  /**
+   * An inverter was polled and did not answer (or answered AES-scrambled: `encrypted`, stick only). With
+   * the ECU: the ECU's last round listed it offline, or the ECU had no inverter data at all.
+   */
   | { kind: "no-reply"; atMs: number; serial: string; encrypted?: boolean }
   /**
    * A poll round (or a recheck) is over: judge the inverters polled since the last round. `sunElevationDeg`
    * from src/site/sun.ts solarPosition at the site. Send one per round, also while the stick is down.
    */
   | { kind: "round"; atMs: number; sunElevationDeg: number }
-  /** The stick's serial/TCP link (radio link events): up, or down with why. */
+  /**
+   * The source's link (radio link events): the stick's serial/TCP link, or whether the vendor ECU answers
+   * (its poller says "not answering" only after several failed polls, so no grace is added for it).
+   */
   | { kind: "stick-link"; atMs: number; up: boolean; detail?: string }
   /** The stick rebooted by itself (SYS_RESET_IND outside our own bring-up). */
   | { kind: "stick-reset"; atMs: number; detail?: string }
