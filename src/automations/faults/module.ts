@@ -9,7 +9,8 @@
  *
  * When the core wants another look (`recheck`), the module polls those inverters again `recheckMs` later
  * through the stick's own poll path (the air queue, like every poll) and ends that look with a round, so a
- * fault is confirmed within one poll interval. At start the findings still open in the store are restored,
+ * fault is confirmed within one poll interval. The vendor ECU cannot be polled on demand: with it, each of
+ * its rounds is one look, and the core words its findings for an ECU owner. At start the findings still open in the store are restored,
  * so a restart does not report them again.
  */
 import type { EventBus } from "../../bus/event-bus.ts";
@@ -24,10 +25,12 @@ import { layoutFromConfig } from "./layout.ts";
 import { RoundTiming } from "./rounds.ts";
 import { diagnosisSettings } from "./settings.ts";
 import { findingFromRecord } from "./stored.ts";
-import type { FaultChanges, FaultInput, Finding } from "./types.ts";
+import type { FaultChanges, FaultInput, FaultSource, Finding } from "./types.ts";
 
-/** The part of the stick the module uses (src/radio/stick.ts). */
+/** The part of the reading source the module uses (src/controller/source.ts: the stick, or the vendor ECU). */
 export interface FaultStick {
+  /** Which source it is (ReadingSource.kind); default "stick". The findings' advice and timing follow it. */
+  readonly kind?: FaultSource;
   poll(serial: string): Promise<PollOutcome>;
   /** The inverters the radio polls (paired). */
   inverters(): readonly { serial: string }[];
@@ -46,13 +49,17 @@ export interface FaultModuleOptions {
   clock: Clock;
   logger: Logger;
   store?: FaultStore;
-  /** How long after a round a recheck polls again, ms. Default 60 s (the benchmark's). */
+  /**
+   * How long after a round a recheck polls again, ms. Default 60 s (the benchmark's). The vendor ECU
+   * cannot be asked for a newer reading than its last round: no rechecks with it.
+   */
   recheckMs?: number;
   /** Rechecks in a row after one regular round. Default 3 (silence needs four looks). */
   maxRechecks?: number;
   /**
    * A round ends this long after its first look at the latest, ms. Default a poll interval and 30 s: the
-   * radio polls each inverter on its own clock, so one round's looks spread over a whole interval.
+   * radio polls each inverter on its own clock, so one round's looks spread over a whole interval. The
+   * vendor ECU's round arrives as one answer: a minute then.
    */
   settleMs?: number;
 }
@@ -86,10 +93,18 @@ export class FaultModule {
     return this.core ? JSON.parse(this.lastOpen) : [];
   }
 
+  private get source(): FaultSource {
+    return this.o.stick.kind ?? "stick";
+  }
+
   start(): void {
     const { bus, config, logger, clock } = this.o;
+    const ecu = this.source === "ecu";
     try {
-      this.core = new FaultDiagnosis(layoutFromConfig(config), diagnosisSettings(config.automations.faults));
+      this.core = new FaultDiagnosis(
+        { ...layoutFromConfig(config), source: this.source },
+        diagnosisSettings(config.automations.faults),
+      );
     } catch (e) {
       logger.error(`faults: not started — ${(e as Error).message}`);
       return;
@@ -100,13 +115,16 @@ export class FaultModule {
         "faults: site.latitude and site.longitude are not set, so night cannot be told from a fault — only findings that need no daylight (status bits, stick, store) are judged; add them to site.yaml",
       );
     const restored = this.restore();
+    // The ECU is read once per its own round (site.yaml ecu.poll_s, ≥ 300 s), not at poll.interval_s.
+    const intervalMs = (ecu ? (config.ecu?.pollS ?? config.poll.intervalS) : config.poll.intervalS) * 1000;
     this.timing = new RoundTiming({
       clock,
       expected: () => this.o.stick.inverters().map((i) => i.serial),
       onRound: () => this.round(),
-      settleMs: this.o.settleMs ?? config.poll.intervalS * 1000 + 30_000,
-      // No look at all for a poll interval and a minute: the stick is down; judge what that means.
-      heartbeatMs: config.poll.intervalS * 1000 + 60_000,
+      settleMs: this.o.settleMs ?? (ecu ? 60_000 : intervalMs + 30_000),
+      // No look at all for a poll interval and a minute: the source is down; judge what that means. (A
+      // round without looks judges only the controller's side: the link finding follows the link events.)
+      heartbeatMs: intervalMs + 60_000,
     });
     this.timing.start();
     bus.on("inverterReported", this, ({ telemetry, atMs }) => {
@@ -123,6 +141,9 @@ export class FaultModule {
       if (up === this.linkUp) return;
       this.linkUp = up;
       this.feed({ kind: "stick-link", atMs: this.now(), up, ...(detail ? { detail } : {}) });
+      // The ECU's poller says "not answering" only after three failed polls (about 15 minutes): judge now
+      // rather than at the next heartbeat, which may be one ECU interval away.
+      if (ecu) this.round();
     });
     bus.on("protectionRead", this, ({ reading, atMs }) => this.feed({ kind: "protection", atMs, reading }));
     bus.on("stickReset", this, ({ atMs, detail }) => this.feed({ kind: "stick-reset", atMs, detail }));
@@ -140,7 +161,7 @@ export class FaultModule {
       }
     });
     logger.info(
-      `faults: watching ${config.inverters.length} inverter(s)${restored ? `; ${restored} finding(s) still open from before` : ""}`,
+      `faults: watching ${config.inverters.length} inverter(s)${ecu ? " through the vendor ECU" : ""}${restored ? `; ${restored} finding(s) still open from before` : ""}`,
     );
   }
 
@@ -192,7 +213,9 @@ export class FaultModule {
       { sunElevationDeg: Math.round(sunElevationDeg), recheck: c.recheck, open: c.open.length },
       "faults: round judged",
     );
-    if (c.recheck.length > 0 && this.rechecks < (this.o.maxRechecks ?? 3)) this.armRecheck(c.recheck);
+    // The ECU has nothing newer than its last round: its next round is the next look.
+    const maxRechecks = this.source === "ecu" ? 0 : (this.o.maxRechecks ?? 3);
+    if (c.recheck.length > 0 && this.rechecks < maxRechecks) this.armRecheck(c.recheck);
     else this.rechecks = 0;
   }
 
