@@ -20,6 +20,7 @@ import type { RadioLogger } from "../radio/log.ts";
 import type { PollOutcome } from "../radio/scheduler.ts";
 import type { EcuControlProbe } from "./control-probe.ts";
 import { type EcuHttpControl, type EcuPageResult, pageResultText } from "./http-control.ts";
+import { ECU_NOT_ANSWERING_CHECKS } from "./pacing.ts";
 import { cycleTimeMs, type EcuInverterMemory, ecuTelemetry } from "./telemetry.ts";
 
 /** Why a command cannot go through this source; shown as the command's result and in the log. */
@@ -58,7 +59,7 @@ export interface EcuSink {
   info(info: EcuInfo): void;
   realtime(answer: EcuRealtime, receivedAtMs: number): void;
   signal(answer: EcuSignal): void;
-  /** The ECU stopped answering (what to check), or answers again (`up`). */
+  /** The ECU stopped answering (`detail`: what failed, how often, since when), or answers again (`up`). */
   link(up: boolean, detail: string): void;
 }
 
@@ -196,7 +197,10 @@ export class EcuSource implements ReadingSource, EcuSink {
 
   link(up: boolean, detail: string): void {
     // The controller traces link phases at debug; losing the ECU, and getting it back, the owner must see.
-    if (!up) this.o.logger.warn(detail);
+    if (!up)
+      this.o.logger.warn(
+        `the ECU is not answering at ${this.o.where} (${detail}): ${ECU_NOT_ANSWERING_CHECKS}`,
+      );
     else if (this.down) this.o.logger.info(`the ECU at ${this.o.where} answers again`);
     this.down = !up;
     this.events.emit("linkState", {
@@ -216,7 +220,12 @@ export class EcuSource implements ReadingSource, EcuSink {
 
   realtime(answer: EcuRealtime, receivedAtMs: number): void {
     const cycleMs = answer.cycleTime === undefined ? undefined : cycleTimeMs(answer.cycleTime);
-    if (cycleMs === undefined) return; // a no-data answer: nothing to book, nothing to conclude
+    if (cycleMs === undefined) {
+      // A no-data answer: the ECU answers but holds nothing from any inverter. Nothing to book; to the
+      // fault diagnosis it is a look where none answered (asleep at night; in daylight, the ECU lost them).
+      for (const t of this.tracked.values()) this.missed(t, receivedAtMs);
+      return;
+    }
     const newCycle = answer.cycleTime !== this.lastCycle;
     this.lastCycle = answer.cycleTime;
     const listed = new Map(answer.inverters.map((r) => [r.uid, r]));
@@ -243,8 +252,10 @@ export class EcuSource implements ReadingSource, EcuSink {
       const r = ecuTelemetry(rec, cycleMs, receivedAtMs, t.memory, t.model);
       if (r.kind === "same-cycle") continue;
       if (r.kind === "skipped") {
-        // Offline at night is sleep; the fault diagnosis decides whether daylight silence is a fault.
+        // Offline at night is sleep; the fault diagnosis decides whether daylight silence is a fault. An
+        // offline record at a new round is the ECU's poll of that inverter going unanswered.
         this.setState(t, "sleeping", r.why);
+        if (!rec.online && newCycle) this.missed(t, receivedAtMs);
         continue;
       }
       t.memory = r.memory;
@@ -260,6 +271,11 @@ export class EcuSource implements ReadingSource, EcuSink {
       });
     }
     if (newCycle) this.events.emit("pollsDone", { inverters: read, at: receivedAtMs });
+  }
+
+  /** Told like a stick's unanswered poll, so the fault diagnosis sees the ECU's silences too. */
+  private missed(t: Tracked, atMs: number): void {
+    this.events.emit("pollMissed", { serial: t.serial, shortAddress: 0, outcome: "no-reply", at: atMs });
   }
 
   private get url(): string {
