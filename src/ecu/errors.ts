@@ -15,13 +15,17 @@ export function targetText(t: EcuTarget): string {
 
 /** Common base, so callers can catch every ECU transport failure at once. */
 export class EcuLinkError extends Error {
+  /** What happened, without the advice (for a fault finding that gives its own). */
+  readonly what: string;
   constructor(
     message: string,
     readonly target: EcuTarget,
     /** The 4-digit command of the request, e.g. `0002`. */
     readonly command: string,
+    what?: string,
   ) {
     super(message);
+    this.what = what ?? message;
   }
 }
 
@@ -45,6 +49,7 @@ export class EcuTimeoutError extends EcuLinkError {
         "the next poll retries later. If it persists, check the ECU is powered and still at this address on the LAN, then power-cycle it",
       target,
       command,
+      what,
     );
   }
 }
@@ -58,12 +63,14 @@ export class EcuRefusedError extends EcuLinkError {
     /** The system error code, e.g. ECONNREFUSED, EHOSTUNREACH. */
     readonly code: string,
   ) {
+    const what = `cannot connect to the ECU at ${targetText(target)} (${code})`;
     super(
-      `cannot connect to the ECU at ${targetText(target)} (${code}): check the address is the ECU's (early ECU-R 2160 units answer ` +
+      `${what}: check the address is the ECU's (early ECU-R 2160 units answer ` +
         "port 8899 only on their Wi-Fi address; ECU-R-Pro and ECU-C also on Ethernet), that this machine can reach that network, " +
         "and that the port is 8899. An ECU-R that rejects connections after its hotspot switched off needs a power cycle",
       target,
       command,
+      what,
     );
   }
 }
@@ -91,6 +98,7 @@ export class EcuCutAnswerError extends EcuLinkError {
         "If every answer is cut, check that nothing else (another integration) polls the ECU at the same time",
       target,
       command,
+      what,
     );
   }
 }
@@ -109,6 +117,7 @@ export class EcuBadAnswerError extends EcuLinkError {
         `is ${targetText(target)} really the ECU's port 8899? If it is, please report the answer: ${hex.slice(0, 400)}`,
       target,
       command,
+      `the ECU at ${targetText(target)} answered command ${command} with bytes localecu cannot read`,
     );
   }
 }

@@ -5,6 +5,8 @@
  */
 import type { Clock } from "../radio/clock.ts";
 import type { RadioLogger } from "../radio/log.ts";
+import { wallTime } from "../zone.ts";
+import { EcuLinkError } from "./errors.ts";
 import { EcuPoller } from "./poller.ts";
 import type { EcuReader, EcuSink } from "./source.ts";
 
@@ -30,6 +32,8 @@ export function ecuPoller(ecu: EcuTargetSettings, o: EcuPollerReaderOptions): Ec
   return {
     start(sink: EcuSink) {
       let answered = false;
+      // What the last failure was, without its advice: the source adds the owner's checks once.
+      let lastWhat: string | undefined;
       poller = new EcuPoller({
         target: { host: ecu.host, port: ecu.port },
         ...(ecu.ecuId === undefined ? {} : { ecuId: ecu.ecuId }),
@@ -50,13 +54,18 @@ export function ecuPoller(ecu: EcuTargetSettings, o: EcuPollerReaderOptions): Ec
         onCondition: (c) => {
           if (c.active) {
             answered = false;
+            const since = wallTime(c.sinceMs, o.timeZone);
+            const hhmm = `${String(since.hour).padStart(2, "0")}:${String(since.minute).padStart(2, "0")}`;
             sink.link(
               false,
-              `the ECU is not answering (${c.failures} polls${c.lastError ? `; last: ${c.lastError}` : ""}): ${c.text}`,
+              `no answer to ${c.failures} polls in a row since ${hhmm}${lastWhat ? `; last: ${lastWhat}` : ""}`,
             );
           } else sink.link(true, "answering again");
         },
-        onPollError: (e) => o.logger.debug(`ECU poll failed: ${e.message}`),
+        onPollError: (e) => {
+          lastWhat = e instanceof EcuLinkError ? e.what : e.message;
+          o.logger.debug(`ECU poll failed: ${e.message}`);
+        },
         onSchedule: (d) => o.logger.debug(`next ECU poll: ${d.reason}`),
       });
       poller.start();
