@@ -167,7 +167,8 @@ function erraticVerdict(ctx: RoundContext, inv: InverterMemory, silentNeeded: nu
         severity: "warning",
         title: `Patchy data: ${shortName(inv.spec)}`,
         advice:
-          `${place(inv.spec)}: answered only ${answered} of its last ${inv.history.length} daylight polls ` +
+          `${place(inv.spec)}: answered only ${answered} of its last ${inv.history.length} daylight ` +
+          `${ctx.source === "ecu" ? "rounds of the ECU" : "polls"} ` +
           `(until ${clockTime(ctx.atMs, ctx.timezone)}) while its neighbours answer nearly all. Its radio link is weak: ` +
           "ZigBee at 2.4 GHz is blocked by metal and damped by tiles, glass and walls. " +
           (ctx.source === "ecu"
@@ -229,7 +230,7 @@ function siteSilent(ctx: RoundContext, key: string, silentNeeded: number): Verdi
             title: "The ECU hears no inverter",
             advice:
               `No inverter has reported through the vendor ECU ${sinceWords}, in daylight, while the ECU itself ` +
-              `answers: its rounds list all ${n} offline. All ${n} silent at once points at the ECU's side, not at ` +
+              `answers: its rounds list all ${n} offline or hold no inverter data. All ${n} silent at once points at the ECU's side, not at ` +
               `${n} broken inverters: the ECU has lost its inverters. Check in the EMA app that the ECU still lists ` +
               "them; check the ECU has not been moved away from the roof (it reaches them over ZigBee at 2.4 GHz, " +
               "which metal blocks); power-cycle the ECU (unplug it for 10 s). If the whole installation lost AC " +
