@@ -112,7 +112,7 @@ export class FaultModule {
     this.running = true;
     if (!this.sun)
       logger.warn(
-        "faults: site.latitude and site.longitude are not set, so night cannot be told from a fault — only findings that need no daylight (status bits, stick, store) are judged; add them to site.yaml",
+        "faults: site.latitude and site.longitude are not set, so night cannot be told from a fault — only findings that need no daylight (status bits, the stick or ECU link, store) are judged; add them to site.yaml",
       );
     const restored = this.restore();
     // The ECU is read once per its own round (site.yaml ecu.poll_s, ≥ 300 s), not at poll.interval_s.
