@@ -90,10 +90,10 @@ const NO_DATA_STICK =
 const NO_DATA_ECU =
   "The vendor ECU answers, but its rounds list this inverter offline. Look at its LED: flashing fast green " +
   "means it runs but has not heard the ECU for over an hour, so the ECU's ZigBee radio does not reach it: " +
-  "see the signal level the ECU reports for it (its Link quality sensor, the ECU's 0–255 level; 0 = not " +
-  "heard) against its neighbours', and move the ECU nearer the roof or higher (metal roofs, rails and walls " +
-  "block the 2.4 GHz radio) while keeping it within reach of your network. Check in the EMA app that the ECU " +
-  "still lists this inverter.";
+  "compare the signal level the ECU last reported for it (its Link quality sensor, the ECU's 0–255 level) " +
+  "with its neighbours', and move the ECU nearer the roof or higher (metal roofs, rails and walls block the " +
+  "2.4 GHz radio) while keeping it within reach of your network. Check in the EMA app that the ECU still " +
+  "lists this inverter.";
 
 function noDataVerdict(
   ctx: RoundContext,
@@ -230,8 +230,9 @@ function siteSilent(ctx: RoundContext, key: string, silentNeeded: number): Verdi
             title: "The ECU hears no inverter",
             advice:
               `No inverter has reported through the vendor ECU ${sinceWords}, in daylight, while the ECU itself ` +
-              `answers: its rounds list all ${n} offline or hold no inverter data. All ${n} silent at once points at the ECU's side, not at ` +
-              `${n} broken inverters: the ECU has lost its inverters. Check in the EMA app that the ECU still lists ` +
+              `answers: its rounds list all ${n} offline or hold no inverter data. All ${n} silent at once ` +
+              `points at the ECU's side, not at ${n} broken inverters: the ECU has lost its inverters. Check ` +
+              "in the EMA app that the ECU still lists " +
               "them; check the ECU has not been moved away from the roof (it reaches them over ZigBee at 2.4 GHz, " +
               "which metal blocks); power-cycle the ECU (unplug it for 10 s). If the whole installation lost AC " +
               "(a tripped main PV breaker), the inverters are off too: check the breaker.",

@@ -10,8 +10,8 @@
  * When the core wants another look (`recheck`), the module polls those inverters again `recheckMs` later
  * through the stick's own poll path (the air queue, like every poll) and ends that look with a round, so a
  * fault is confirmed within one poll interval. The vendor ECU cannot be polled on demand: with it, each of
- * its rounds is one look, and the core words its findings for an ECU owner. At start the findings still open in the store are restored,
- * so a restart does not report them again.
+ * its rounds is one look, and the core words its findings for an ECU owner. At start the findings still
+ * open in the store are restored, so a restart does not report them again.
  */
 import type { EventBus } from "../../bus/event-bus.ts";
 import type { Logger } from "../../log.ts";
