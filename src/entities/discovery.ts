@@ -222,8 +222,15 @@ export function inverterDiscovery(
   };
   const cmps: Record<string, Component> = {};
   const missing = keysNotProvided(opts.source);
+  // What the source cannot fill gets HA's removal stub (`{"p": <platform>}`), not a component: an entity
+  // left from before (a stick, or a firmware that still had the ECU's pages) goes, instead of reading
+  // unknown forever. HA ignores a stub for an entity it does not have.
+  const stub = (d: { platform: string }) => ({ p: d.platform });
   for (const d of INVERTER_ENTITIES) {
-    if (missing.has(d.key)) continue;
+    if (missing.has(d.key)) {
+      cmps[d.key] = stub(d);
+      continue;
+    }
     const c = component(d, d.key, d.name, w);
     if (d.number) Object.assign(c, { min: d.number.min(s.model), max: d.number.max(s.model) });
     cmps[d.key] = c;
@@ -238,8 +245,11 @@ export function inverterDiscovery(
   for (const d of opts.faults ? FAULT_INVERTER_ENTITIES : []) cmps[d.key] = component(d, d.key, d.name, w);
   for (let i = 0; i < s.model.channels; i++) {
     for (const d of CHANNEL_ENTITIES) {
-      if (missing.has(d.key)) continue;
       const key = channelKey(d.key, i);
+      if (missing.has(d.key)) {
+        cmps[key] = stub(d);
+        continue;
+      }
       cmps[key] = component(d, key, channelName(d.name, i, s.panels?.[i]), w);
     }
   }

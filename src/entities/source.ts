@@ -1,8 +1,9 @@
 /**
  * What the source of readings cannot provide, as Home Assistant sees it. An entity that could only ever
- * read "unknown" (or a control that can only be refused) is not created: HA users report such entities
- * as broken. Instead the inverter's Status sensor carries, as attributes, which values this source does
- * not provide and why, so the gap is explained where the user looks, not hidden.
+ * read "unknown" (or a control that can only be refused) is not created (discovery sends HA's removal
+ * stub in its place): HA users report such entities as broken. Instead the inverter's Status sensor
+ * carries, as attributes, which values this source does not provide and why, so the gap is explained
+ * where the user looks, not hidden.
  */
 import { FAULTS } from "./catalog/inverter.ts";
 import type { SourceGap, SourceView } from "./snapshot.ts";
