@@ -29,13 +29,12 @@ import {
   saveDemoClock,
 } from "./demo-data.ts";
 import { DemoMeter, demoMeterTopic } from "./demo-meter.ts";
-
-/** The demo's vendor ECU with --source ecu: an ECU-R-Pro (2162…), one of the models with command pages. */
-const DEMO_ECU_ID = "216200000001";
-
 import { CliError, guard } from "./errors.ts";
 import { closeJsonLog, openJsonLog } from "./json-log.ts";
 import { untilStopSignal } from "./signals.ts";
+
+/** The demo's vendor ECU with --source ecu: an ECU-R-Pro (2162…), one of the models with command pages. */
+const DEMO_ECU_ID = "216200000001";
 
 export const DEMO_CONFIG = fileURLToPath(new URL("../../examples/site.yaml", import.meta.url));
 const DEFAULT_SPEED = 60;
