@@ -33,6 +33,9 @@ import { CliError, guard } from "./errors.ts";
 import { closeJsonLog, openJsonLog } from "./json-log.ts";
 import { untilStopSignal } from "./signals.ts";
 
+/** The demo's vendor ECU with --source ecu: an ECU-R-Pro (2162…), one of the models with command pages. */
+const DEMO_ECU_ID = "216200000001";
+
 export const DEMO_CONFIG = fileURLToPath(new URL("../../examples/site.yaml", import.meta.url));
 const DEFAULT_SPEED = 60;
 const DEFAULT_PORT = 1883;
@@ -141,8 +144,9 @@ export async function startDemo(
     meterTopic: string;
     /** The site device's name in Home Assistant (it holds the export limiter's switch). */
     siteName: string;
-    /** With --source ecu: where the emulated vendor ECU answers. */
+    /** With --source ecu: where the emulated vendor ECU answers, and its command pages. */
     ecuUrl?: string;
+    ecuPagesUrl?: string;
   }
 > {
   const o = parseDemoOptions(raw, env);
@@ -199,7 +203,8 @@ export async function startDemo(
   });
   const logger = createLogger({ level: env.LOCALECU_LOG_LEVEL, pretty: env.LOCALECU_LOG_FORMAT !== "json" });
   // With --source ecu the same roof sits behind an emulated vendor ECU on this machine, read on port 8899
-  // as an owner who keeps their ECU would; without, behind an emulated stick.
+  // as an owner who keeps their ECU would; without, behind an emulated stick. An ECU-R-Pro serving its
+  // command pages, so the controls show what they do through an ECU (unverified, at its next round).
   const ecu =
     o.source === "ecu"
       ? await startEcuEmulator({
@@ -207,12 +212,14 @@ export async function startDemo(
           now: meter.now,
           host: "127.0.0.1",
           port: 0,
+          ecuId: DEMO_ECU_ID,
           timeZone: config.site.timezone,
+          http: { port: 0, pages: "served" },
         })
       : undefined;
   if (ecu) {
     config.stick = undefined;
-    config.ecu = { host: ecu.host, port: ecu.port, pollS: ECU_MIN_POLL_S };
+    config.ecu = { host: ecu.host, port: ecu.port, pollS: ECU_MIN_POLL_S, httpPort: ecu.http!.port };
   }
   const transport = ecu
     ? undefined
@@ -273,7 +280,7 @@ export async function startDemo(
     resumed: saved !== undefined,
     meterTopic,
     siteName: config.site.name,
-    ...(ecu ? { ecuUrl: ecu.url } : {}),
+    ...(ecu ? { ecuUrl: ecu.url, ecuPagesUrl: `http://${ecu.host}:${ecu.http!.port}` } : {}),
     async stop() {
       clearInterval(saver);
       await meter.stop();
@@ -338,8 +345,9 @@ export function demoCommand(): Command {
             `  data:           ${demo.dataDir}   (lifetime energy and simulated clock; --data to change)`,
             ...(demo.ecuUrl
               ? [
-                  `  Source:         an emulated vendor ECU at ${demo.ecuUrl}, read every 300 simulated s as a real one;`,
-                  "                  no DC voltage/current, and the limiter cannot act through it (see docs/ecu.md)",
+                  `  Source:         an emulated vendor ECU-R-Pro at ${demo.ecuUrl}, read every 300 simulated s as a`,
+                  `                  real one, its command pages at ${demo.ecuPagesUrl}; no DC voltage/current,`,
+                  "                  commands unverified and applied at the ECU's next round (see docs/ecu.md)",
                 ]
               : []),
             `  MQTT broker:    ${demo.mqttUrl}   ` +
@@ -359,7 +367,8 @@ export function demoCommand(): Command {
             "",
             ...(demo.ecuUrl
               ? [
-                  "  Export limit:   not started: the vendor ECU's port 8899 cannot command the inverters (the log says so).",
+                  "  Export limit:   not started: the vendor ECU applies a command only at its next round (about 5",
+                  "                  minutes), far too slow to follow the grid meter (the log says so).",
                 ]
               : [
                   "  Export limit:   on, 0 W allowed. A simulated house (kettle, oven, washing machine, standby) has a grid",
@@ -371,8 +380,15 @@ export function demoCommand(): Command {
                 ]),
             "  Try a command:  mosquitto_pub -p " +
               `${url.port} -t localecu/<inverter name>/set -m '{"max_power": 250}'`,
-            "                  (with the export limiter on, it sees a limit it did not set, raises an alarm and does",
-            "                  not fight it; switch the limiter off first)",
+            ...(demo.ecuUrl
+              ? [
+                  "                  (through the ECU's page: the result says sent, unverified; the ECU passes it on at",
+                  "                  its next round and the round after shows the capped output)",
+                ]
+              : [
+                  "                  (with the export limiter on, it sees a limit it did not set, raises an alarm and does",
+                  "                  not fight it; switch the limiter off first)",
+                ]),
             "",
             "Ctrl-C stops it.",
             "",

@@ -7,6 +7,7 @@
 
 import { SimClock } from "../sim/clock.ts";
 import { DEFAULT_EMULATED_ECU_ID } from "../sim/ecu/core.ts";
+import type { EcuPagesMode } from "../sim/ecu/pages.ts";
 import { ecuProfile } from "../sim/ecu/profile.ts";
 import { type EcuEmulator, startEcuEmulator } from "../sim/ecu/server.ts";
 import { emulatorSite } from "../sim/emulator/site.ts";
@@ -26,6 +27,33 @@ export interface EcuEmulateConfig {
   ecuId: string;
   cycleS: number;
   timeZone: string;
+  /** The command pages (ECU-R-Pro / ECU-C only), when asked for. */
+  http?: { port: number; pages: EcuPagesMode };
+}
+
+const PAGES_MODES: readonly EcuPagesMode[] = ["served", "removed", "html"];
+
+/** --http-port and --pages: only on the models that have a web UI (ecu-lan-protocol.md §1). */
+function pagesOption(raw: RawOptions, ecuId: string): EcuEmulateConfig["http"] {
+  if (raw.httpPort === undefined) {
+    if (raw.pages !== undefined) throw new CliError("--pages needs --http-port (where to serve the pages)");
+    return undefined;
+  }
+  const port = Number(raw.httpPort);
+  if (!/^\d{1,5}$/.test(raw.httpPort) || port > 65_535) {
+    throw new CliError(`--http-port must be 0–65535 (0 picks a free one), got '${raw.httpPort}'`);
+  }
+  const model = ecuProfile(ecuId).model;
+  if (model !== "ECU-R-Pro" && model !== "ECU-C") {
+    throw new CliError(
+      `--http-port: the ${model} (${ecuId}) has no web UI, so no command pages; give --ecu-id of an ECU-R-Pro (2162…) or ECU-C (215…)`,
+    );
+  }
+  const pages = (raw.pages ?? "served") as EcuPagesMode;
+  if (!PAGES_MODES.includes(pages)) {
+    throw new CliError(`--pages must be ${PAGES_MODES.join(", ")}, got '${raw.pages}'`);
+  }
+  return { port, pages };
 }
 
 /** Where to listen: --listen tcp://HOST:PORT, or --host (127.0.0.1) and --port (8899). */
@@ -82,6 +110,7 @@ export function ecuConfig(raw: RawOptions, common: EmulateConfig): EcuEmulateCon
   } catch (e) {
     throw new CliError(`--time-zone: ${(e as Error).message}`);
   }
+  const http = pagesOption(raw, ecuId);
   return {
     host: common.host,
     port: common.port,
@@ -93,6 +122,7 @@ export function ecuConfig(raw: RawOptions, common: EmulateConfig): EcuEmulateCon
     ecuId,
     cycleS,
     timeZone,
+    ...(http ? { http } : {}),
   };
 }
 
@@ -116,6 +146,7 @@ export async function runEcu(cfg: EcuEmulateConfig): Promise<void> {
       ecuId: cfg.ecuId,
       cycleS: cfg.cycleS,
       timeZone: cfg.timeZone,
+      ...(cfg.http ? { http: cfg.http } : {}),
       log: (line) => process.stderr.write(`emulate: ${line}\n`),
     });
   } catch (e) {
@@ -128,12 +159,15 @@ export async function runEcu(cfg: EcuEmulateConfig): Promise<void> {
           : err.message;
     throw new CliError(`cannot listen on ${cfg.host}:${cfg.port}: ${why}`);
   }
-  process.stdout.write(`${emu.url}\n`);
+  const pagesUrl =
+    emu.http && `http://${cfg.host.includes(":") ? `[${cfg.host}]` : cfg.host}:${emu.http.port}`;
+  process.stdout.write(`${emu.url}\n${pagesUrl ? `${pagesUrl}\n` : ""}`);
   process.stderr.write(
     `emulate: ${emu.core.profile.model} ${cfg.ecuId} (${emu.core.profile.firmware}) on ${emu.url}, ` +
       `inverters ${site.serials().join(", ")}, a round every ${cfg.cycleS} s, ` +
       `simulated time ${new Date(cfg.startMs).toISOString()} ×${cfg.speed} (${cfg.timeZone})` +
-      `${cfg.startNote ? ` (${cfg.startNote})` : ""}; Ctrl-C stops\n`,
+      `${cfg.startNote ? ` (${cfg.startNote})` : ""}` +
+      `${pagesUrl ? `; command pages (${emu.http!.mode}) on ${pagesUrl}, site.yaml ecu.http_port: ${emu.http!.port}` : ""}; Ctrl-C stops\n`,
   );
   const signal = await stopped;
   process.stderr.write(`emulate: ${signal}, shutting down\n`);

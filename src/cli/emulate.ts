@@ -31,6 +31,9 @@ export interface RawOptions {
   port?: string;
   cycle?: string;
   timeZone?: string;
+  /** With --ecu: serve the ECU's command pages on this port (ECU-R-Pro / ECU-C), and how. */
+  httpPort?: string;
+  pages?: string;
   inverters?: string;
   seed: string;
   speed: string;
@@ -140,6 +143,14 @@ export function emulateCommand(): Command {
       "--time-zone <zone>",
       "with --ecu: the ECU's local zone (default Europe/Amsterdam, the simulated site's)",
     )
+    .option(
+      "--http-port <n>",
+      "with --ecu: also serve the ECU's command pages (on/off, max power) on this port, as an ECU-R-Pro or ECU-C does on port 80 (0 picks a free one; its URL is the second stdout line); off by default",
+    )
+    .option(
+      "--pages <mode>",
+      "with --http-port: served (default), removed (404, as the 2026 firmwares) or html (a 'not supported' page)",
+    )
     .action((raw: RawOptions) =>
       guard(() => (raw.ecu ? runEcu(parseEmulateEcuOptions(raw)) : run(parseEmulateOptions(raw)))),
     );
@@ -148,7 +159,17 @@ export function emulateCommand(): Command {
 /** `--ecu`: the options shared with the stick checked as for the stick, then the ECU's own. */
 export function parseEmulateEcuOptions(raw: RawOptions, nowMs = Date.now()): EcuEmulateConfig {
   const { host, port } = ecuListen(raw);
-  const { ecu: _e, host: _h, port: _p, cycle: _c, timeZone: _z, ecuId: _i, ...shared } = raw;
+  const {
+    ecu: _e,
+    host: _h,
+    port: _p,
+    cycle: _c,
+    timeZone: _z,
+    ecuId: _i,
+    httpPort: _hp,
+    pages: _pg,
+    ...shared
+  } = raw;
   const common = parseEmulateOptions(
     { ...shared, listen: `tcp://${host.includes(":") ? `[${host}]` : host}:${port}` },
     nowMs,
@@ -158,11 +179,12 @@ export function parseEmulateEcuOptions(raw: RawOptions, nowMs = Date.now()): Ecu
 
 /** Validates the options; every problem is one CliError line (exit 2). */
 export function parseEmulateOptions(raw: RawOptions, nowMs = Date.now()): EmulateConfig {
-  const ecuOnly = (["host", "port", "cycle", "timeZone"] as const).find((k) => raw[k] !== undefined);
+  const ecuOnly = (["host", "port", "cycle", "timeZone", "httpPort", "pages"] as const).find(
+    (k) => raw[k] !== undefined,
+  );
   if (ecuOnly !== undefined) {
-    throw new CliError(
-      `--${ecuOnly === "timeZone" ? "time-zone" : ecuOnly} is for --ecu; the stick listens at --listen tcp://HOST:PORT`,
-    );
+    const flag = { timeZone: "time-zone", httpPort: "http-port" }[ecuOnly as string] ?? ecuOnly;
+    throw new CliError(`--${flag} is for --ecu; the stick listens at --listen tcp://HOST:PORT`);
   }
   const ecuId = raw.ecuId ?? DEFAULT_ECU_ID;
   if (!raw.listen) throw new CliError("--listen is required, e.g. --listen tcp://127.0.0.1:0");

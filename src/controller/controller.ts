@@ -156,6 +156,11 @@ export class Controller {
       bridgeId: this.ecuId,
       siteName: config.site.name,
       ...(source.sourceControl ? { sourceControl: source.sourceControl } : {}),
+      source: {
+        kind: source.kind,
+        gaps: source.gaps ?? {},
+        ...(source.commandPath ? { commands: source.commandPath } : {}),
+      },
       coordinatorIeee: coordinatorIeee(source.ecuId),
       onCommand: (serial, command) => this.runCommand(serial, command),
       ...(config.automations.exportLimit

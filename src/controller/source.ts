@@ -3,6 +3,7 @@
  * ECU on the LAN (src/ecu, which polls them itself). The controller and the automations see only this, so
  * accounting, entities, findings, the map and Node-RED do not know which source produced a reading.
  */
+import type { SourceView } from "../entities/snapshot.ts";
 import type { CommandResult, RadioEvents } from "../radio/events.ts";
 import type { InverterInput } from "../radio/inverters.ts";
 import type { PollOutcome } from "../radio/scheduler.ts";
@@ -19,6 +20,13 @@ export interface ReadingSource {
   readonly canCommand: boolean;
   /** What the source found it can command (the vendor ECU's start-up probe), for the log and bridge/info. */
   readonly sourceControl?: Readonly<Record<string, unknown>> & { summary: string };
+  /**
+   * What it never delivers (values, controls), each with why in words: the entities create no entity for
+   * those and say so in the inverter's attributes. Absent: everything (the stick).
+   */
+  readonly gaps?: SourceView["gaps"];
+  /** How its commands reach the inverters when not over our radio (the vendor ECU's pages). */
+  readonly commandPath?: SourceView["commands"];
   start(): Promise<unknown>;
   stop(): Promise<void>;
   addInverter(i: InverterInput): unknown;

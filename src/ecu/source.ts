@@ -30,6 +30,20 @@ export const ECU_CANNOT_COMMAND =
 /** How long the ECU takes to pass a queued command on (ecu-lan-protocol.md §3: "See the results 5 minutes later"). */
 export const ECU_COMMAND_LATENCY = "the ECU applies it at its next round (about 5 minutes)";
 
+/**
+ * What port 8899 never delivers, whatever the inverter (every record type carries per-input power, AC
+ * voltage, frequency and temperature, nothing else: ecu-lan-protocol.md §2.5). The entities create no
+ * entity for these and list them, with these words, in each inverter's attributes.
+ */
+export const ECU_READ_GAPS = {
+  dc_voltage: "the ECU's real-time records carry each input's power, not its DC voltage",
+  dc_current: "the ECU's real-time records carry each input's power, not its DC current",
+  status_bits:
+    "the ECU does not pass the inverter's status bits (ground, grid, temperature and DC faults) on",
+  protection: "the ECU does not pass the inverter's grid-protection settings on (a stick reads them)",
+  poll: "the ECU reads its inverters itself, about every 300 s: there is no reading on demand",
+} as const;
+
 /** The ECU's command pages, as found at start. */
 export interface EcuControl {
   http: EcuHttpControl;
@@ -108,6 +122,28 @@ export class EcuSource implements ReadingSource, EcuSink {
       zero_export: `not available: ${p.zeroExport.finding}`,
       latency: ECU_COMMAND_LATENCY,
       probed_at: new Date(p.at).toISOString(),
+    };
+  }
+
+  /** What the ECU cannot give, and the controls its start-up probe did not find (with the finding). */
+  get gaps(): NonNullable<ReadingSource["gaps"]> {
+    const p = this.o.control?.probe;
+    const missing = (f: { available: boolean; finding: string } | undefined, page: string) =>
+      f === undefined
+        ? { [page]: `${ECU_CANNOT_COMMAND}; its command pages were not probed` }
+        : f.available
+          ? {}
+          : { [page]: `the ECU's page was not found at start: ${f.finding}` };
+    return { ...ECU_READ_GAPS, ...missing(p?.maxPower, "max_power"), ...missing(p?.onOff, "on_off") };
+  }
+
+  /** Commands through the pages the probe found: never confirmed, no read-back, the ECU's delay. */
+  get commandPath(): ReadingSource["commandPath"] {
+    const p = this.o.control?.probe;
+    if (!p || !this.canCommand) return undefined;
+    return {
+      evidence: `ecu-lan-protocol.md §3: the ECU's web page, found at start (${p.ecuModel}${p.firmware ? `, firmware ${p.firmware}` : ""}); no capture shows it acting on 2026 firmware`,
+      note: `unverified: sent through the vendor ECU's web page, and no page reads the result back; ${ECU_COMMAND_LATENCY}`,
     };
   }
 

@@ -6,7 +6,8 @@
  *
  * Keys use HA's documented abbreviations. Every entity reads the device's JSON state with
  * `{{ value_json.<key> }}`; controls also carry `json_attributes_topic` = `<base>/<name>/controls`, which
- * says whether each control is confirmed on air or unverified (see state.ts).
+ * says whether each control is confirmed on air or unverified (see state.ts); on a source that lacks some
+ * values (the vendor ECU) the Status sensor reads what and why from the same topic (source.ts).
  * Pure builders: no I/O here; EntityPublisher sends what they return.
  */
 import { readFileSync } from "node:fs";
@@ -23,7 +24,8 @@ import {
   SCHEDULE_ENTITIES,
   SITE_ENTITIES,
 } from "./catalog/index.ts";
-import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot } from "./snapshot.ts";
+import type { InverterSnapshot, LimiterSnapshot, ScheduleSnapshot, SourceView } from "./snapshot.ts";
+import { keysNotProvided, SOURCE_ATTRIBUTES_KEY, sourceAttributes } from "./source.ts";
 import {
   bridgeTopics,
   clearInverterTopics,
@@ -198,11 +200,15 @@ export function inverterDiscoveryKey(s: InverterSnapshot): string {
   return JSON.stringify([s.serial, s.name, m.model, m.channels, m.limitRangeW, s.firmware, s.panels]);
 }
 
-/** `opts.faults`: the fault module runs, so its problem sensor and fault event join the device. */
+/**
+ * `opts.faults`: the fault module runs, so its problem sensor and fault event join the device.
+ * `opts.source`: a source that lacks some values or controls (the vendor ECU, source.ts): those get no
+ * entity, and the Status sensor's attributes (from the controls topic) say which and why.
+ */
 export function inverterDiscovery(
   ctx: DiscoveryContext,
   s: InverterSnapshot,
-  opts: { faults?: boolean } = {},
+  opts: { faults?: boolean; source?: SourceView } = {},
 ): DeviceDiscovery {
   const id = inverterDeviceId(s.serial);
   const topics = inverterTopics(ctx.baseTopic, s.name);
@@ -215,15 +221,35 @@ export function inverterDiscovery(
     eventTopic: topics.event,
   };
   const cmps: Record<string, Component> = {};
+  const missing = keysNotProvided(opts.source);
+  // What the source cannot fill gets HA's removal stub (`{"p": <platform>}`), not a component: an entity
+  // left from before (a stick, or a firmware that still had the ECU's pages) goes, instead of reading
+  // unknown forever. HA ignores a stub for an entity it does not have.
+  const stub = (d: { platform: string }) => ({ p: d.platform });
   for (const d of INVERTER_ENTITIES) {
+    if (missing.has(d.key)) {
+      cmps[d.key] = stub(d);
+      continue;
+    }
     const c = component(d, d.key, d.name, w);
     if (d.number) Object.assign(c, { min: d.number.min(s.model), max: d.number.max(s.model) });
     cmps[d.key] = c;
+  }
+  if (sourceAttributes(opts.source) && cmps.status) {
+    // The controls topic carries what this source cannot provide under `source` (state.ts).
+    Object.assign(cmps.status, {
+      json_attr_t: topics.controls,
+      json_attr_tpl: `{{ value_json.${SOURCE_ATTRIBUTES_KEY} | tojson }}`,
+    });
   }
   for (const d of opts.faults ? FAULT_INVERTER_ENTITIES : []) cmps[d.key] = component(d, d.key, d.name, w);
   for (let i = 0; i < s.model.channels; i++) {
     for (const d of CHANNEL_ENTITIES) {
       const key = channelKey(d.key, i);
+      if (missing.has(d.key)) {
+        cmps[key] = stub(d);
+        continue;
+      }
       cmps[key] = component(d, key, channelName(d.name, i, s.panels?.[i]), w);
     }
   }

@@ -40,6 +40,7 @@ import type {
   LimiterSnapshot,
   ScheduleSnapshot,
   SiteSnapshot,
+  SourceView,
 } from "./snapshot.ts";
 import { faultEventMessage, haLinkMessage, inverterMessages, siteMessage } from "./state.ts";
 import {
@@ -95,6 +96,8 @@ export interface EntityPublisherOptions {
   siteName?: string;
   /** What the source can command (the vendor ECU's probe at start): `<base>/bridge/info` carries it. */
   sourceControl?: Readonly<Record<string, unknown>>;
+  /** What the source of readings cannot provide (the vendor ECU): no entities for it, attributes say why. */
+  source?: SourceView;
 }
 
 interface InverterEntry {
@@ -357,7 +360,10 @@ export class EntityPublisher {
     // per reading, which grew the heap between full collections).
     const key = inverterDiscoveryKey(s);
     if (force || key !== entry.sentKey) {
-      const discovery = inverterDiscovery(this.ctx, s, { faults: this.opts.faults === true });
+      const discovery = inverterDiscovery(this.ctx, s, {
+        faults: this.opts.faults === true,
+        ...(this.opts.source ? { source: this.opts.source } : {}),
+      });
       const digest = payloadDigest(JSON.stringify(discovery.config));
       if (force || digest !== entry.sentDigest) {
         this.sendDiscovery(discovery, entry.sent);
@@ -372,7 +378,8 @@ export class EntityPublisher {
     if (!force && bridgeKey !== entry.bridgeKey) this.publishBridgeDevices();
     entry.bridgeKey = bridgeKey;
     // State, availability and controls: send() skips a payload identical to the last one on its topic.
-    for (const m of inverterMessages(this.ctx.baseTopic, s, this.faultsOf(s.serial))) this.send(m);
+    for (const m of inverterMessages(this.ctx.baseTopic, s, this.faultsOf(s.serial), this.opts.source))
+      this.send(m);
   }
 
   private publishSite(force: boolean): void {

@@ -109,3 +109,29 @@ export interface ScheduleSnapshot {
  * src/automations/faults/types.ts Finding; the entities do not depend on the diagnosis).
  */
 export type FindingView = Omit<FaultRecord, "notifiedAtMs">;
+
+/**
+ * A value or command path a source of readings never delivers. The stick delivers everything; the vendor
+ * ECU's port 8899 gives per-input power but no DC voltage or current, no status bits, no protection pages,
+ * no reading on demand, and commands only where its web pages were found at start.
+ */
+export type SourceGap =
+  | "dc_voltage"
+  | "dc_current"
+  | "status_bits"
+  | "protection"
+  | "poll"
+  | "max_power"
+  | "on_off";
+
+/** The source of readings as the entities see it (one per controller). */
+export interface SourceView {
+  kind: "stick" | "ecu";
+  /** What it never delivers, each with why in words; empty for the stick. */
+  gaps: Readonly<Partial<Record<SourceGap, string>>>;
+  /**
+   * How commands reach the inverters when not over our own radio (the vendor ECU's pages): never confirmed,
+   * with the evidence and what to expect. Absent: each model's own claim applies.
+   */
+  commands?: { evidence: string; note: string };
+}

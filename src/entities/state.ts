@@ -22,7 +22,9 @@ import type {
   LimiterSnapshot,
   ScheduleSnapshot,
   SiteSnapshot,
+  SourceView,
 } from "./snapshot.ts";
+import { keysNotProvided, SOURCE_ATTRIBUTES_KEY, type SourceAttributes, sourceAttributes } from "./source.ts";
 import {
   bridgeTopics,
   inverterTopics,
@@ -44,11 +46,21 @@ export interface ControlAttributes {
   note: string;
 }
 
-/** `<base>/<name>/controls`: per control key, how sure we are it works (HA shows it as attributes). */
-export function controlsPayload(s: InverterSnapshot): Record<string, ControlAttributes> {
+/**
+ * `<base>/<name>/controls`: per control key, how sure we are it works (HA shows it as attributes). A control
+ * the source cannot act on has no entry (and no entity); one that goes through the vendor ECU's pages is
+ * unverified whatever the model's own claim, and says so. (inverterMessages adds the source's gaps.)
+ */
+export function controlsPayload(s: InverterSnapshot, source?: SourceView): Record<string, ControlAttributes> {
   const out: Record<string, ControlAttributes> = {};
+  const missing = keysNotProvided(source);
   for (const d of INVERTER_ENTITIES) {
-    if (!d.control) continue;
+    if (!d.control || missing.has(d.key)) continue;
+    const via = source?.commands;
+    if (via && (d.control.command === "max_power" || d.control.command === "on_off")) {
+      out[d.key] = { control_status: "unverified", evidence: via.evidence, note: via.note };
+      continue;
+    }
     const info = controlInfo(s.model, d.control.command);
     const status = d.control.status(s);
     out[d.key] = {
@@ -63,17 +75,30 @@ export function controlsPayload(s: InverterSnapshot): Record<string, ControlAttr
   return out;
 }
 
+/** The controls topic's payload: the controls, and on a source with gaps what it cannot provide (`source`). */
+function controlsTopicPayload(s: InverterSnapshot, source?: SourceView): string {
+  const attributes: SourceAttributes | undefined = sourceAttributes(source);
+  const controls = controlsPayload(s, source);
+  return JSON.stringify(attributes ? { ...controls, [SOURCE_ATTRIBUTES_KEY]: attributes } : controls);
+}
+
 /**
  * State, availability and controls of one inverter: all retained, so HA has them after a restart. With
- * `faults` (the fault module runs) the state carries the `problem` keys too.
+ * `faults` (the fault module runs) the state carries the `problem` keys too; with `source`, what it cannot
+ * provide shapes the controls topic.
  */
-export function inverterMessages(base: string, s: InverterSnapshot, faults?: FaultsView): OutMessage[] {
+export function inverterMessages(
+  base: string,
+  s: InverterSnapshot,
+  faults?: FaultsView,
+  source?: SourceView,
+): OutMessage[] {
   const t = inverterTopics(base, s.name);
   const state = { ...inverterState(s), ...(faults ? inverterFaultState(faults) : {}) };
   return [
     { topic: t.state, payload: JSON.stringify(state), retain: true, qos: 1 },
     { topic: t.availability, payload: inverterAvailable(s) ? ONLINE : OFFLINE, retain: true, qos: 1 },
-    { topic: t.controls, payload: JSON.stringify(controlsPayload(s)), retain: true, qos: 1 },
+    { topic: t.controls, payload: controlsTopicPayload(s, source), retain: true, qos: 1 },
   ];
 }
 

@@ -154,7 +154,7 @@ describe("the demo with --source ecu: the same roof behind an emulated vendor EC
       "2026-06-21T11:00:00+02:00",
     ]);
     try {
-      expect(run.demo.stdout()).toMatch(/Source: +an emulated vendor ECU at tcp:\/\/127\.0\.0\.1:\d+/);
+      expect(run.demo.stdout()).toMatch(/Source: +an emulated vendor ECU-R-Pro at tcp:\/\/127\.0\.0\.1:\d+/);
       await waitFor("two ECU cycles of every inverter", () => producedTwice(run.seen), 40_000);
       for (const name of NAMES) {
         const s = lastJson(run.seen, `localecu/${name}`)!;
@@ -173,6 +173,23 @@ describe("the demo with --source ecu: the same roof behind an emulated vendor EC
       expect(run.demo.stdout() + run.demo.stderr()).toMatch(
         /export limiting is configured, but the vendor ECU applies a command only at its next round \(about 5 minutes\): far too slow to follow the grid meter, so the limiter is not started/,
       );
+      // The demo's ECU is an ECU-R-Pro serving its command pages: the controls exist, unverified, and a
+      // command is sent through the page (the ECU applies it at its next round).
+      const controls = lastJson(run.seen, "localecu/West/controls")!;
+      expect(controls.max_power).toMatchObject({ control_status: "unverified" });
+      expect((controls.source as { not_provided_by_source: string[] }).not_provided_by_source).toContain(
+        "dc_voltage",
+      );
+      const w = await watch(run.url, ["localecu/West/set/result"]);
+      try {
+        await w.client.publishAsync("localecu/West/set", JSON.stringify({ max_power: 250 }));
+        const result = await waitFor("the command's result", () => w.seen[0]);
+        expect(result.payload).toContain(
+          "max power 250 W per input: sent, unverified; the ECU applies it at its next round (about 5 minutes)",
+        );
+      } finally {
+        await w.client.endAsync(true);
+      }
       run.demo.child.kill("SIGINT");
       expect(await run.demo.exited).toEqual({ code: 0, signal: null });
     } finally {

@@ -87,10 +87,13 @@ export const tel = (s: InverterSnapshot) => (awake(s) ? s.telemetry : undefined)
  * restart or a pairing draws no dip in Home Assistant's graphs.
  */
 export const outputUnknown = (s: InverterSnapshot) => s.status === "starting" || s.status === "unpaired";
+/** Unknown without status bytes (the vendor ECU passes none on): no "no fault" made up from nothing. */
 export const fault =
   (...keys: FaultKey[]) =>
   (s: InverterSnapshot) =>
-    s.telemetry === undefined ? undefined : keys.some((k) => s.telemetry!.status[k]);
+    s.telemetry === undefined || s.telemetry.statusRaw === ""
+      ? undefined
+      : keys.some((k) => s.telemetry!.status[k]);
 
 /**
  * The two energy sensors every level has (inverter, panel, site): kWh, energy dashboard ready. Lifetime
