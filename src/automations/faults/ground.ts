@@ -12,6 +12,8 @@ export function groundFault(ctx: RoundContext): Verdict[] {
   for (const inv of ctx.inverters) {
     const t = inv.fresh;
     if (!t) continue; // silent: a ground fault stays open until a reading says otherwise
+    // No status bytes (the vendor ECU does not pass them on): the reading says nothing either way.
+    if (t.statusRaw === "") continue;
     const key = `ground_fault:${inv.spec.serial}`;
     if (!t.status.gfdi) {
       out.push({ key, ok: true });

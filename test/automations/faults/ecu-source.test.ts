@@ -148,3 +148,18 @@ describe("fault diagnosis with the vendor ECU as the source", () => {
     );
   });
 });
+
+describe("status bits with the vendor ECU", () => {
+  it("a ground fault found with a stick stays open on ECU readings, which carry no status bytes, and is never opened by them", () => {
+    const gfdi = healthy(TL, { acV: 190, status: { gfdi: true }, acW: 0 });
+    const before = new Drive().round(at("10:00"), 50, [gfdi, ...others()]).opened;
+    expect(before.map((f) => f.key)).toEqual([`ground_fault:${TL}`]);
+    const d = new Drive(ecuRoof());
+    d.core.restore(before);
+    // What src/ecu/telemetry.ts delivers: no status block at all.
+    const ecuReading = (serial: string) => ({ ...healthy(serial), statusRaw: "" });
+    const c = d.round(at("10:30"), 52, [ecuReading(TL), ...others().map((t) => ({ ...t, statusRaw: "" }))]);
+    expect(c.cleared).toEqual([]);
+    expect(c.open.map((f) => f.key)).toContain(`ground_fault:${TL}`);
+  });
+});
