@@ -13,7 +13,19 @@ import type { LimitWrite } from "./types.ts";
 const SMALL_EXCESS_WS = 360;
 /** A raise taken back by a cut within this time was premature: the room the next raise waits for doubles. */
 const PREMATURE_MS = 10 * 60_000;
-const MAX_RAISE_WAIT_S = 600;
+/**
+ * The longest the raise wait grows to. The hour's write budget, with a quarter kept for cuts, already
+ * bounds what a cycling load can spend; waiting longer than 5 minutes on top of that only leaves a
+ * load that does last (an oven's bake, a charging car) on grid power for its first 5–10 minutes.
+ */
+const MAX_RAISE_WAIT_S = 300;
+/**
+ * A meter sample this long after the previous one is an average (or a reading) over seconds, not a
+ * spike: one such sample showing enough room may raise. Faster meters need two samples, so a motor's
+ * inrush on a 1 s meter never triggers a raise; a 10 s meter would otherwise hold every raise back
+ * by a whole interval while the load is already running.
+ */
+const SLOW_METER_S = 5;
 /** Calm this long after a cut: the raise wait comes back down. */
 const CALM_MS = 30 * 60_000;
 /** Room worth raising for: this many dead bands lasting `raiseWaitS`. */
@@ -144,13 +156,14 @@ function step(core: ExportLimiter, now: number): Outcome {
     // Room must last: the solar energy it would take must reach what `raiseWaitS` of room 4 dead
     // bands wide would, scaled by the hour's budget used (½ with no write, 1¼ at the reserve: writes
     // are cheap while the budget is barely used) — a kettle's 2 kW within a couple of seconds, 60 W
-    // after 15–40 s — seen on two samples (or one sample with twice that). The raise is the mean
-    // room, or the latest if smaller (the load may have just gone), and worth a write. Raises come
-    // at most every intervalS.
+    // after 15–40 s — seen on two samples (or one sample with twice that, or one sample of a slow
+    // meter, SLOW_METER_S). The raise is the mean room, or the latest if smaller (the load may have
+    // just gone), and worth a write. Raises come at most every intervalS.
     const used = able.reduce((sum, t) => sum + core.budget.used(t.spec.serial, now), 0) / able.length;
     const needWs = m.raiseWaitS * RAISE_BANDS * s.hysteresisW * (0.5 + used / s.maxWritesPerHour);
     const raiseW = Math.min(meanW, room);
-    const lasted = m.roomWs >= needWs && (m.roomSamples >= 2 || m.roomWs >= 2 * needWs) && raiseW >= minRaise;
+    const seen = m.roomSamples >= 2 || m.roomWs >= 2 * needWs || dt >= SLOW_METER_S;
+    const lasted = m.roomWs >= needWs && seen && raiseW >= minRaise;
     if (!lasted || now - m.lastRaiseAtMs < s.intervalS * 1000)
       // Waiting is holding: the same words, so a load that comes and goes is not a log line each time.
       return steady(holdReason(usable, allowed));
