@@ -38,11 +38,23 @@ interface Result {
 
 const json = process.argv.includes("--json");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+/**
+ * `--seed-shift=N`: every day's site and household seeds + N, to see whether a change holds on other
+ * weather and loads than the bench's own. Not the benchmark's figures: those are N = 0 (the default).
+ */
+const seedShift = Number(process.argv.find((a) => a.startsWith("--seed-shift="))?.slice(13) ?? 0);
+if (!Number.isInteger(seedShift))
+  throw new RangeError("bench:limiter: --seed-shift needs a whole number, e.g. --seed-shift=100");
 const round = (x: number) => Math.round(x * 10) / 10;
 const scenarios: { name: string; results: Record<string, Result> }[] = [];
 const started = performance.now();
 
-for (const spec of DAYS) {
+for (const base of DAYS) {
+  const spec = {
+    ...base,
+    siteSeed: base.siteSeed + seedShift,
+    householdSeed: base.householdSeed + seedShift,
+  };
   if (only && !spec.name.includes(only)) continue;
   const day = buildDay(spec);
   if (!json) describeDay(day);
