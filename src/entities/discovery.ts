@@ -349,9 +349,17 @@ export function removeDeviceMessage(ctx: DiscoveryContext, id: string): OutMessa
  * `next` plus HA's removal stub (`{"p": <platform>}` alone) for every component `prev` had and `next`
  * lacks — e.g. the ch3/ch4 entities when site.yaml corrects an inverter's model from QS1 to a 2-panel model.
  */
+/** What removing a component needs of the discovery last sent: each component's platform, by key. */
+export type SentComponents = Readonly<Record<string, Component>>;
+
+/** The components of a sent discovery, kept without the rest (~60 full components per inverter). */
+export function sentComponents(config: DeviceConfig): SentComponents {
+  return Object.fromEntries(Object.entries(config.cmps).map(([k, c]) => [k, { p: c.p }]));
+}
+
 export function withRemovedComponents(
   next: DeviceDiscovery,
-  prev: DeviceConfig | undefined,
+  prev: { cmps: SentComponents } | undefined,
 ): DeviceDiscovery {
   if (!prev) return next;
   const cmps = { ...next.config.cmps };

@@ -11,7 +11,6 @@ import { bridgeDeviceKey, bridgeDevices } from "./bridge.ts";
 import type { FaultEventType, FaultsView } from "./catalog/faults.ts";
 import {
   bridgeDiscovery,
-  type DeviceConfig,
   type DeviceDiscovery,
   type DiscoveryContext,
   defaultOrigin,
@@ -20,6 +19,8 @@ import {
   inverterDiscoveryKey,
   type Origin,
   retireInverterMessages,
+  type SentComponents,
+  sentComponents,
   siteDiscovery,
   withRemovedComponents,
 } from "./discovery.ts";
@@ -102,8 +103,8 @@ export interface EntityPublisherOptions {
 
 interface InverterEntry {
   snapshot: InverterSnapshot;
-  /** Discovery as last sent (to detect changes and removed components). */
-  sent?: DeviceConfig;
+  /** The components of the discovery last sent (to send a removal for those a new one drops). */
+  sent?: SentComponents;
   /** Digest of `sent` as JSON, to tell whether a rebuilt discovery changed. */
   sentDigest?: string;
   /** inverterDiscoveryKey of the snapshot `sent` was built from: a reading that keeps it skips the rebuild. */
@@ -367,7 +368,8 @@ export class EntityPublisher {
       const digest = payloadDigest(JSON.stringify(discovery.config));
       if (force || digest !== entry.sentDigest) {
         this.sendDiscovery(discovery, entry.sent);
-        entry.sent = discovery.config;
+        // Only the component keys and platforms: the whole config was ~10 KB of objects per inverter.
+        entry.sent = sentComponents(discovery.config);
         entry.sentDigest = digest;
       }
       entry.sentKey = key;
@@ -414,8 +416,8 @@ export class EntityPublisher {
     });
   }
 
-  private sendDiscovery(d: DeviceDiscovery, previous: DeviceConfig | undefined): void {
-    this.send(discoveryMessage(withRemovedComponents(d, previous)));
+  private sendDiscovery(d: DeviceDiscovery, previous: SentComponents | undefined): void {
+    this.send(discoveryMessage(withRemovedComponents(d, previous ? { cmps: previous } : undefined)));
   }
 
   private send(m: OutMessage): void {

@@ -35,6 +35,9 @@ interface Tracked {
   deviceClass?: string;
 }
 
+/** Characters: entity state payloads are far smaller (an inverter's state is ~1 KB). */
+const KEEP_UNREAD_UP_TO = 16 * 1024;
+
 const VALUE = /^\{\{\s*value_json\.(\w+)\s*\}\}$/;
 const NAMED_ATTR = /^\{\{\s*\{"(\w+)":\s*value_json\.(\w+)\}\s*\|\s*tojson\s*\}\}$/;
 const WHOLE_ATTR = /^\{\{\s*value_json\.(\w+)\s*\|\s*tojson\s*\}\}$/;
@@ -51,7 +54,7 @@ export class HassMirror {
     if (!retain) return;
     const id = topic.startsWith(`${this.discoveryPrefix}/device/`) ? topic.split("/")[2] : undefined;
     if (id !== undefined && topic.endsWith("/config")) this.takeDiscovery(id, payload);
-    else if (payload === "") this.topics.delete(topic);
+    else if (payload === "" || !this.worthKeeping(topic, payload)) this.topics.delete(topic);
     else this.topics.set(topic, payload);
     const changed = this.entitiesOn(topic);
     if (changed.length > 0 || id !== undefined) for (const l of this.listeners) l(changed);
@@ -89,6 +92,15 @@ export class HassMirror {
    * inverters 40 % of the controller's CPU; rebuilding it whole on each discovery made start-up O(N²)).
    */
   private readonly byTopic = new Map<string, string[]>();
+
+  /**
+   * A payload an entity reads is kept; so is a small one no entity reads yet (a state can go out before
+   * its discovery: the bridge's does). A large one nothing reads is not: bridge/devices is ~10 KB per
+   * inverter, 10 MB of string at 500, and no card entity shows it.
+   */
+  private worthKeeping(topic: string, payload: string): boolean {
+    return payload.length <= KEEP_UNREAD_UP_TO || this.byTopic.has(topic);
+  }
 
   private entitiesOn(topic: string): string[] {
     return [...(this.byTopic.get(topic) ?? [])];

@@ -133,4 +133,34 @@ describe("HassMirror", () => {
     expect(changes).toEqual([]);
     expect(Object.keys(m.hass().states)).toEqual(["sensor.roof_east_1_power"]);
   });
+
+  it("keeps a state sent before its discovery, and keeps a large payload only when an entity reads it", () => {
+    const m = new HassMirror("homeassistant");
+    const device = (id: string, stateTopic: string) =>
+      JSON.stringify({
+        dev: { ids: [id], name: id },
+        cmps: {
+          power: {
+            p: "sensor",
+            def_ent_id: `sensor.${id}_power`,
+            name: "Power",
+            stat_t: stateTopic,
+            val_tpl: "{{ value_json.power }}",
+          },
+        },
+      });
+    // 20 000 characters of padding: bridge/devices at two inverters is that size, at 500 ~5 MB.
+    const large = (power: number) => JSON.stringify({ power, pad: "x".repeat(20_000) });
+    // The bridge's state goes out before the bridge's discovery (publishAll): small, so it is kept.
+    m.take("b/early", '{"power":7}', true);
+    // Nothing reads b/devices: the large payload is not kept, so a later reader starts at unknown.
+    m.take("b/devices", large(1), true);
+    m.take("homeassistant/device/early/config", device("early", "b/early"), true);
+    m.take("homeassistant/device/late/config", device("late", "b/devices"), true);
+    expect(m.hass().states["sensor.early_power"]!.state).toBe("7");
+    expect(m.hass().states["sensor.late_power"]!.state).toBe("unknown");
+    // Once an entity reads the topic, a large payload on it is kept like any other.
+    m.take("b/devices", large(2), true);
+    expect(m.hass().states["sensor.late_power"]!.state).toBe("2");
+  });
 });
