@@ -141,6 +141,13 @@ async function main(): Promise<void> {
     );
 
     const t0 = nowMs();
+    // Where the peak falls (start-up or the rounds) says what to cut; maxRSS alone cannot say.
+    let rssPeak = { mb: 0, atMs: 0 };
+    const rssMb = () => process.memoryUsage.rss() / 2 ** 20;
+    const sampler = setInterval(() => {
+      const mb = rssMb();
+      if (mb > rssPeak.mb) rssPeak = { mb, atMs: nowMs() - t0 };
+    }, 100);
     const running = await runController({
       config,
       // stderr: stdout is the parent's, and --json output must stay JSON.
@@ -158,6 +165,7 @@ async function main(): Promise<void> {
       instance: "scale-bench",
     });
     const started = nowMs();
+    const rssStarted = rssMb();
     // When the controller hands each inverter's state to the MQTT client: splits the latency into the
     // controller's part and the broker's. (The publisher looks the method up on every call.)
     const handed: [number, number][] = [];
@@ -173,6 +181,7 @@ async function main(): Promise<void> {
     // Warm-up: the first round (with each inverter's one-off limit query) and one plain round.
     await until(() => emitted.length >= 2 * n);
     const warm = nowMs();
+    const rssWarm = rssMb();
     await sleep(200);
     const rounds = spec.rounds;
     const mark = (): WindowMark => {
@@ -189,6 +198,8 @@ async function main(): Promise<void> {
     send({ kind: "window", phase: "start", atMs: a.atMs });
     await sleep(rounds * spec.pollMs);
     const b = mark();
+    const rssEnd = rssMb();
+    clearInterval(sampler);
     await heapProf?.windowEnd(`scale-${n}`);
     send({ kind: "window", phase: "end", atMs: b.atMs });
     await sleep(300); // the last state messages reach the observer
@@ -204,6 +215,8 @@ async function main(): Promise<void> {
       emitted,
       handed,
       rssPeakMb: process.resourceUsage().maxRSS / 1024,
+      rssAtMb: { started: rssStarted, warm: rssWarm, end: rssEnd },
+      rssPeakAtMs: rssPeak.atMs,
       heapUsedMb: mem.heapUsed / 2 ** 20,
     };
     send(result);

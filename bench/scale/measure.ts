@@ -25,6 +25,11 @@ export interface RunFigures {
   process_cpu_pct: number;
   emulator_cpu_pct: number;
   rss_mb: number;
+  /** RSS when runController resolved, after warm-up, at the window's end; when the sampled peak was. */
+  rss_started_mb: number;
+  rss_warm_mb: number;
+  rss_end_mb: number;
+  rss_peak_at_s: number;
   heap_mb: number;
   latency_p50_ms: number;
   latency_p99_ms: number;
@@ -120,6 +125,10 @@ export function figures(n: number, broker: string, r: ChildResult, o: Observer):
     process_cpu_pct: cpuShare(cpuUs),
     emulator_cpu_pct: cpuShare(emuUs),
     rss_mb: round(r.rssPeakMb, 1),
+    rss_started_mb: round(r.rssAtMb.started, 1),
+    rss_warm_mb: round(r.rssAtMb.warm, 1),
+    rss_end_mb: round(r.rssAtMb.end, 1),
+    rss_peak_at_s: round(r.rssPeakAtMs / 1000, 1),
     heap_mb: round(r.heapUsedMb, 1),
     latency_p50_ms: round(percentile(lat.samples, 50), 3),
     latency_p99_ms: round(percentile(lat.samples, 99), 3),

@@ -1,12 +1,16 @@
 /**
- * `npm run bench:scale [-- --json] [-- --sizes 10,100] [-- --brokers aedes]`: the controller with N
- * simulated inverters (N = 10, 100, 500 by default) on the in-process stick emulator, polling compressed in
- * time, publishing to a real broker: the embedded aedes, and mosquitto as a second row when installed.
- * Each run is its own process (bench/scale/child.ts); the subscriber that measures is this one.
+ * `npm run bench:scale [-- --json] [-- --sizes 10,100] [-- --brokers aedes] [-- --from-source]`: the
+ * controller with N simulated inverters (N = 10, 100, 500 by default) on the in-process stick emulator,
+ * polling compressed in time, publishing to a real broker: the embedded aedes, and mosquitto as a second row
+ * when installed. Each run is its own process (bench/scale/child.ts); the subscriber that measures is this one.
+ * The run process is compiled by the CLI's own build (scripts/build-cli.mjs), as bin/localecu.js runs a
+ * built install; `--from-source` runs it through tsx instead, as a checkout without `npm run build` does.
  * Baseline: the N = 10 run of the same broker, per inverter (flat = linear growth).
  */
 import { fork } from "node:child_process";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildCli } from "../../scripts/build-cli.mjs";
 import { brokerKinds, type TestBroker } from "../../test/helpers/brokers.ts";
 import { figures, type RunFigures } from "./measure.ts";
 import { Observer } from "./observer.ts";
@@ -14,7 +18,9 @@ import { POLL_INTERVAL_S } from "./site.ts";
 import type { ChildResult, RunSpec } from "./types.ts";
 
 const GOAL = { inverters: 500, cpuPct: 5, rssMb: 150, p99Ms: 5, linearSlack: 1.05 } as const;
-const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
+const CHILD_TS = fileURLToPath(new URL("./child.ts", import.meta.url));
+// Inside the checkout (gitignored), so the compiled child resolves node_modules as dist/cli/ does.
+const CHILD_OUT = fileURLToPath(new URL("../../.tmp/bench-scale/", import.meta.url));
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
@@ -29,6 +35,10 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 9999)) {
   );
 }
 const wanted = (opt("--brokers") ?? "aedes,mosquitto").split(",");
+const fromSource = args.includes("--from-source");
+const CHILD = fromSource
+  ? CHILD_TS
+  : join((await buildCli({ entries: { child: CHILD_TS }, outdir: CHILD_OUT })).outdir, "child.js");
 
 /**
  * A compressed interval must hold a whole poll round with room to spare: 10 real ms per inverter (the
@@ -47,8 +57,9 @@ async function runOne(spec: RunSpec, broker: string): Promise<RunFigures> {
   const child = fork(CHILD, [JSON.stringify(spec)], {
     // SCALE_CPU_PROF=<dir>: a V8 CPU profile of each run's process, for finding hot spots.
     execArgv: [
-      "--import",
-      "tsx",
+      ...(fromSource ? ["--import", "tsx"] : []),
+      // SCALE_NODE_FLAGS="--max-semi-space-size=4 …": V8/Node flags for the run process, for trials.
+      ...(process.env.SCALE_NODE_FLAGS?.split(" ").filter((f) => f !== "") ?? []),
       ...(process.env.SCALE_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.SCALE_CPU_PROF}`] : []),
     ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -115,7 +126,8 @@ const ratios = runs.map((r) => {
 const goal = goalVerdict();
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ runs, ratios, goal }, null, 2)}\n`);
+  const runtime = fromSource ? "tsx" : "compiled";
+  process.stdout.write(`${JSON.stringify({ runtime, runs, ratios, goal }, null, 2)}\n`);
 } else {
   process.stdout.write(
     "\nper inverter, against the smallest run on the same broker (1.00 = linear growth):\n",

@@ -37,5 +37,9 @@ export interface ChildResult {
   /** [inverter index, hrtime ms] of every state message the controller handed to its MQTT client. */
   handed: [number, number][];
   rssPeakMb: number;
+  /** RSS (MB) when runController resolved, after warm-up, and at the end of the window. */
+  rssAtMb: { started: number; warm: number; end: number };
+  /** When the RSS sampled every 100 ms was highest, ms after t0: start-up burst or the rounds. */
+  rssPeakAtMs: number;
   heapUsedMb: number;
 }
