@@ -39,10 +39,17 @@ import { Controller } from "./controller.ts";
 import { DataDirLock, DataDirLocked } from "./data-lock.ts";
 import { connectMqtt, firstConnect, MqttSettingError } from "./mqtt.ts";
 import { connectFailureHint, siteSettingNames } from "./mqtt-failure.ts";
+import { pacePublishes } from "./publish-pacer.ts";
 import type { ReadingSource } from "./source.ts";
 import { StartupError } from "./startup-error.ts";
 
 export { StartupError };
+
+/**
+ * Unsent bytes on the MQTT socket past which publishes wait their turn: a few inverters' discovery, far
+ * above what one reading sends (~1 KB), so steady polling never waits.
+ */
+const PUBLISH_HIGH_WATER_BYTES = 256 * 1024;
 
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -278,10 +285,11 @@ export async function runController(o: RunOptions): Promise<RunningController> {
         logger.error(e.message);
       }
     }
+    const paced = pacePublishes(client, { highWaterBytes: PUBLISH_HIGH_WATER_BYTES });
     controller = new Controller({
       config,
       source: stick,
-      mqtt: mirror ? tapPublishes(client, (t, p, r) => mirror.take(t, p, r)) : client,
+      mqtt: mirror ? tapPublishes(paced.client, (t, p, r) => mirror.take(t, p, r)) : paced.client,
       store,
       pairing,
       clock,
@@ -315,6 +323,8 @@ export async function runController(o: RunOptions): Promise<RunningController> {
         // The automations stop before the link they read, so none reacts to the link going off.
         await started.stop();
         await ha?.stop();
+        // What the controller said last (offline) may still wait for the socket.
+        await paced.drain();
         // Bounded: with the broker down an unforced end waits for a reconnect that may never come.
         await closeQuietly(client);
         await broker?.close();
