@@ -44,7 +44,8 @@ export async function startHeapProf(): Promise<HeapProf | undefined> {
       await session.post("HeapProfiler.startSampling", {
         samplingInterval: INTERVAL,
         includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: false,
+        // SCALE_HEAP_ALL=1: every allocation of the window, young garbage too (what drives the scavenges).
+        includeObjectsCollectedByMinorGC: process.env.SCALE_HEAP_ALL === "1",
       } as never);
     },
     async windowEnd(name) {

@@ -59,6 +59,11 @@ export class InverterTable {
     return e;
   }
 
+  /** Without a copy: the scheduler walks the table on every poll. */
+  values(): IterableIterator<InverterEntry> {
+    return this.bySerial.values();
+  }
+
   list(): InverterEntry[] {
     return [...this.bySerial.values()];
   }

@@ -146,11 +146,12 @@ export class PollScheduler {
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.running || this.looping) return;
-    const entries = this.table.list();
-    if (entries.length === 0) return;
+    // One pass without copies: this runs after every poll, so N polls a round walk the table N times.
+    let next = Number.POSITIVE_INFINITY;
+    for (const e of this.table.values()) next = Math.min(next, this.track(e).nextPollAt);
+    if (next === Number.POSITIVE_INFINITY) return;
     const now = this.followClock();
-    const next = Math.min(...entries.map((e) => this.track(e).nextPollAt));
-    if (this.polledSinceDone.size > 0 && this.roundDone(entries, next - now)) {
+    if (this.polledSinceDone.size > 0 && this.roundDone(next - now)) {
       const inverters = this.polledSinceDone.size;
       this.polledSinceDone.clear();
       this.events.emit("pollsDone", { inverters, at: now });
@@ -175,23 +176,26 @@ export class PollScheduler {
    * last one, or nothing is due for half an interval (a silent one's retry comes later). Each inverter's
    * next poll counts from its last reply, so a round's polls come due one exchange apart, not at once.
    */
-  private roundDone(entries: readonly InverterEntry[], untilNextMs: number): boolean {
+  private roundDone(untilNextMs: number): boolean {
     if (untilNextMs > (this.opts.intervalMs ?? DEFAULT_POLL_INTERVAL_MS) / 2) return true;
-    return entries.every((e) => {
+    for (const e of this.table.values()) {
       const state = this.track(e).state;
-      return state === "sleeping" || state === "unreachable" || this.polledSinceDone.has(e.serial);
-    });
+      if (state !== "sleeping" && state !== "unreachable" && !this.polledSinceDone.has(e.serial))
+        return false;
+    }
+    return true;
   }
 
   private async tick(): Promise<void> {
     this.timer = undefined;
     if (!this.running) return;
     const now = this.followClock();
-    const due = this.table
-      .list()
-      .map((e) => ({ e, t: this.track(e) }))
-      .filter(({ t }) => t.nextPollAt <= now && !t.busy)
-      .sort((a, b) => a.t.nextPollAt - b.t.nextPollAt)[0];
+    // The most overdue inverter (the first in table order among equals), found without copies.
+    let due: { e: InverterEntry; t: Track } | undefined;
+    for (const e of this.table.values()) {
+      const t = this.track(e);
+      if (t.nextPollAt <= now && !t.busy && (!due || t.nextPollAt < due.t.nextPollAt)) due = { e, t };
+    }
     if (!due) return this.arm();
     if (!this.air.ready) {
       // The stick is down: look again later (or on refresh() when it is back), charging no inverter.

@@ -70,7 +70,9 @@ export class EmulatorAir {
 
   /** The inverter bonded to this network under `shortAddress`, whether or not its radio is on. */
   byShort(shortAddress: number, pan: number, channel: number): Reachable | undefined {
-    for (const [serial, bond] of this.bonds) {
+    // Keys, not entries: a [serial, bond] pair per bond per frame was most of the emulator's garbage at 500.
+    for (const serial of this.bonds.keys()) {
+      const bond = this.bonds.get(serial)!;
       if (bond.shortAddress === shortAddress && bond.pan === pan && bond.channel === channel) {
         return { inverter: this.inverters.get(serial)!, bond };
       }
