@@ -307,7 +307,7 @@ export class PollScheduler {
   }
 
   private wakeSleepers(now: number): void {
-    for (const e of this.table.list()) {
+    for (const e of this.table.values()) {
       const t = this.track(e);
       if (t.state === "sleeping" && t.nextPollAt > now + this.interval(e)) t.nextPollAt = now;
     }
