@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { bridgeTopics } from "../entities/topics.ts";
+import { sendWithoutDelay } from "../mqtt/no-delay.ts";
 import { resolveSecret } from "../site/config/index.ts";
 import type { MqttConfig } from "../site/config/types.ts";
 
@@ -82,7 +83,7 @@ export function firstConnect(client: MqttClient, timeoutMs = 10_000): Promise<vo
 }
 
 export function connectMqtt(o: MqttConnectOptions): MqttClient {
-  const client = mqtt.connect(o.url, mqttOptions(o));
+  const client = sendWithoutDelay(mqtt.connect(o.url, mqttOptions(o)));
   client.on("connect", () => {
     o.onStatus?.({ state: "connected" });
     o.onConnect();

@@ -6,6 +6,7 @@
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { bridgeTopics } from "../entities/topics.ts";
+import { sendWithoutDelay } from "../mqtt/no-delay.ts";
 import { type AnnouncedDevice, announcedDevices } from "./devices.ts";
 
 export type Handler = (payload: string, topic: string) => void;
@@ -36,7 +37,7 @@ export class ControllerLink {
     if (o.username) opts.username = o.username;
     if (o.password) opts.password = o.password;
     if (o.clientId) opts.clientId = o.clientId;
-    this.client = mqtt.connect(o.url, opts);
+    this.client = sendWithoutDelay(mqtt.connect(o.url, opts));
     this.client.on("connect", () => {
       this.lastError = undefined;
       // (Re)subscribe everything: a clean session forgets subscriptions across reconnects.
