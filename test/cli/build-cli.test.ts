@@ -3,12 +3,12 @@
  * it finds the files it reads beside its modules (the site schema, package.json) from dist/, and answers
  * `check` on the example site exactly as the TypeScript sources through tsx answer it.
  */
-import { spawn } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildCli, CLI_INPUTS, CLI_MAIN } from "../../scripts/build-cli.mjs";
+import { runCli } from "../helpers/cli.ts";
 import { EXAMPLE_PATH } from "../site/config/fixtures.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -17,25 +17,8 @@ const OUT = join(ROOT, ".tmp", `build-cli-test-${process.pid}`);
 
 afterAll(() => rmSync(OUT, { recursive: true, force: true }));
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [file, ...args], {
-      cwd: ROOT,
-      // The example reads its Home Assistant token from LOCALECU_HA_TOKEN: unset, whatever the shell has.
-      env: { ...process.env, LOCALECU_HA_TOKEN: "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+// The example reads its Home Assistant token from LOCALECU_HA_TOKEN: unset, whatever the shell has.
+const NO_TOKEN = { LOCALECU_HA_TOKEN: "" };
 
 describe("the compiled CLI", () => {
   it("checks the example site as the sources do, and lists the sources it was built from", async () => {
@@ -44,9 +27,16 @@ describe("the compiled CLI", () => {
     expect(inputs).toContain("src/site/config/schema.ts");
     expect(JSON.parse(readFileSync(join(outdir, CLI_INPUTS), "utf8"))).toEqual(inputs);
 
-    const built = await run(join(outdir, CLI_MAIN), ["check", EXAMPLE_PATH]);
-    const source = await run(join(ROOT, "bin/localecu.js"), ["check", EXAMPLE_PATH], {
-      LOCALECU_FROM_SOURCE: "1",
+    const built = await runCli(["check", EXAMPLE_PATH], {
+      cwd: ROOT,
+      env: NO_TOKEN,
+      entry: join(outdir, CLI_MAIN),
+      timeoutMs: 30_000,
+    });
+    const source = await runCli(["check", EXAMPLE_PATH], {
+      cwd: ROOT,
+      env: { ...NO_TOKEN, LOCALECU_FROM_SOURCE: "1" },
+      timeoutMs: 30_000,
     });
     // examples/site.yaml lists 4 QS1s with 16 panels.
     expect(built.stdout).toContain("4 inverters (4 × QS1), 16 panels");

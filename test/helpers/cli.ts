@@ -9,13 +9,16 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `node bin/localecu.js …args` as a user would (through the real bin entry). */
+/**
+ * Runs `node bin/localecu.js …args` as a user would (through the real bin entry), or another entry
+ * (`opts.entry`: a compiled CLI).
+ */
 export function runCli(
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; entry?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [opts.entry ?? BIN, ...args], {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       stdio: ["ignore", "pipe", "pipe"],

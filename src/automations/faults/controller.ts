@@ -72,20 +72,27 @@ export function controllerSide(ctx: RoundContext): Verdict[] {
   return out;
 }
 
-function stickLost(ctx: RoundContext, downSinceMs: number, s: StickState): Draft {
+/** The link finding: one key whatever the source, so HA's entity and the stored record carry over. */
+function linkLost(title: string, advice: string): Draft {
   return {
     key: "stick_link:site",
     kind: "stick_link",
     cause: "controller",
     severity: "fault",
-    title: "ZigBee stick lost",
-    advice:
-      `The controller has lost its ZigBee stick since ${clockTime(downSinceMs, ctx.timezone)}` +
+    title,
+    advice,
+    verified: true,
+  };
+}
+
+function stickLost(ctx: RoundContext, downSinceMs: number, s: StickState): Draft {
+  return linkLost(
+    "ZigBee stick lost",
+    `The controller has lost its ZigBee stick since ${clockTime(downSinceMs, ctx.timezone)}` +
       `${s.detail ? ` (${s.detail})` : ""}: no inverter can be read or controlled. Check the stick is plugged ` +
       "in (or, for a network stick, powered and reachable), try another USB port or a powered hub. localecu " +
       "reconnects by itself as soon as it is back.",
-    verified: true,
-  };
+  );
 }
 
 /**
@@ -94,14 +101,9 @@ function stickLost(ctx: RoundContext, downSinceMs: number, s: StickState): Draft
  * fault (the poller does not count it).
  */
 function ecuLost(ctx: RoundContext, downSinceMs: number, s: StickState): Draft {
-  return {
-    key: "stick_link:site",
-    kind: "stick_link",
-    cause: "controller",
-    severity: "fault",
-    title: "ECU not answering",
-    advice:
-      `The vendor ECU has stopped answering localecu (found at ${clockTime(downSinceMs, ctx.timezone)}` +
+  return linkLost(
+    "ECU not answering",
+    `The vendor ECU has stopped answering localecu (found at ${clockTime(downSinceMs, ctx.timezone)}` +
       `${s.detail ? `: ${s.detail}` : ""}): no inverter can be read meanwhile (they keep producing; they need no ECU ` +
       "for that). localecu backs off (longer and " +
       "longer waits between tries, up to an hour, so a hung ECU is not kept busy) and reads it again by itself " +
@@ -111,6 +113,5 @@ function ecuLost(ctx: RoundContext, downSinceMs: number, s: StickState): Draft {
       "address only); nothing else polls it every few seconds (another integration). Then power-cycle the ECU " +
       "(unplug it for 10 s): an ECU that hung answers again only after a restart. Its nightly pause with the " +
       "cloud (about 02:45–03:15) is not counted as silence.",
-    verified: true,
-  };
+  );
 }

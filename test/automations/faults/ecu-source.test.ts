@@ -15,6 +15,10 @@ const ecuRoof = (): FaultLayout => ({ ...southRoof(), source: "ecu" });
 const others = () => [healthy(TR), healthy(BL), healthy(BR)];
 /** ECU rounds every 5 minutes from `hhmm`. */
 const rounds = (hhmm: string, n: number) => Array.from({ length: n }, (_, i) => at(hhmm) + i * 300_000);
+/** Each phrase is in the text (named on failure). */
+function saysAll(text: string, phrases: readonly string[]): void {
+  for (const phrase of phrases) expect(text, phrase).toContain(phrase);
+}
 /** Words that belong to a stick owner's advice only. */
 const STICK_WORDS = /stick|USB|unplug the ZigBee/i;
 
@@ -37,7 +41,7 @@ describe("fault diagnosis with the vendor ECU as the source", () => {
     );
     expect(f.advice).toContain("ECONNREFUSED");
     // The owner's checks, in the manual's spirit: power, address, port, another poller, then a power cycle.
-    for (const phrase of [
+    saysAll(f.advice, [
       "powered",
       "DHCP reservation",
       "port 8899",
@@ -47,8 +51,7 @@ describe("fault diagnosis with the vendor ECU as the source", () => {
       "nightly pause",
       "backs off",
       "keep producing",
-    ])
-      expect(f.advice, phrase).toContain(phrase);
+    ]);
     expect(f.advice).not.toMatch(STICK_WORDS);
     d.core.update({ kind: "stick-link", atMs: at("12:40"), up: true });
     const back = d.round(at("12:40"), 60, [healthy(TL), ...others()]);
@@ -84,8 +87,7 @@ describe("fault diagnosis with the vendor ECU as the source", () => {
     expect(f.advice).toMatch(
       /^No inverter has reported through the vendor ECU since 12:10, in daylight, while the ECU itself answers/,
     );
-    for (const phrase of ["EMA app", "moved away from the roof", "power-cycle the ECU", "main PV breaker"])
-      expect(f.advice, phrase).toContain(phrase);
+    saysAll(f.advice, ["EMA app", "moved away from the roof", "power-cycle the ECU", "main PV breaker"]);
     expect(f.advice).not.toMatch(STICK_WORDS);
     const back = d.round(at("12:40"), 58, [healthy(TL), ...others()]);
     expect(back.cleared.map((x) => x.key)).toEqual(["site_silent:site"]);
@@ -104,15 +106,14 @@ describe("fault diagnosis with the vendor ECU as the source", () => {
       /^South top left \(south roof, row 1 col 1\): no data since 10:42 while its neighbours report\. /,
     );
     // The manual's LEDs still say where to look; the radio that must reach it is the ECU's.
-    for (const phrase of [
+    saysAll(f.advice, [
       "flashing fast green",
       "Flashing red or no light",
       "the ECU's ZigBee radio does not reach it",
       "Link quality",
       "move the ECU nearer",
       "EMA app",
-    ])
-      expect(f.advice, phrase).toContain(phrase);
+    ]);
     expect(f.advice).not.toMatch(STICK_WORDS);
   });
 
@@ -126,8 +127,7 @@ describe("fault diagnosis with the vendor ECU as the source", () => {
     expect(f!.advice).toMatch(
       /^South top left \(south roof, row 1 col 1\): answered only 12 of its last 24 daylight rounds of the ECU \(until 11:55\)/,
     );
-    for (const phrase of ["vendor ECU's radio", "Link quality", "move the ECU nearer the roof"])
-      expect(f!.advice, phrase).toContain(phrase);
+    saysAll(f!.advice, ["vendor ECU's radio", "Link quality", "move the ECU nearer the roof"]);
     expect(f!.advice).not.toMatch(STICK_WORDS);
   });
 
