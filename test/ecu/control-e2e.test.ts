@@ -4,19 +4,10 @@
  * controller and a real broker; a max_power command sent on MQTT. Truth is the emulator's: what its
  * simulated inverters put out at its rounds. A scaled clock: one ECU round (300 s) every 2.5 real s.
  */
-import { rmSync } from "node:fs";
-import mqtt from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { scaledClock } from "../../src/controller/clock.ts";
-import { type RunningController, runController } from "../../src/controller/run.ts";
-import { ecuPoller } from "../../src/ecu/reader.ts";
 import type { EcuPagesMode } from "../../src/sim/ecu/pages.ts";
-import { type EcuEmulator, startEcuEmulator } from "../../src/sim/ecu/server.ts";
-import { simSiteFromConfig } from "../../src/sim/from-config.ts";
-import { brokerKinds } from "../helpers/brokers.ts";
-import { exampleConfig } from "../helpers/example-config.ts";
-import { type CapturedLog, captureLogger } from "../helpers/log-capture.ts";
 import { waitFor } from "../helpers/wait.ts";
+import { startEcuSite } from "./harness.ts";
 
 const START = Date.parse("2026-06-21T12:00:00+02:00");
 const SPEED = 120;
@@ -29,49 +20,23 @@ afterEach(async () => {
 });
 
 async function setup(pages: EcuPagesMode) {
-  const broker = await brokerKinds()[0]!.start();
-  cleanup.push(() => broker.stop());
-  const made = await exampleConfig({ brokerUrl: broker.url, prefix: "ecu-control" });
-  cleanup.push(async () => rmSync(made.dataDir, { recursive: true, force: true }));
-  const config = made.config;
-  // The limiter and a schedule are configured: what each does with an ECU is part of the test. The rule
-  // holds South top left at 200 W per panel from 11:00 to 15:00 local.
-  config.automations = {
-    exportLimit: config.automations.exportLimit,
-    schedule: {
-      rules: [{ at: "11:00", until: "15:00", action: "limit", limitW: 200, inverters: [SCHEDULED] }],
-    },
-  };
-  config.web = undefined;
-  const clock = scaledClock(START, SPEED);
-  const site = simSiteFromConfig(config, { seed: 7, clearSky: true });
-  const ecu: EcuEmulator = await startEcuEmulator({
-    site,
-    now: () => clock.now(),
-    ecuId: "216200000001",
-    port: 0,
-    timeZone: config.site.timezone,
-    http: { port: 0, pages },
-  });
-  cleanup.push(() => ecu.close());
-  config.stick = undefined;
-  config.ecu = { host: ecu.host, port: ecu.port, pollS: 300, httpPort: ecu.http!.port };
-  const log: CapturedLog = captureLogger("info");
-  const running: RunningController = await runController({
-    config,
-    logger: log.logger,
-    clock,
-    ecuReader: ecuPoller(config.ecu, {
-      clock,
-      logger: log.logger,
-      timeZone: config.site.timezone,
-      timeoutMs: 2000,
+  const { ecu, running, client, log, stop } = await startEcuSite({
+    prefix: "ecu-control",
+    start: START,
+    speed: SPEED,
+    // The limiter and a schedule are configured: what each does with an ECU is part of the test. The rule
+    // holds South top left at 200 W per panel from 11:00 to 15:00 local.
+    automations: (example) => ({
+      exportLimit: example.exportLimit,
+      schedule: {
+        rules: [{ at: "11:00", until: "15:00", action: "limit", limitW: 200, inverters: [SCHEDULED] }],
+      },
     }),
-    ecuProbe: { timeoutMs: 2000 },
+    ecuId: "216200000001",
+    pages,
+    probe: { timeoutMs: 2000 },
   });
-  cleanup.push(() => running.stop());
-  const client = await mqtt.connectAsync(broker.url);
-  cleanup.push(() => client.endAsync(true));
+  cleanup.push(stop);
   const seen: { topic: string; s: Record<string, unknown> }[] = [];
   client.on("message", (topic, payload) => {
     try {

@@ -3,18 +3,11 @@
  * by the real poller on its pacing, through the ECU source into the controller and a real broker. Truth
  * is the emulator's: its rounds' energy, summed from the simulated inverters' true output.
  */
-import { rmSync } from "node:fs";
-import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scaledClock } from "../../src/controller/clock.ts";
-import { type RunningController, runController } from "../../src/controller/run.ts";
-import { ecuPoller } from "../../src/ecu/reader.ts";
-import { type EcuEmulator, startEcuEmulator } from "../../src/sim/ecu/server.ts";
-import { simSiteFromConfig } from "../../src/sim/from-config.ts";
-import { brokerKinds, type TestBroker } from "../helpers/brokers.ts";
-import { exampleConfig } from "../helpers/example-config.ts";
-import { type CapturedLog, captureLogger } from "../helpers/log-capture.ts";
+import type { EcuEmulator } from "../../src/sim/ecu/server.ts";
+import type { CapturedLog } from "../helpers/log-capture.ts";
 import { waitFor } from "../helpers/wait.ts";
+import { type EcuSite, startEcuSite } from "./harness.ts";
 
 const START = Date.parse("2026-06-21T10:00:00+02:00");
 const SPEED = 120; // one ECU round (300 s) every 2.5 real seconds
@@ -22,11 +15,8 @@ const NAMES = ["South top left", "South top right", "South bottom left", "West"]
 const WEST = "801000012348";
 
 describe("controller reading the emulated vendor ECU over TCP", () => {
-  let broker: TestBroker;
+  let run: EcuSite;
   let ecu: EcuEmulator;
-  let running: RunningController;
-  let dataDir: string;
-  let client: mqtt.MqttClient;
   /** Every JSON state, and for the site's the emulator's energy count when it arrived (same ECU round). */
   const states: { topic: string; s: Record<string, unknown>; truthWh: number }[] = [];
   let log: CapturedLog;
@@ -34,32 +24,9 @@ describe("controller reading the emulated vendor ECU over TCP", () => {
   const last = (topic: string) => states.findLast((m) => m.topic === topic)?.s;
 
   beforeAll(async () => {
-    broker = await brokerKinds()[0]!.start();
-    const made = await exampleConfig({ brokerUrl: broker.url, prefix: "ecu-e2e" });
-    dataDir = made.dataDir;
-    const config = made.config;
-    config.automations = {};
-    config.web = undefined;
-    const clock = scaledClock(START, SPEED);
-    const site = simSiteFromConfig(config, { seed: 7, clearSky: true });
-    ecu = await startEcuEmulator({ site, now: () => clock.now(), port: 0, timeZone: config.site.timezone });
-    config.stick = undefined;
-    config.ecu = { host: ecu.host, port: ecu.port, pollS: 300 };
-    log = captureLogger("info");
-    running = await runController({
-      config,
-      logger: log.logger,
-      clock,
-      // A hung ECU is found by its silence: 2 real s here instead of 10, so the test waits less.
-      ecuReader: ecuPoller(config.ecu, {
-        clock,
-        logger: log.logger,
-        timeZone: config.site.timezone,
-        timeoutMs: 2000,
-      }),
-    });
-    client = await mqtt.connectAsync(broker.url);
-    client.on("message", (topic, payload) => {
+    run = await startEcuSite({ prefix: "ecu-e2e", start: START, speed: SPEED });
+    ({ ecu, log } = run);
+    run.client.on("message", (topic, payload) => {
       try {
         const s = JSON.parse(payload.toString()) as Record<string, unknown>;
         states.push({ topic, s, truthWh: ecu.core.truth().lifetimeWh });
@@ -67,15 +34,11 @@ describe("controller reading the emulated vendor ECU over TCP", () => {
         // not JSON
       }
     });
-    await client.subscribeAsync("localecu/#");
+    await run.client.subscribeAsync("localecu/#");
   }, 60_000);
 
   afterAll(async () => {
-    await client?.endAsync(true);
-    await running?.stop();
-    await ecu?.close();
-    await broker?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await run?.stop();
   });
 
   it("every inverter produces; the site's energy follows the ECU's own energy count within 2 %", async () => {

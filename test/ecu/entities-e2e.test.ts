@@ -6,22 +6,13 @@
  * source does not provide. Truth: what port 8899 carries per record (per-input power, AC voltage,
  * frequency, temperature: ecu-lan-protocol.md §2.5) and which ECU models serve pages (§1, §3).
  */
-import { rmSync } from "node:fs";
-import mqtt from "mqtt";
 import { afterEach, describe, expect, it } from "vitest";
-import { scaledClock } from "../../src/controller/clock.ts";
-import { runController } from "../../src/controller/run.ts";
-import { ecuPoller } from "../../src/ecu/reader.ts";
 import type { EcuPagesMode } from "../../src/sim/ecu/pages.ts";
-import { startEcuEmulator } from "../../src/sim/ecu/server.ts";
-import { simSiteFromConfig } from "../../src/sim/from-config.ts";
-import { brokerKinds } from "../helpers/brokers.ts";
-import { exampleConfig } from "../helpers/example-config.ts";
 import { checkDeviceDiscovery, checkUniqueIds } from "../helpers/ha-discovery-schema.ts";
 import { hassFromMqtt } from "../helpers/ha-mqtt-hass.ts";
-import { captureLogger } from "../helpers/log-capture.ts";
 import type { Message } from "../helpers/process.ts";
 import { waitFor } from "../helpers/wait.ts";
+import { startEcuSite } from "./harness.ts";
 
 const START = Date.parse("2026-06-21T12:00:00+02:00");
 const WEST = "801000012348"; // examples/site.yaml: "West", a QS1 (four inputs)
@@ -33,42 +24,14 @@ afterEach(async () => {
 
 /** The example site, read through an emulated ECU; every message seen on the broker, in order. */
 async function ecuSite(ecuId: string, pages: EcuPagesMode | undefined) {
-  const broker = await brokerKinds()[0]!.start();
-  cleanup.push(() => broker.stop());
-  const made = await exampleConfig({ brokerUrl: broker.url, prefix: "ecu-entities" });
-  cleanup.push(async () => rmSync(made.dataDir, { recursive: true, force: true }));
-  const config = made.config;
-  config.automations = {};
-  config.web = undefined;
-  const clock = scaledClock(START, 120); // one ECU round (300 s) every 2.5 real s
-  const ecu = await startEcuEmulator({
-    site: simSiteFromConfig(config, { seed: 7, clearSky: true }),
-    now: () => clock.now(),
+  const { client, stop } = await startEcuSite({
+    prefix: "ecu-entities",
+    start: START,
     ecuId,
-    port: 0,
-    timeZone: config.site.timezone,
-    ...(pages ? { http: { port: 0, pages } } : {}),
+    pages,
+    probe: { timeoutMs: 2000 },
   });
-  cleanup.push(() => ecu.close());
-  config.stick = undefined;
-  // The ECU-R has no web server: the probe knows it from the model (0001) and asks nothing.
-  config.ecu = {
-    host: ecu.host,
-    port: ecu.port,
-    pollS: 300,
-    ...(ecu.http ? { httpPort: ecu.http.port } : {}),
-  };
-  const log = captureLogger("info");
-  const running = await runController({
-    config,
-    logger: log.logger,
-    clock,
-    ecuReader: ecuPoller(config.ecu, { clock, logger: log.logger, timeZone: config.site.timezone }),
-    ecuProbe: { timeoutMs: 2000 },
-  });
-  cleanup.push(() => running.stop());
-  const client = await mqtt.connectAsync(broker.url);
-  cleanup.push(() => client.endAsync(true));
+  cleanup.push(stop);
   const seen: Message[] = [];
   client.on("message", (topic, payload, packet) =>
     seen.push({ topic, payload: payload.toString(), retain: packet.retain }),

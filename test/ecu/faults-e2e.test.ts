@@ -7,18 +7,11 @@
  * the emulator's: it hangs, or reports inverters offline, when the test says so. A scaled clock (one ECU
  * round of 300 s every 2.5 real s), as test/ecu/e2e.test.ts.
  */
-import { rmSync } from "node:fs";
-import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scaledClock } from "../../src/controller/clock.ts";
-import { type RunningController, runController } from "../../src/controller/run.ts";
-import { ecuPoller } from "../../src/ecu/reader.ts";
-import { type EcuEmulator, startEcuEmulator } from "../../src/sim/ecu/server.ts";
-import { simSiteFromConfig } from "../../src/sim/from-config.ts";
-import { brokerKinds, type TestBroker } from "../helpers/brokers.ts";
-import { exampleConfig } from "../helpers/example-config.ts";
-import { type CapturedLog, captureLogger } from "../helpers/log-capture.ts";
+import type { EcuEmulator } from "../../src/sim/ecu/server.ts";
+import type { CapturedLog } from "../helpers/log-capture.ts";
 import { waitFor } from "../helpers/wait.ts";
+import { type EcuSite, startEcuSite } from "./harness.ts";
 
 const START = Date.parse("2026-06-21T10:00:00+02:00"); // midsummer morning in Amsterdam: daylight all test
 const SPEED = 120;
@@ -31,11 +24,8 @@ const STICK_WORDS = /stick|USB/i;
 type Json = Record<string, unknown>;
 
 describe("fault findings from the emulated vendor ECU over TCP", () => {
-  let broker: TestBroker;
+  let run: EcuSite;
   let ecu: EcuEmulator;
-  let running: RunningController;
-  let dataDir: string;
-  let client: mqtt.MqttClient;
   let log: CapturedLog;
   const events: { topic: string; e: Json }[] = [];
   const states = new Map<string, Json[]>();
@@ -46,33 +36,15 @@ describe("fault findings from the emulated vendor ECU over TCP", () => {
   const opened = () => events.filter((x) => x.e.event_type === "fault_opened");
 
   beforeAll(async () => {
-    broker = await brokerKinds()[0]!.start();
-    const made = await exampleConfig({ brokerUrl: broker.url, prefix: "ecu-faults" });
-    dataDir = made.dataDir;
-    const config = made.config;
-    config.automations = { faults: {} };
-    config.web = undefined;
-    const clock = scaledClock(START, SPEED);
-    const site = simSiteFromConfig(config, { seed: 7, clearSky: true });
-    ecu = await startEcuEmulator({ site, now: () => clock.now(), port: 0, timeZone: config.site.timezone });
-    config.stick = undefined;
-    config.ecu = { host: ecu.host, port: ecu.port, pollS: 300 };
-    log = captureLogger("info");
-    running = await runController({
-      config,
-      logger: log.logger,
-      clock,
-      // A hung ECU is found by its silence: 2 real s per request instead of 10.
-      ecuReader: ecuPoller(config.ecu, {
-        clock,
-        logger: log.logger,
-        timeZone: config.site.timezone,
-        timeoutMs: 2000,
-      }),
-      ecuProbe: false,
+    run = await startEcuSite({
+      prefix: "ecu-faults",
+      start: START,
+      speed: SPEED,
+      automations: () => ({ faults: {} }),
+      probe: false,
     });
-    client = await mqtt.connectAsync(broker.url);
-    client.on("message", (topic, payload) => {
+    ({ ecu, log } = run);
+    run.client.on("message", (topic, payload) => {
       let s: Json;
       try {
         s = JSON.parse(payload.toString()) as Json;
@@ -82,15 +54,11 @@ describe("fault findings from the emulated vendor ECU over TCP", () => {
       if (topic.endsWith("/event/fault")) events.push({ topic, e: s });
       else states.set(topic, [...(states.get(topic) ?? []), s]);
     });
-    await client.subscribeAsync("localecu/#");
+    await run.client.subscribeAsync("localecu/#");
   }, 60_000);
 
   afterAll(async () => {
-    await client?.endAsync(true);
-    await running?.stop();
-    await ecu?.close();
-    await broker?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await run?.stop();
   });
 
   it("an ECU that stops answering in daylight is 'ECU not answering' with the ECU's checks, not a lost stick, and clears when it answers", async () => {
