@@ -14,10 +14,17 @@ export interface Garbage {
   family: string;
 }
 
-/** JSON text the contract never accepts as any command (not an object, or nothing a control holds). */
+/**
+ * Payload text the contract never accepts as any command (not an object, or nothing a control holds). Never
+ * empty: an empty payload is a cleared retained command, ignored without a reply (set-handler.ts). A JSON
+ * value is always serialised — a JSON string "" sent raw was that empty payload.
+ */
 const notAnObject = fc.oneof(
   fc.string({ minLength: 1, maxLength: 80 }).filter((s) => s.trim() !== "" && !s.trim().startsWith("{")),
-  fc.jsonValue({ maxDepth: 2 }).filter((v) => typeof v !== "object" || v === null || Array.isArray(v)),
+  fc
+    .jsonValue({ maxDepth: 2 })
+    .filter((v) => typeof v !== "object" || v === null || Array.isArray(v))
+    .map((v) => JSON.stringify(v)),
 );
 
 /** `{"k": [[[…]]]}` 50–400 deep: a parser-stack test, never a number. */
@@ -102,7 +109,7 @@ function inverterGarbage(name: string): fc.Arbitrary<Garbage> {
   return fc.oneof(
     notAnObject.map((v) => ({
       topic: set,
-      payload: typeof v === "string" ? v : JSON.stringify(v),
+      payload: v,
       family: "not an object",
     })),
     badWatts.map((w) => ({ topic: set, payload: json({ max_power: w }), family: "max_power out of range" })),
@@ -165,7 +172,7 @@ function inverterGarbage(name: string): fc.Arbitrary<Garbage> {
 const siteGarbage: fc.Arbitrary<Garbage> = fc.oneof(
   notAnObject.map((v) => ({
     topic: "site/set",
-    payload: typeof v === "string" ? v : JSON.stringify(v),
+    payload: v,
     family: "site: not an object",
   })),
   notOnOff.map((v) => ({
