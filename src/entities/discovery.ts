@@ -345,10 +345,6 @@ export function removeDeviceMessage(ctx: DiscoveryContext, id: string): OutMessa
   return { topic: discoveryTopic(ctx.discoveryPrefix, id), payload: "", retain: true, qos: 1 };
 }
 
-/**
- * `next` plus HA's removal stub (`{"p": <platform>}` alone) for every component `prev` had and `next`
- * lacks — e.g. the ch3/ch4 entities when site.yaml corrects an inverter's model from QS1 to a 2-panel model.
- */
 /** What removing a component needs of the discovery last sent: each component's platform, by key. */
 export type SentComponents = Readonly<Record<string, Component>>;
 
@@ -357,13 +353,17 @@ export function sentComponents(config: DeviceConfig): SentComponents {
   return Object.fromEntries(Object.entries(config.cmps).map(([k, c]) => [k, { p: c.p }]));
 }
 
+/**
+ * `next` plus HA's removal stub (`{"p": <platform>}` alone) for every component `prev` had and `next`
+ * lacks — e.g. the ch3/ch4 entities when site.yaml corrects an inverter's model from QS1 to a 2-panel model.
+ */
 export function withRemovedComponents(
   next: DeviceDiscovery,
-  prev: { cmps: SentComponents } | undefined,
+  prev: SentComponents | undefined,
 ): DeviceDiscovery {
   if (!prev) return next;
   const cmps = { ...next.config.cmps };
-  for (const [key, c] of Object.entries(prev.cmps)) if (!(key in cmps)) cmps[key] = { p: c.p };
+  for (const [key, c] of Object.entries(prev)) if (!(key in cmps)) cmps[key] = { p: c.p };
   return { ...next, config: { ...next.config, cmps } };
 }
 

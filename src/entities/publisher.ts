@@ -417,7 +417,7 @@ export class EntityPublisher {
   }
 
   private sendDiscovery(d: DeviceDiscovery, previous: SentComponents | undefined): void {
-    this.send(discoveryMessage(withRemovedComponents(d, previous ? { cmps: previous } : undefined)));
+    this.send(discoveryMessage(withRemovedComponents(d, previous)));
   }
 
   private send(m: OutMessage): void {

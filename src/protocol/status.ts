@@ -53,6 +53,14 @@ export const DS3_STATUS_BITS: BitMap = [
 export const DS3_STATUS_BODY_OFFSET = 0x0b;
 export const DS3_STATUS_LEN = 5;
 
+/**
+ * Whether a reading carried status bytes at all. The vendor ECU passes none on (src/ecu/telemetry.ts:
+ * emptyStatus with an empty statusRaw): its all-clear flags say nothing, so nothing may read them as "no fault".
+ */
+export function statusReported(t: { statusRaw: string }): boolean {
+  return t.statusRaw !== "";
+}
+
 export function emptyStatus(): StatusFlags {
   return {
     gfdi: false,

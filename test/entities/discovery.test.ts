@@ -277,7 +277,7 @@ describe("removal", () => {
   it("components a device no longer has are sent as HA's {p} removal stubs", () => {
     const before = inverterDiscovery(CTX, QS1);
     const after = inverterDiscovery(CTX, { ...QS1, model: modelByName("YC600")! });
-    const sent = withRemovedComponents(after, before.config);
+    const sent = withRemovedComponents(after, before.config.cmps);
     const removed = Object.entries(sent.config.cmps).filter(([, c]) => Object.keys(c).length === 1);
     expect(removed.map(([k]) => k).sort()).toEqual(
       CHANNEL_ENTITIES.flatMap((d) => [`${d.key}_ch3`, `${d.key}_ch4`]).sort(),

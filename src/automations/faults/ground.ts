@@ -3,6 +3,7 @@
  * (manual 6.1: steady red LED). Open from the first reading that shows the bit until one shows it clear.
  * The bit's position is openaps' map, never seen set on hardware: verified false.
  */
+import { statusReported } from "../../protocol/status.ts";
 import type { Verdict } from "./book.ts";
 import type { RoundContext } from "./context.ts";
 import { clockTime, place, shortName } from "./words.ts";
@@ -13,7 +14,7 @@ export function groundFault(ctx: RoundContext): Verdict[] {
     const t = inv.fresh;
     if (!t) continue; // silent: a ground fault stays open until a reading says otherwise
     // No status bytes (the vendor ECU does not pass them on): the reading says nothing either way.
-    if (t.statusRaw === "") continue;
+    if (!statusReported(t)) continue;
     const key = `ground_fault:${inv.spec.serial}`;
     if (!t.status.gfdi) {
       out.push({ key, ok: true });

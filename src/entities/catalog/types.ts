@@ -4,6 +4,7 @@
  */
 import type { ControlInfo, ControlStatus, ModelInfo } from "../../protocol/models.ts";
 import { protectionReadInfo } from "../../protocol/protection/evidence.ts";
+import { statusReported } from "../../protocol/status.ts";
 import type { FaultKey, InverterSnapshot } from "../snapshot.ts";
 
 export type Platform = "sensor" | "binary_sensor" | "number" | "switch" | "button" | "event" | "select";
@@ -91,7 +92,7 @@ export const outputUnknown = (s: InverterSnapshot) => s.status === "starting" ||
 export const fault =
   (...keys: FaultKey[]) =>
   (s: InverterSnapshot) =>
-    s.telemetry === undefined || s.telemetry.statusRaw === ""
+    s.telemetry === undefined || !statusReported(s.telemetry)
       ? undefined
       : keys.some((k) => s.telemetry!.status[k]);
 
