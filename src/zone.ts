@@ -51,6 +51,12 @@ export function wallTime(ms: number, timeZone: string): WallTime {
   return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
 }
 
+/** "09:05": the local hour and minute, as advice and log lines give a time of day. */
+export function hourMinute(ms: number, timeZone: string): string {
+  const w = wallTime(ms, timeZone);
+  return `${String(w.hour).padStart(2, "0")}:${String(w.minute).padStart(2, "0")}`;
+}
+
 /** Local wall time minus UTC at `ms` (Europe/Amsterdam: +1 h in winter, +2 h in summer), ms. */
 export function zoneOffsetMs(ms: number, timeZone: string): number {
   const w = wallTime(ms, timeZone);

@@ -5,7 +5,7 @@
  */
 import type { Clock } from "../radio/clock.ts";
 import type { RadioLogger } from "../radio/log.ts";
-import { wallTime } from "../zone.ts";
+import { hourMinute } from "../zone.ts";
 import { EcuLinkError } from "./errors.ts";
 import { EcuPoller } from "./poller.ts";
 import type { EcuReader, EcuSink } from "./source.ts";
@@ -54,11 +54,9 @@ export function ecuPoller(ecu: EcuTargetSettings, o: EcuPollerReaderOptions): Ec
         onCondition: (c) => {
           if (c.active) {
             answered = false;
-            const since = wallTime(c.sinceMs, o.timeZone);
-            const hhmm = `${String(since.hour).padStart(2, "0")}:${String(since.minute).padStart(2, "0")}`;
             sink.link(
               false,
-              `no answer to ${c.failures} polls in a row since ${hhmm}${lastWhat ? `; last: ${lastWhat}` : ""}`,
+              `no answer to ${c.failures} polls in a row since ${hourMinute(c.sinceMs, o.timeZone)}${lastWhat ? `; last: ${lastWhat}` : ""}`,
             );
           } else sink.link(true, "answering again");
         },

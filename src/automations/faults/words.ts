@@ -1,4 +1,5 @@
 /** How findings name places and times: the way a homeowner reads them, not a status dump. */
+import { hourMinute } from "../../zone.ts";
 import type { LayoutInverter, LayoutPanel } from "./types.ts";
 
 /** "South top left (south roof, row 1 col 1)", or "Inverter 801000012345" when nothing else is known. */
@@ -20,12 +21,7 @@ export function panelName(p: LayoutPanel): string {
 
 /** Local wall-clock time "10:42" in the site's zone. */
 export function clockTime(atMs: number, timezone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone: timezone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hour12: false,
-  }).format(new Date(atMs));
+  return hourMinute(atMs, timezone);
 }
 
 /** Local date "2 Dec" for day-long judgements. */
